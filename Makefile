@@ -1,0 +1,41 @@
+# The two commands a new user runs (see README.md):
+#   make run   installs what is missing, builds a release, creates ./var/hotline.db with the
+#              demo city when there is none, and starts the hotline.
+#   make test  builds (debug, ASan+UBSan) and runs every test.
+JOBS ?= $(shell nproc)
+STORE ?= var/hotline.db
+HOTLINE_RELEASE := build/release/src/cli/hotline
+
+.PHONY: deps build release debug test run bench format clean
+
+deps:
+	@scripts/install-deps.sh
+
+release: deps
+	cmake --preset release $(if $(CI),-DHOTLINE_WERROR=ON) >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+debug: deps
+	cmake --preset debug $(if $(CI),-DHOTLINE_WERROR=ON) >/dev/null
+	cmake --build --preset debug -j $(JOBS)
+
+build: release
+
+test: debug
+	ctest --preset debug -j $(JOBS) --timeout 600
+
+run: release
+	@mkdir -p var
+	@if [ ! -f "$(STORE)" ]; then \
+	  $(HOTLINE_RELEASE) demo --store $(STORE) --tickets 2000 --seed 12345; \
+	fi
+	$(HOTLINE_RELEASE) serve --store $(STORE)
+
+bench: release
+	bench/run.sh
+
+format:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the build, the tests and the demo need.
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ccache pkg-config git
+  libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
+  libsqlite3-dev libpq-dev libboost-dev
+  libicu-dev libopencc-dev libfasttext-dev libsodium-dev libxlsxwriter-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  poppler-utils
+)
+if [[ "${HOTLINE_WITH_POSTGRES:-0}" == 1 ]]; then
+  PACKAGES+=(postgresql postgresql-contrib)
+fi
+if [[ "${HOTLINE_WITH_BROWSER:-0}" == 1 ]]; then
+  PACKAGES+=(chromium nodejs npm)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "hotline needs these Debian packages. Install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,1 @@
+namespace hotline::adapters::fiscal {}

@@ -1,0 +1,23 @@
+// Registration of the `hotline` subcommands. Each module of the CLI owns one
+// Register*Commands function in its own file; main.cc calls them all. Handlers run
+// after parsing; a handler reports failure by returning a non-zero exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace hotline::cli {
+
+// Where a subcommand's handler stores its exit code (set by the callbacks).
+int& ExitCode();
+
+void RegisterTicketCommands(CLI::App& app);    // ticket create|show|list|act
+void RegisterStoreCommands(CLI::App& app);     // store init|rebuild|summary|verify
+void RegisterDemoCommands(CLI::App& app);      // demo
+void RegisterCalendarCommands(CLI::App& app);  // calendar ...
+void RegisterFiscalCommands(CLI::App& app);    // fiscal check|render|score
+void RegisterEvalCommands(CLI::App& app);      // eval search|similar
+void RegisterClassifyCommands(CLI::App& app);  // classify train|eval|predict
+
+}  // namespace hotline::cli

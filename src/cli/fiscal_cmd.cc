@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace hotline::cli {
+
+void RegisterFiscalCommands(CLI::App& /*app*/) {}
+
+}  // namespace hotline::cli

@@ -1,0 +1,1 @@
+#include "domain/calendar/work_calendar.h"
