@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -39,11 +40,27 @@ std::string_view Code(LimitUnit unit);  // "wd", "wh", "h"
 Result<TimeLimit> ParseTimeLimit(std::string_view text);
 std::string FormatTimeLimit(const TimeLimit& limit);  // inverse of ParseTimeLimit
 std::string ChineseTimeLimit(const TimeLimit& limit); // "10个工作日", "2个工作小时", "4小时"
+// The amount of a limit on its own clock: 24 h per working day, 1 h per (working) hour.
+Duration LimitDuration(const TimeLimit& limit);
+// Largest amount ParseTimeLimit accepts (about 27 years of working days).
+inline constexpr int kMaxLimitAmount = 9999;
+
+// The China local (UTC+8) calendar date of an instant.
+std::chrono::year_month_day LocalDate(Instant t);
 
 // One office-hours interval within a day, as minutes after local midnight.
 struct OfficeInterval {
   int start_minute = 0;
   int end_minute = 0;
+  friend bool operator==(const OfficeInterval&, const OfficeInterval&) = default;
+};
+
+// One dated entry of the calendar file: a holiday (rest) day or a make-up working day.
+struct CalendarDay {
+  std::chrono::year_month_day day;
+  bool working = false;
+  std::string name;
+  friend bool operator==(const CalendarDay&, const CalendarDay&) = default;
 };
 
 class WorkCalendar {
@@ -64,23 +81,48 @@ class WorkCalendar {
   void SetWorkday(std::chrono::year_month_day day, std::string name);
   void ClearOverride(std::chrono::year_month_day day);
   std::string Serialise() const;  // Parse(Serialise()) yields an equal calendar
+  // (SetHoliday/SetWorkday extend the covered years to the day's year.)
+  // Replaces the office hours; kInvalidArgument unless non-empty, ascending, non-overlapping
+  // and within 00:00-24:00.
+  Status SetOfficeHours(std::vector<OfficeInterval> intervals);
+  // Sets the covered years; kInvalidArgument if first > last or a dated entry lies outside.
+  Status SetCovers(int first_year, int last_year);
 
   bool IsWorkingDay(std::chrono::year_month_day day) const;
   // The holiday or make-up day name for a date ("春节", "春节调休"), empty otherwise.
   std::string DayName(std::chrono::year_month_day day) const;
   // Years whose official schedule is loaded (outside them only weekends count).
   bool Covers(std::chrono::year year) const;
+  // The covered range; FirstYear() > LastYear() when nothing is covered.
+  int FirstYear() const { return first_year_; }
+  int LastYear() const { return last_year_; }
+  const std::vector<OfficeInterval>& OfficeHours() const { return office_hours_; }
+  // The holidays and make-up working days of a year (every dated entry), by date.
+  std::vector<CalendarDay> Entries(std::chrono::year year) const;
 
   // The instant `limit` of working time after `start`.
   Instant Deadline(Instant start, TimeLimit limit) const;
   // Working time between a and b (0 if b <= a) on the clock of `unit`.
   Duration Elapsed(Instant a, Instant b, LimitUnit unit) const;
   // The instant `amount` of working time after `start` on the clock of `unit`.
+  // Advance returns the earliest such instant, so Advance(a, 0) == a and a limit that ends
+  // with a working period ends at its close (17:30, midnight), not at the next opening.
+  // Cost: O(weeks spanned x log(entries)); whole weeks and days are skipped at once.
   Instant Advance(Instant start, Duration amount, LimitUnit unit) const;
+  // The latest instant t <= end with Elapsed(t, end, unit) == amount (for reminders "X
+  // before the deadline"). Rewind(b, 0) == b.
+  Instant Rewind(Instant end, Duration amount, LimitUnit unit) const;
+
+  friend bool operator==(const WorkCalendar&, const WorkCalendar&) = default;
 
  private:
+  bool IsWorking(std::chrono::sys_days day) const;
+  // Working dates in [from, to): weekdays in closed form, corrected by the entries in it.
+  int64_t CountWorkingDays(std::chrono::sys_days from, std::chrono::sys_days to) const;
+
   std::map<std::chrono::sys_days, std::pair<bool, std::string>> overrides_;  // true = working
-  std::vector<OfficeInterval> office_hours_;
+  // Default office hours 08:30-12:00 and 14:30-17:30 (minutes after midnight).
+  std::vector<OfficeInterval> office_hours_{{510, 720}, {870, 1050}};
   int first_year_ = 0;
   int last_year_ = -1;
 };
