@@ -73,7 +73,7 @@ TimeLimitPolicies TimeLimitPolicies::Defaults() {
   return p;
 }
 
-const TimeLimitPolicy& TimeLimitPolicies::For(RequestType type, Urgency urgency) const {
+TimeLimitPolicy TimeLimitPolicies::For(RequestType type, Urgency urgency) const {
   return table_[Index(type, urgency)];
 }
 

@@ -44,7 +44,8 @@ class TimeLimitPolicies {
   // Every policy, one line each; Parse(Serialise()) yields an equal table.
   std::string Serialise() const;
 
-  const TimeLimitPolicy& For(RequestType type, Urgency urgency) const;
+  // By value (it is small), so that Defaults().For(...) cannot dangle.
+  TimeLimitPolicy For(RequestType type, Urgency urgency) const;
   // Replaces the policy of (policy.type, policy.urgency). kInvalidArgument if the sign or
   // reply amount is 0 (a limit that is due at once is a mistake, not a policy).
   Status Set(const TimeLimitPolicy& policy);
