@@ -1,0 +1,102 @@
+// SqliteStore: the embedded store (one database file, WAL). Implements TicketStore and
+// DirectoryStore. Thread-safe: writes from all threads go through one writer thread that
+// commits them in groups (one durable fsync for many concurrent writers, each write in its
+// own savepoint so one failure never affects another); reads use a pool of connections.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/sqlite/db.h"
+#include "ports/directory_store.h"
+#include "ports/ticket_store.h"
+
+namespace hotline::adapters::sqlite {
+
+struct SqliteOptions {
+  std::string path;
+  bool create = true;             // create the file and schema when missing
+  std::string ticket_prefix = "SM";
+  size_t max_group = 512;         // most writes committed in one transaction
+};
+
+class SqliteStore final : public ports::TicketStore, public ports::DirectoryStore {
+ public:
+  // Opens the store and applies pending schema migrations. kNotFound if the file is missing
+  // and !create; kInternal if the schema is newer than this program.
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // The schema version after migrations.
+  int SchemaVersion() const { return schema_version_; }
+
+  // Test hook: called inside write transactions at named points ("create.after_events",
+  // "commit.after_events"); a non-OK status aborts that write as a failure would.
+  void SetFaultHook(std::function<Status(std::string_view)> hook);
+
+  // TicketStore
+  Result<domain::Ticket> Create(domain::Ticket ticket,
+                                std::vector<domain::TicketEvent> events) override;
+  Status Commit(const std::vector<ports::TicketWrite>& writes) override;
+  Result<domain::Ticket> Find(domain::TicketId id) override;
+  Result<domain::Ticket> FindByNumber(const std::string& number) override;
+  Result<std::vector<domain::TicketEvent>> History(domain::TicketId id) override;
+  Result<std::vector<domain::Ticket>> List(const ports::TicketFilter& filter) override;
+  Result<ports::StoreSummary> Summary() override;
+  Status RebuildProjections() override;
+  Result<std::vector<std::string>> VerifyProjections() override;
+
+  // DirectoryStore
+  Status SaveOrg(const domain::OrgTree& org) override;
+  Result<domain::OrgTree> LoadOrg() override;
+  Status SaveCategories(const domain::CategoryTree& tree) override;
+  Result<domain::CategoryTree> LoadCategories() override;
+  Status SaveRouting(const domain::RoutingDirectory& directory) override;
+  Result<domain::RoutingDirectory> LoadRouting() override;
+  Status PutSetting(const std::string& key, const std::string& value) override;
+  Result<std::optional<std::string>> GetSetting(const std::string& key) override;
+
+ private:
+  struct WriteJob {
+    std::function<Status(Db&)> fn;
+    std::promise<Status> done;
+  };
+  class Reader;
+
+  explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
+  Status Migrate();
+  // Runs `fn` inside a write transaction shared with other concurrent writers.
+  Status RunWrite(std::function<Status(Db&)> fn);
+  void WriterLoop();
+  Result<std::unique_ptr<Db>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Db> db);
+  Status Fault(std::string_view point);
+  Result<std::vector<domain::Ticket>> ReplayAll(Db& db);
+
+  SqliteOptions options_;
+  int schema_version_ = 0;
+  std::unique_ptr<Db> writer_db_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<std::unique_ptr<WriteJob>> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Db>> readers_;
+
+  std::mutex hook_mu_;
+  std::function<Status(std::string_view)> fault_hook_;
+};
+
+}  // namespace hotline::adapters::sqlite

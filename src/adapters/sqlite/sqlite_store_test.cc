@@ -1,0 +1,164 @@
+#include "adapters/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "app/ticket_service.h"
+#include "contract/ticket_store_contract.h"
+#include "testing/matchers.h"
+#include "testing/small_city.h"
+
+namespace hotline::adapters::sqlite {
+namespace {
+
+namespace fs = std::filesystem;
+using hotline::testing::HasErrorCode;
+using hotline::testing::SmallCity;
+
+std::string TempDbPath() {
+  static std::atomic<int> counter{0};
+  fs::path dir = fs::temp_directory_path() / ("hotline-test-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  return (dir / ("store-" + std::to_string(counter++) + ".db")).string();
+}
+
+hotline::testing::StoreUnderTest MakeSqlite() {
+  auto store = SqliteStore::Open({.path = TempDbPath()});
+  HOTLINE_CHECK(store.has_value(), "open sqlite store");
+  std::shared_ptr<SqliteStore> shared(std::move(*store));
+  return {shared, shared};
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, hotline::testing::TicketStoreContract,
+                         ::testing::Values(&MakeSqlite));
+
+domain::Fields Complaint() {
+  return {{"type", "投诉"}, {"content", "路灯不亮"}, {"citizen_phone", "13800001111"}};
+}
+
+TEST(SqliteStore, AppliesMigrationsOnceAndReopens) {
+  std::string path = TempDbPath();
+  {
+    auto store = SqliteStore::Open({.path = path});
+    ASSERT_OK(store);
+    EXPECT_EQ((*store)->SchemaVersion(), 1);
+  }
+  auto again = SqliteStore::Open({.path = path, .create = false});
+  ASSERT_OK(again);
+  EXPECT_EQ((*again)->SchemaVersion(), 1);
+  EXPECT_THAT(SqliteStore::Open({.path = path + ".missing", .create = false}),
+              HasErrorCode(ErrorCode::kNotFound));
+}
+
+TEST(SqliteStore, FailedWriteMidTransactionLeavesNoPartialTicket) {
+  auto city = hotline::testing::MakeSmallCity();
+  auto store = SqliteStore::Open({.path = TempDbPath()});
+  ASSERT_OK(store);
+  ports::FakeClock clock(*ParseInstant("2024-03-04 09:00"));
+  auto config = std::make_shared<app::HotlineConfig>();
+  config->org = city->org;
+  config->categories = city->categories;
+  app::TicketService service(**store, clock, config);
+
+  (*store)->SetFaultHook([](std::string_view point) -> Status {
+    return point == "create.after_events" ? Internal("injected fault") : OkStatus();
+  });
+  EXPECT_THAT(service.Register(city->Act("op"), Complaint()),
+              HasErrorCode(ErrorCode::kInternal));
+  (*store)->SetFaultHook(nullptr);
+  auto summary = (*store)->Summary();
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->tickets, 0);
+  EXPECT_EQ(summary->events, 0);  // the events written before the fault were rolled back
+  // The number sequence rolled back too: the next ticket is the day's first.
+  auto t = service.Register(city->Act("op"), Complaint());
+  ASSERT_OK(t);
+  EXPECT_EQ(t->number, "SM20240304000001");
+
+  (*store)->SetFaultHook([](std::string_view point) -> Status {
+    return point == "commit.after_events" ? Internal("injected fault") : OkStatus();
+  });
+  EXPECT_THAT(service.Act(city->Act("disp"), t->number,
+                          {domain::Action::kDispatch, {{"lead_unit", "2"}}}),
+              HasErrorCode(ErrorCode::kInternal));
+  (*store)->SetFaultHook(nullptr);
+  auto stored = (*store)->Find(t->id);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->state, domain::TicketState::kRegistered);
+  EXPECT_EQ((*store)->History(t->id)->size(), 1u);
+}
+
+// A process killed in the middle of a transaction (after the events, before the
+// projection) leaves a store with no trace of the ticket.
+TEST(SqliteStore, ProcessKilledMidTransactionLeavesNoPartialTicket) {
+  std::string path = TempDbPath();
+  {
+    auto store = SqliteStore::Open({.path = path});
+    ASSERT_OK(store);
+  }
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto city = hotline::testing::MakeSmallCity();
+    auto store = SqliteStore::Open({.path = path});
+    if (!store.has_value()) {
+      _exit(3);
+    }
+    (*store)->SetFaultHook([](std::string_view point) -> Status {
+      if (point == "create.after_events") {
+        _exit(0);  // dies holding an open write transaction
+      }
+      return OkStatus();
+    });
+    ports::FakeClock clock(*ParseInstant("2024-03-04 09:00"));
+    auto config = std::make_shared<app::HotlineConfig>();
+    config->org = city->org;
+    app::TicketService service(**store, clock, config);
+    (void)service.Register(city->Act("op"), Complaint());
+    _exit(4);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  auto store = SqliteStore::Open({.path = path, .create = false});
+  ASSERT_OK(store);
+  auto summary = (*store)->Summary();
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->tickets, 0);
+  EXPECT_EQ(summary->events, 0);
+  auto diff = (*store)->VerifyProjections();
+  ASSERT_OK(diff);
+  EXPECT_TRUE(diff->empty());
+}
+
+TEST(SqliteStore, CorruptProjectionIsDetectedAndRebuilt) {
+  std::string path = TempDbPath();
+  auto city = hotline::testing::MakeSmallCity();
+  auto store = SqliteStore::Open({.path = path});
+  ASSERT_OK(store);
+  ports::FakeClock clock(*ParseInstant("2024-03-04 09:00"));
+  auto config = std::make_shared<app::HotlineConfig>();
+  config->org = city->org;
+  app::TicketService service(**store, clock, config);
+  auto t = service.Register(city->Act("op"), Complaint());
+  ASSERT_OK(t);
+  {
+    auto db = Db::Open(path, false, false);
+    ASSERT_OK(db);
+    ASSERT_OK((*db)->Exec("UPDATE tickets SET doc = replace(doc, '路灯不亮', '被篡改')"));
+  }
+  auto diff = (*store)->VerifyProjections();
+  ASSERT_OK(diff);
+  EXPECT_EQ(*diff, std::vector<std::string>{t->number});
+  ASSERT_OK((*store)->RebuildProjections());
+  EXPECT_TRUE((*store)->VerifyProjections()->empty());
+  EXPECT_EQ((*store)->Find(t->id)->content, "路灯不亮");
+}
+
+}  // namespace
+}  // namespace hotline::adapters::sqlite

@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace hotline::cli {
+
+void RegisterTicketCommands(CLI::App& /*app*/) {}
+
+}  // namespace hotline::cli
