@@ -1,7 +1,177 @@
+// `hotline eval search|similar`: offline quality figures of the Chinese text engine on
+// labelled TSV files. The last line of output is one JSON object with the figures.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "adapters/text/evaluation.h"
+#include "adapters/text/tokenizer.h"
+#include "adapters/text/tsv.h"
 #include "cli/commands.h"
 
 namespace hotline::cli {
 
-void RegisterEvalCommands(CLI::App& /*app*/) {}
+namespace {
+
+namespace text = hotline::adapters::text;
+
+struct EvalArgs {
+  std::string docs;
+  std::string queries;
+  std::string messages;
+  std::string clusters;
+  int half = -1;
+  size_t threads = 2;
+  std::vector<std::string> params;
+};
+
+void Fail(const std::string& message) {
+  std::fprintf(stderr, "hotline eval: %s\n", message.c_str());
+  ExitCode() = 1;
+}
+
+// Splits "key=value" tuning parameters; returns false (after reporting) on a bad one.
+template <typename Options, typename Apply>
+bool ApplyParams(const std::vector<std::string>& params, Options* options, const Apply& apply) {
+  for (const auto& param : params) {
+    const size_t eq = param.find('=');
+    double value = 0;
+    try {
+      if (eq == std::string::npos) {
+        throw std::invalid_argument("no '='");
+      }
+      size_t used = 0;
+      value = std::stod(param.substr(eq + 1), &used);
+      if (used != param.size() - eq - 1) {
+        throw std::invalid_argument("trailing characters");
+      }
+    } catch (const std::exception&) {
+      Fail("bad --param '" + param + "': expected key=number (参数格式应为 key=数值)");
+      return false;
+    }
+    const Status status = apply(param.substr(0, eq), value, options);
+    if (!status.has_value()) {
+      Fail(status.error().message);
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::unique_ptr<text::Tokenizer>> MakeTokenizer() {
+  auto tokenizer = text::Tokenizer::CreateDefault();
+  if (!tokenizer.has_value()) {
+    return tokenizer.error();
+  }
+  return std::move(tokenizer).value();
+}
+
+double Round4(double x) { return static_cast<double>(static_cast<int64_t>(x * 10000 + 0.5)) / 10000; }
+
+void RunSearch(const EvalArgs& args) {
+  const auto start = std::chrono::steady_clock::now();
+  text::SearchEvalOptions options;
+  options.half = args.half;
+  options.threads = args.threads;
+  if (!ApplyParams(args.params, &options, text::ApplySearchParam)) {
+    return;
+  }
+  auto docs = text::ReadTsvFile(args.docs);
+  if (!docs.has_value()) {
+    return Fail("documents: " + docs.error().message);
+  }
+  auto queries = text::ReadTsvFile(args.queries);
+  if (!queries.has_value()) {
+    return Fail("queries: " + queries.error().message);
+  }
+  auto tokenizer = MakeTokenizer();
+  if (!tokenizer.has_value()) {
+    return Fail(tokenizer.error().message);
+  }
+  const auto report = text::EvaluateSearch(**tokenizer, *docs, *queries, options);
+  if (!report.has_value()) {
+    return Fail(report.error().message);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%zu documents, %zu queries (%zu with an unknown target id), %.1f s\n",
+              docs->rows.size(), report->queries, report->missing_targets, seconds);
+  const nlohmann::ordered_json json = {{"queries", report->queries},
+                                       {"mrr@10", Round4(report->mrr_at_10)},
+                                       {"recall@1", Round4(report->recall_at_1)},
+                                       {"recall@10", Round4(report->recall_at_10)}};
+  std::printf("%s\n", json.dump().c_str());
+}
+
+void RunSimilar(const EvalArgs& args) {
+  const auto start = std::chrono::steady_clock::now();
+  text::SimilarEvalOptions options;
+  options.half = args.half;
+  options.threads = args.threads;
+  if (!ApplyParams(args.params, &options, text::ApplySimilarParam)) {
+    return;
+  }
+  auto messages = text::ReadTsvFile(args.messages);
+  if (!messages.has_value()) {
+    return Fail("messages: " + messages.error().message);
+  }
+  auto clusters = text::ReadTsvFile(args.clusters);
+  if (!clusters.has_value()) {
+    return Fail("clusters: " + clusters.error().message);
+  }
+  auto tokenizer = MakeTokenizer();
+  if (!tokenizer.has_value()) {
+    return Fail(tokenizer.error().message);
+  }
+  const auto report = text::EvaluateSimilar(**tokenizer, *messages, *clusters, options);
+  if (!report.has_value()) {
+    return Fail(report.error().message);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%zu messages, %zu cluster members queried (%zu not among the messages), %.1f s\n",
+              messages->rows.size(), report->queries, report->missing, seconds);
+  const nlohmann::ordered_json json = {{"queries", report->queries},
+                                       {"precision@5", Round4(report->precision_at_5)}};
+  std::printf("%s\n", json.dump().c_str());
+}
+
+void AddCommonOptions(CLI::App* command, EvalArgs* args) {
+  command->add_option("--half", args->half,
+                      "Only even (0) or odd (1) rows of the labelled file (tuning halves)")
+      ->check(CLI::Range(-1, 1));
+  command->add_option("--threads", args->threads, "Worker threads")->check(CLI::Range(1, 64));
+  command->add_option("--param", args->params,
+                      "Tuning parameter key=value (k1, b_title, b_body, title_weight, ...)");
+}
+
+}  // namespace
+
+void RegisterEvalCommands(CLI::App& app) {
+  auto* eval = app.add_subcommand("eval", "Measure search and similar-request quality (评测)");
+  eval->require_subcommand(1);
+  auto args = std::make_shared<EvalArgs>();
+
+  auto* search = eval->add_subcommand(
+      "search", "Index DOCS.tsv, run QUERIES.tsv, print MRR@10 and recall@1/@10");
+  search->add_option("--docs", args->docs, "TSV: id, text columns...")->required();
+  search->add_option("--queries", args->queries, "TSV: expected doc id, query text columns...")
+      ->required();
+  AddCommonOptions(search, args.get());
+  search->callback([args] { RunSearch(*args); });
+
+  auto* similar = eval->add_subcommand(
+      "similar", "Index MESSAGES.tsv, print precision@5 of similar messages within CLUSTERS.tsv");
+  similar->add_option("--messages", args->messages,
+                      "TSV with 留言编号, 留言主题, 留言详情, 留言时间_iso")
+      ->required();
+  similar->add_option("--clusters", args->clusters, "TSV with 问题ID, 留言编号")->required();
+  AddCommonOptions(similar, args.get());
+  similar->callback([args] { RunSimilar(*args); });
+}
 
 }  // namespace hotline::cli

@@ -1,0 +1,67 @@
+// Offline quality measurement of search and similar-request detection on labelled TSV files
+// (the `hotline eval` commands). Free functions; thread-safe for distinct arguments.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/text/inverted_index.h"
+#include "adapters/text/similar.h"
+#include "adapters/text/tsv.h"
+#include "common/result.h"
+
+namespace hotline::adapters::text {
+
+struct SearchEvalOptions {
+  IndexOptions index;
+  // Query-part weight of the first query column when there are several (a title);
+  // the other columns weigh 1.
+  double first_column_weight = 2.0;
+  // -1: every query; 0 / 1: only the even / odd query rows (tuning on one half).
+  int half = -1;
+  size_t threads = 2;
+};
+
+struct SearchEvalReport {
+  size_t queries = 0;
+  size_t missing_targets = 0;  // queries whose target id is not among the documents
+  double mrr_at_10 = 0;
+  double recall_at_1 = 0;
+  double recall_at_10 = 0;
+};
+
+// Indexes `docs` (first column id; the other columns text: the first of several is the title
+// field, the rest the body) and runs every query (first column the expected id, the others
+// the text). kInvalidArgument if a table has fewer than two columns or a document id is empty.
+Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTable& docs,
+                                        const TsvTable& queries, const SearchEvalOptions& options);
+
+struct SimilarEvalOptions {
+  SimilarOptions similar;
+  int half = -1;  // as SearchEvalOptions::half, over the cluster rows
+  size_t threads = 2;
+};
+
+struct SimilarEvalReport {
+  size_t queries = 0;
+  size_t missing = 0;  // cluster rows whose message id is not among the messages
+  double precision_at_5 = 0;
+};
+
+// Indexes the messages (columns 留言编号, 留言主题, 留言详情 and 留言时间_iso or 留言时间) and,
+// for each message of a cluster (columns 问题ID, 留言编号), takes the 5 most similar other
+// messages: precision is the share of them in the same cluster. kInvalidArgument naming the
+// missing column if a table lacks one.
+Result<SimilarEvalReport> EvaluateSimilar(const Tokenizer& tokenizer, const TsvTable& messages,
+                                          const TsvTable& clusters,
+                                          const SimilarEvalOptions& options);
+
+// Applies "key=value" tuning parameters (k1, b_title, b_body, title_weight, body_weight,
+// word_weight, k3, max_df_ratio, first_column_weight...). kInvalidArgument on an unknown key
+// or a value that is not a number.
+Status ApplySearchParam(const std::string& key, double value, SearchEvalOptions* options);
+Status ApplySimilarParam(const std::string& key, double value, SimilarEvalOptions* options);
+
+}  // namespace hotline::adapters::text

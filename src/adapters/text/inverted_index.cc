@@ -1,0 +1,467 @@
+#include "adapters/text/inverted_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_set>
+#include <utility>
+
+namespace hotline::adapters::text {
+
+namespace {
+
+constexpr uint16_t kMaxTf = std::numeric_limits<uint16_t>::max();
+// Compact once removed documents hold this share of the postings.
+constexpr double kCompactDeadShare = 0.25;
+constexpr size_t kCompactMinPostings = 4096;
+
+bool IsBigramKind(TokenKind kind) {
+  return kind == TokenKind::kBigram || kind == TokenKind::kUnigram;
+}
+
+}  // namespace
+
+InvertedIndex::InvertedIndex(const Tokenizer& tokenizer, IndexOptions options)
+    : tokenizer_(tokenizer), options_(std::move(options)) {
+  total_field_length_.assign(options_.fields.size(), 0.0);
+}
+
+InvertedIndex::~InvertedIndex() = default;
+
+std::vector<std::pair<uint32_t, std::vector<uint32_t>>> InvertedIndex::CountTerms(
+    const IndexDocument& doc, bool create_terms, std::vector<uint32_t>* lengths) {
+  const size_t field_count = options_.fields.size();
+  std::unordered_map<uint32_t, std::vector<uint32_t>> counts;
+  lengths->assign(field_count, 0);
+  for (size_t f = 0; f < doc.fields.size() && f < field_count; ++f) {
+    for (auto& token : tokenizer_.Tokenize(doc.fields[f])) {
+      ++(*lengths)[f];
+      uint32_t term_id = 0;
+      const auto found = term_ids_.find(token.text);
+      if (found != term_ids_.end()) {
+        term_id = found->second;
+      } else if (create_terms) {
+        term_id = static_cast<uint32_t>(postings_.size());
+        term_ids_.emplace(std::move(token.text), term_id);
+        postings_.emplace_back();
+        df_.push_back(0);
+      } else {
+        continue;
+      }
+      auto& per_field = counts[term_id];
+      per_field.resize(field_count, 0);
+      ++per_field[f];
+    }
+  }
+  return {counts.begin(), counts.end()};
+}
+
+Status InvertedIndex::Upsert(IndexDocument document) {
+  if (document.id.empty()) {
+    return InvalidArgument("document id is empty");
+  }
+  if (document.fields.size() > options_.fields.size()) {
+    return InvalidArgument("document '" + document.id + "' has " +
+                           std::to_string(document.fields.size()) + " fields, the index " +
+                           std::to_string(options_.fields.size()));
+  }
+  Remove(document.id);
+  const auto slot = static_cast<uint32_t>(slots_.size());
+  std::vector<uint32_t> lengths;
+  const auto counts = CountTerms(document, /*create_terms=*/true, &lengths);
+  for (const auto& [term_id, per_field] : counts) {
+    ++df_[term_id];
+    auto& list = postings_[term_id];
+    for (size_t f = 0; f < per_field.size(); ++f) {
+      if (per_field[f] > 0) {
+        list.push_back({slot, static_cast<uint16_t>(std::min<uint32_t>(per_field[f], kMaxTf)),
+                        static_cast<uint16_t>(f)});
+        ++postings_count_;
+      }
+    }
+  }
+  for (size_t f = 0; f < lengths.size(); ++f) {
+    total_field_length_[f] += lengths[f];
+  }
+  slot_of_id_.emplace(document.id, slot);
+  slots_.push_back(Slot{std::move(document), std::move(lengths), true});
+  ++live_documents_;
+  return OkStatus();
+}
+
+void InvertedIndex::Unindex(uint32_t slot_index) {
+  Slot& slot = slots_[slot_index];
+  std::vector<uint32_t> lengths;
+  const auto counts = CountTerms(slot.document, /*create_terms=*/false, &lengths);
+  for (const auto& [term_id, per_field] : counts) {
+    --df_[term_id];
+    for (const uint32_t tf : per_field) {
+      dead_postings_ += tf > 0 ? 1 : 0;
+    }
+  }
+  for (size_t f = 0; f < slot.field_lengths.size(); ++f) {
+    total_field_length_[f] -= slot.field_lengths[f];
+  }
+  slot.live = false;
+  --live_documents_;
+}
+
+bool InvertedIndex::Remove(std::string_view id) {
+  const auto found = slot_of_id_.find(std::string(id));
+  if (found == slot_of_id_.end()) {
+    return false;
+  }
+  Unindex(found->second);
+  slots_[found->second].document = IndexDocument{};
+  slot_of_id_.erase(found);
+  if (dead_postings_ >= kCompactMinPostings &&
+      static_cast<double>(dead_postings_) > kCompactDeadShare * static_cast<double>(postings_count_)) {
+    Compact();
+  }
+  return true;
+}
+
+void InvertedIndex::Compact() {
+  std::vector<uint32_t> new_slot(slots_.size(), UINT32_MAX);
+  std::vector<Slot> kept;
+  kept.reserve(live_documents_);
+  for (uint32_t s = 0; s < slots_.size(); ++s) {
+    if (slots_[s].live) {
+      new_slot[s] = static_cast<uint32_t>(kept.size());
+      kept.push_back(std::move(slots_[s]));
+    }
+  }
+  postings_count_ = 0;
+  for (auto& list : postings_) {
+    size_t out = 0;
+    for (const Posting& posting : list) {
+      const uint32_t target = new_slot[posting.doc];
+      if (target != UINT32_MAX) {
+        list[out++] = {target, posting.tf, posting.field};
+      }
+    }
+    list.resize(out);
+    list.shrink_to_fit();
+    postings_count_ += out;
+  }
+  slots_ = std::move(kept);
+  for (auto& [id, slot] : slot_of_id_) {
+    slot = new_slot[slot];
+  }
+  dead_postings_ = 0;
+}
+
+const IndexDocument* InvertedIndex::Find(std::string_view id) const {
+  const auto found = slot_of_id_.find(std::string(id));
+  return found == slot_of_id_.end() ? nullptr : &slots_[found->second].document;
+}
+
+AnalyzedQuery InvertedIndex::Analyze(const std::vector<QueryPart>& parts) const {
+  std::unordered_map<uint32_t, double> weights;
+  std::unordered_map<uint32_t, std::string> texts;
+  for (const auto& part : parts) {
+    for (auto& token : tokenizer_.Tokenize(part.text)) {
+      const auto found = term_ids_.find(token.text);
+      if (found == term_ids_.end() || df_[found->second] == 0) {
+        continue;
+      }
+      const double kind_weight = IsBigramKind(token.kind) ? 1.0 : options_.word_weight;
+      weights[found->second] += part.weight * kind_weight;
+      texts.emplace(found->second, std::move(token.text));
+    }
+  }
+  AnalyzedQuery query;
+  const auto n = static_cast<double>(live_documents_);
+  for (const auto& [term_id, weight] : weights) {
+    const auto df = static_cast<double>(df_[term_id]);
+    if (n > 0 && df > options_.max_df_ratio * n && df > 1) {
+      continue;
+    }
+    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    const double saturated = weight * (options_.k3 + 1.0) / (options_.k3 + weight);
+    query.terms.push_back({term_id, saturated, idf});
+  }
+  std::sort(query.terms.begin(), query.terms.end(),
+            [](const AnalyzedQuery::Term& a, const AnalyzedQuery::Term& b) {
+              const double wa = a.weight * a.idf;
+              const double wb = b.weight * b.idf;
+              return wa != wb ? wa > wb : a.term_id < b.term_id;
+            });
+  if (query.terms.size() > options_.max_query_terms) {
+    query.terms.resize(options_.max_query_terms);
+  }
+  for (const auto& term : query.terms) {
+    query.texts.push_back(texts[term.term_id]);
+  }
+  return query;
+}
+
+double InvertedIndex::Norm(uint16_t field, uint32_t length) const {
+  const FieldSpec& spec = options_.fields[field];
+  const double average =
+      live_documents_ == 0 ? 1.0 : total_field_length_[field] / static_cast<double>(live_documents_);
+  const double relative = average > 0 ? static_cast<double>(length) / average : 1.0;
+  return spec.weight / (1.0 - spec.b + spec.b * relative);
+}
+
+std::unique_ptr<InvertedIndex::Scratch> InvertedIndex::AcquireScratch() const {
+  std::unique_ptr<Scratch> scratch;
+  {
+    std::lock_guard lock(scratch_mutex_);
+    if (!scratch_pool_.empty()) {
+      scratch = std::move(scratch_pool_.back());
+      scratch_pool_.pop_back();
+    }
+  }
+  if (scratch == nullptr) {
+    scratch = std::make_unique<Scratch>();
+  }
+  if (scratch->scores.size() < slots_.size()) {
+    scratch->scores.resize(slots_.size(), 0.0F);
+  }
+  return scratch;
+}
+
+void InvertedIndex::ReleaseScratch(std::unique_ptr<Scratch> scratch) const {
+  std::lock_guard lock(scratch_mutex_);
+  scratch_pool_.push_back(std::move(scratch));
+}
+
+bool InvertedIndex::Matches(const Slot& slot, const SearchQuery& query) const {
+  if (!slot.live) {
+    return false;
+  }
+  const IndexDocument& doc = slot.document;
+  for (const auto& [facet, value] : query.filters) {
+    const auto found = doc.facets.find(facet);
+    if (found == doc.facets.end() || found->second != value) {
+      return false;
+    }
+  }
+  if (query.time_from.has_value() && doc.time < *query.time_from) {
+    return false;
+  }
+  if (query.time_to.has_value() && doc.time > *query.time_to) {
+    return false;
+  }
+  for (const auto& id : query.exclude_ids) {
+    if (doc.id == id) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query) const {
+  const AnalyzedQuery analyzed = Analyze(query.parts);
+  auto scratch = AcquireScratch();
+  auto& scores = scratch->scores;
+  auto& touched = scratch->touched;
+  touched.clear();
+  const double k1 = options_.k1;
+  for (const auto& term : analyzed.terms) {
+    const auto& list = postings_[term.term_id];
+    const double term_weight = term.weight * term.idf;
+    size_t i = 0;
+    while (i < list.size()) {
+      const uint32_t doc = list[i].doc;
+      double tf = 0;
+      for (; i < list.size() && list[i].doc == doc; ++i) {
+        tf += list[i].tf * Norm(list[i].field, slots_[doc].field_lengths[list[i].field]);
+      }
+      if (!slots_[doc].live) {
+        continue;
+      }
+      if (scores[doc] == 0.0F) {
+        touched.push_back(doc);
+      }
+      scores[doc] += static_cast<float>(term_weight * tf * (k1 + 1.0) / (k1 + tf));
+    }
+  }
+  std::vector<std::pair<float, uint32_t>> candidates;
+  candidates.reserve(touched.size());
+  for (const uint32_t doc : touched) {
+    if (Matches(slots_[doc], query)) {
+      candidates.emplace_back(scores[doc], doc);
+    }
+    scores[doc] = 0.0F;
+  }
+  ReleaseScratch(std::move(scratch));
+  const auto better = [](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  const size_t limit = std::min(query.limit, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<ptrdiff_t>(limit),
+                    candidates.end(), better);
+  std::vector<SearchHit> hits;
+  hits.reserve(limit);
+  for (size_t i = 0; i < limit; ++i) {
+    const IndexDocument& doc = slots_[candidates[i].second].document;
+    SearchHit hit{doc.id, candidates[i].first, {}};
+    if (query.with_snippets) {
+      size_t best_field = 0;
+      for (size_t f = 0; f < doc.fields.size(); ++f) {
+        if (doc.fields[f].size() > doc.fields[best_field].size()) {
+          best_field = f;
+        }
+      }
+      if (!doc.fields.empty()) {
+        hit.snippet = Snippet(doc.fields[best_field], analyzed.texts);
+      }
+    }
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+double InvertedIndex::Score(const AnalyzedQuery& query, std::string_view id) const {
+  const auto found = slot_of_id_.find(std::string(id));
+  if (found == slot_of_id_.end()) {
+    return 0;
+  }
+  const uint32_t doc = found->second;
+  double score = 0;
+  const double k1 = options_.k1;
+  for (const auto& term : query.terms) {
+    const auto& list = postings_[term.term_id];
+    auto it = std::lower_bound(list.begin(), list.end(), doc,
+                               [](const Posting& p, uint32_t d) { return p.doc < d; });
+    double tf = 0;
+    for (; it != list.end() && it->doc == doc; ++it) {
+      tf += it->tf * Norm(it->field, slots_[doc].field_lengths[it->field]);
+    }
+    if (tf > 0) {
+      score += term.weight * term.idf * tf * (k1 + 1.0) / (k1 + tf);
+    }
+  }
+  return score;
+}
+
+double InvertedIndex::ScoreUnindexed(const AnalyzedQuery& query,
+                                     const IndexDocument& document) const {
+  std::unordered_map<uint32_t, double> wanted;
+  for (const auto& term : query.terms) {
+    wanted.emplace(term.term_id, 0.0);
+  }
+  for (size_t f = 0; f < document.fields.size() && f < options_.fields.size(); ++f) {
+    const auto tokens = tokenizer_.Tokenize(document.fields[f]);
+    const double norm = Norm(static_cast<uint16_t>(f), static_cast<uint32_t>(tokens.size()));
+    for (const auto& token : tokens) {
+      const auto id = term_ids_.find(token.text);
+      if (id == term_ids_.end()) {
+        continue;
+      }
+      const auto found = wanted.find(id->second);
+      if (found != wanted.end()) {
+        found->second += norm;
+      }
+    }
+  }
+  double score = 0;
+  const double k1 = options_.k1;
+  for (const auto& term : query.terms) {
+    const double tf = wanted[term.term_id];
+    if (tf > 0) {
+      score += term.weight * term.idf * tf * (k1 + 1.0) / (k1 + tf);
+    }
+  }
+  return score;
+}
+
+std::string InvertedIndex::Snippet(std::string_view text, const std::vector<std::string>& terms,
+                                   size_t max_chars, std::string_view open,
+                                   std::string_view close) const {
+  const std::unordered_set<std::string_view> wanted(terms.begin(), terms.end());
+  const NormalizedText normalized = tokenizer_.normalizer().Normalize(text);
+  const size_t char_count = normalized.chars.size();
+  // Matched character ranges, in normalised characters.
+  std::vector<std::pair<uint32_t, uint32_t>> matches;
+  for (const auto& token : tokenizer_.Tokenize(text)) {
+    if (wanted.count(token.text) == 0) {
+      continue;
+    }
+    const auto begin_char = static_cast<uint32_t>(
+        std::lower_bound(normalized.offsets.begin(), normalized.offsets.end(), token.begin) -
+        normalized.offsets.begin());
+    const auto end_char = static_cast<uint32_t>(
+        std::lower_bound(normalized.offsets.begin(), normalized.offsets.end(), token.end) -
+        normalized.offsets.begin());
+    matches.emplace_back(begin_char, end_char);
+  }
+  std::sort(matches.begin(), matches.end());
+  // Window with the most matches (two pointers over the sorted starts).
+  size_t best_start = 0;
+  size_t best_count = 0;
+  size_t left = 0;
+  for (size_t right = 0; right < matches.size(); ++right) {
+    while (matches[right].first >= matches[left].first + max_chars) {
+      ++left;
+    }
+    if (right - left + 1 > best_count) {
+      best_count = right - left + 1;
+      best_start = matches[left].first;
+    }
+  }
+  // Leave a little context before the first match.
+  const size_t lead = std::min<size_t>(best_start, max_chars / 8);
+  const size_t window_begin = best_count == 0 ? 0 : best_start - lead;
+  const size_t window_end = std::min(char_count, window_begin + max_chars);
+  // Merge overlapping matches inside the window.
+  std::vector<std::pair<uint32_t, uint32_t>> marks;
+  for (const auto& [b, e] : matches) {
+    if (b < window_begin || e > window_end) {
+      continue;
+    }
+    if (!marks.empty() && b <= marks.back().second) {
+      marks.back().second = std::max(marks.back().second, e);
+    } else {
+      marks.emplace_back(b, e);
+    }
+  }
+  const auto byte_at = [&](size_t c) { return normalized.offsets[c]; };
+  std::string out;
+  if (window_begin > 0) {
+    out += "…";
+  }
+  size_t cursor = window_begin;
+  for (const auto& [b, e] : marks) {
+    out.append(text.substr(byte_at(cursor), byte_at(b) - byte_at(cursor)));
+    out.append(open);
+    out.append(text.substr(byte_at(b), byte_at(e) - byte_at(b)));
+    out.append(close);
+    cursor = e;
+  }
+  out.append(text.substr(byte_at(cursor), byte_at(window_end) - byte_at(cursor)));
+  if (window_end < char_count) {
+    out += "…";
+  }
+  return out;
+}
+
+IndexStats InvertedIndex::Stats() const {
+  IndexStats stats;
+  stats.documents = live_documents_;
+  stats.postings = postings_count_ - dead_postings_;
+  size_t bytes = 0;
+  for (const auto& list : postings_) {
+    bytes += list.capacity() * sizeof(Posting) + sizeof(list);
+  }
+  for (const auto& [term, id] : term_ids_) {
+    bytes += term.capacity() + sizeof(term) + sizeof(id) + 2 * sizeof(void*);
+    stats.terms += df_[id] > 0 ? 1 : 0;
+  }
+  for (const auto& slot : slots_) {
+    bytes += sizeof(Slot) + slot.document.id.capacity() + slot.field_lengths.capacity() * 4;
+    for (const auto& field : slot.document.fields) {
+      bytes += field.capacity() + sizeof(field);
+    }
+    for (const auto& [key, value] : slot.document.facets) {
+      bytes += key.capacity() + value.capacity() + 4 * sizeof(void*) + 2 * sizeof(std::string);
+    }
+  }
+  bytes += slot_of_id_.size() * (sizeof(std::string) + 4 + 2 * sizeof(void*));
+  stats.memory_bytes = bytes;
+  return stats;
+}
+
+}  // namespace hotline::adapters::text

@@ -1,0 +1,176 @@
+// InvertedIndex: an in-memory full-text index over documents with several text fields,
+// ranked with BM25F (per-field weights and length normalisation), with facet filters
+// (category, department, region...), a time range, and highlighted snippets. Documents can
+// be inserted, replaced and removed at any time; the statistics stay exact.
+//
+// It analyses text only through Tokenizer, so a store-backed index (SQLite FTS5,
+// PostgreSQL) that calls the same Tokenizer::Terms() finds the same terms.
+//
+// Thread-compatible: concurrent const calls (Search, Find, Snippet, Stats) are safe; a
+// writer (Upsert, Remove, Compact) needs exclusive access.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "adapters/text/tokenizer.h"
+#include "common/result.h"
+
+namespace hotline::adapters::text {
+
+struct FieldSpec {
+  std::string name;
+  double weight = 1.0;  // BM25F field weight
+  double b = 0.75;      // length normalisation, 0 (none) .. 1 (full)
+};
+
+struct IndexOptions {
+  std::vector<FieldSpec> fields = {{"title", 2.0, 0.75}, {"body", 1.0, 0.75}};
+  double k1 = 1.2;
+  // Query terms found in more than this share of the documents are skipped: they carry
+  // almost no information and cost the most time on large indexes.
+  double max_df_ratio = 0.5;
+  // Longer queries keep only this many of their most informative distinct terms.
+  size_t max_query_terms = 256;
+  // Query-side weight of a word, place, organisation, synonym or code token relative to a
+  // character bigram (whole words are stronger evidence than their pieces).
+  double word_weight = 1.0;
+  // Saturation of a term repeated in the query: weight w counts as w(k3+1)/(k3+w).
+  double k3 = 8.0;
+};
+
+struct IndexDocument {
+  std::string id;
+  std::vector<std::string> fields;            // in IndexOptions::fields order; may be shorter
+  std::map<std::string, std::string> facets;  // filterable attributes, e.g. {"region", "A3区"}
+  int64_t time = 0;                           // seconds since the epoch, 0 if unknown
+};
+
+// One part of a query, e.g. a ticket's title with weight 2 and its details with weight 1.
+struct QueryPart {
+  std::string text;
+  double weight = 1.0;
+};
+
+struct SearchQuery {
+  std::vector<QueryPart> parts;
+  std::map<std::string, std::string> filters;  // every facet must equal its value
+  std::optional<int64_t> time_from;            // inclusive bounds on IndexDocument::time
+  std::optional<int64_t> time_to;
+  size_t limit = 10;
+  std::vector<std::string> exclude_ids;  // e.g. the ticket being registered itself
+  bool with_snippets = false;
+};
+
+struct SearchHit {
+  std::string id;
+  double score = 0;
+  std::string snippet;  // with_snippets only: best passage, matches wrapped in <em></em>
+};
+
+struct IndexStats {
+  size_t documents = 0;
+  size_t terms = 0;
+  size_t postings = 0;
+  size_t memory_bytes = 0;  // postings, dictionary and stored documents (estimate)
+};
+
+// A query analysed once, reusable for scoring many documents (similarity, snippets).
+struct AnalyzedQuery {
+  struct Term {
+    uint32_t term_id = 0;
+    double weight = 0;  // query-side weight (parts, kinds, repetition)
+    double idf = 0;
+  };
+  std::vector<Term> terms;
+  std::vector<std::string> texts;  // the surface terms, for highlighting
+};
+
+class InvertedIndex {
+ public:
+  // `tokenizer` must outlive the index.
+  explicit InvertedIndex(const Tokenizer& tokenizer, IndexOptions options = {});
+  ~InvertedIndex();
+  InvertedIndex(const InvertedIndex&) = delete;
+  InvertedIndex& operator=(const InvertedIndex&) = delete;
+
+  // Inserts or replaces the document with this id. kInvalidArgument if the id is empty or
+  // there are more fields than IndexOptions::fields.
+  Status Upsert(IndexDocument document);
+  // Removes a document; false if there was none with this id.
+  bool Remove(std::string_view id);
+  // The stored document, or nullptr.
+  const IndexDocument* Find(std::string_view id) const;
+  size_t size() const { return live_documents_; }
+
+  // The best `limit` documents for the query, best first; ties broken by insertion order.
+  std::vector<SearchHit> Search(const SearchQuery& query) const;
+
+  // The analysed form of the query (terms known to the index, with weights and IDF).
+  AnalyzedQuery Analyze(const std::vector<QueryPart>& parts) const;
+  // BM25F score of one document for an analysed query (0 if the id is unknown).
+  double Score(const AnalyzedQuery& query, std::string_view id) const;
+  // BM25F score of a document that need not be in the index (e.g. a query against itself,
+  // to normalise scores), using the index's statistics.
+  double ScoreUnindexed(const AnalyzedQuery& query, const IndexDocument& document) const;
+
+  // The passage of `text` (about `max_chars` characters) with the most query terms, the
+  // matches wrapped in `open`/`close`. Starts at the text's beginning if nothing matches.
+  std::string Snippet(std::string_view text, const std::vector<std::string>& terms,
+                      size_t max_chars = 80, std::string_view open = "<em>",
+                      std::string_view close = "</em>") const;
+
+  // Drops removed documents from the posting lists (also done automatically).
+  void Compact();
+  IndexStats Stats() const;
+  const IndexOptions& options() const { return options_; }
+  const Tokenizer& tokenizer() const { return tokenizer_; }
+
+ private:
+  struct Posting {
+    uint32_t doc;
+    uint16_t tf;
+    uint16_t field;
+  };
+  struct Slot {
+    IndexDocument document;
+    std::vector<uint32_t> field_lengths;
+    bool live = false;
+  };
+  struct Scratch {
+    std::vector<float> scores;
+    std::vector<uint32_t> touched;
+  };
+  // Unique (term, field) counts of a document's fields.
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> CountTerms(const IndexDocument& doc,
+                                                                     bool create_terms,
+                                                                     std::vector<uint32_t>* lengths);
+  void Unindex(uint32_t slot);
+  bool Matches(const Slot& slot, const SearchQuery& query) const;
+  std::unique_ptr<Scratch> AcquireScratch() const;
+  void ReleaseScratch(std::unique_ptr<Scratch> scratch) const;
+  double Norm(uint16_t field, uint32_t length) const;
+
+  const Tokenizer& tokenizer_;
+  IndexOptions options_;
+  std::unordered_map<std::string, uint32_t> term_ids_;
+  std::vector<std::vector<Posting>> postings_;  // by term id, sorted by doc then field
+  std::vector<uint32_t> df_;                    // live documents holding the term
+  std::vector<Slot> slots_;
+  std::unordered_map<std::string, uint32_t> slot_of_id_;
+  std::vector<double> total_field_length_;  // over live documents
+  size_t live_documents_ = 0;
+  size_t dead_postings_ = 0;
+  size_t postings_count_ = 0;
+  mutable std::mutex scratch_mutex_;
+  mutable std::vector<std::unique_ptr<Scratch>> scratch_pool_;
+};
+
+}  // namespace hotline::adapters::text

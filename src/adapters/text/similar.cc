@@ -1,0 +1,224 @@
+#include "adapters/text/similar.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+
+namespace hotline::adapters::text {
+
+namespace {
+
+constexpr double kSecondsPerDay = 86400.0;
+
+bool IsPlaceKind(TokenKind kind) { return kind == TokenKind::kAddress; }
+
+double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) {
+    return 0;
+  }
+  size_t common = 0;
+  auto i = a.begin();
+  auto j = b.begin();
+  while (i != a.end() && j != b.end()) {
+    if (*i < *j) {
+      ++i;
+    } else if (*j < *i) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+IndexDocument ToDocument(const Report& report) {
+  IndexDocument doc;
+  doc.id = report.id;
+  doc.fields = {report.title, report.text + (report.address.empty() ? "" : "\n" + report.address)};
+  if (!report.region.empty()) {
+    doc.facets.emplace("region", report.region);
+  }
+  doc.time = report.time;
+  return doc;
+}
+
+}  // namespace
+
+SimilarityFinder::SimilarityFinder(const Tokenizer& tokenizer, SimilarOptions options)
+    : tokenizer_(tokenizer), options_(std::move(options)), index_(tokenizer, options_.index) {}
+
+std::vector<std::string> SimilarityFinder::Places(const Report& report) const {
+  std::set<std::string> places;
+  for (const std::string* text : {&report.title, &report.text, &report.address}) {
+    for (auto& token : tokenizer_.Tokenize(*text)) {
+      if (IsPlaceKind(token.kind)) {
+        places.insert(std::move(token.text));
+      }
+    }
+  }
+  return {places.begin(), places.end()};
+}
+
+Status SimilarityFinder::Upsert(const Report& report) {
+  HOTLINE_RETURN_IF_ERROR(index_.Upsert(ToDocument(report)));
+  extras_[report.id] = Extra{Places(report), report.region, report.time};
+  return OkStatus();
+}
+
+bool SimilarityFinder::Remove(std::string_view id) {
+  extras_.erase(std::string(id));
+  return index_.Remove(id);
+}
+
+std::vector<SimilarMatch> SimilarityFinder::FindSimilar(const Report& report, size_t limit) const {
+  SearchQuery query;
+  query.parts = {{report.title, options_.title_query_weight}, {report.text, 1.0}};
+  if (!report.address.empty()) {
+    query.parts.push_back({report.address, 1.0});
+  }
+  query.limit = std::max(options_.candidates, limit);
+  if (!report.id.empty()) {
+    query.exclude_ids.push_back(report.id);
+  }
+  if (options_.window_seconds.has_value() && report.time != 0) {
+    query.time_from = report.time - *options_.window_seconds;
+    query.time_to = report.time + *options_.window_seconds;
+  }
+  const AnalyzedQuery analyzed = index_.Analyze(query.parts);
+  const double self = index_.ScoreUnindexed(analyzed, ToDocument(report));
+  const auto hits = index_.Search(query);
+  const std::vector<std::string> places = Places(report);
+  std::vector<SimilarMatch> matches;
+  matches.reserve(hits.size());
+  for (const auto& hit : hits) {
+    SimilarMatch match;
+    match.id = hit.id;
+    match.text = self > 0 ? std::min(1.0, hit.score / self) : 0.0;
+    const auto extra = extras_.find(hit.id);
+    if (extra != extras_.end()) {
+      match.places = Jaccard(places, extra->second.places);
+      match.same_region = !report.region.empty() && report.region == extra->second.region;
+      if (report.time != 0 && extra->second.time != 0) {
+        match.days_apart =
+            std::fabs(static_cast<double>(report.time - extra->second.time)) / kSecondsPerDay;
+      }
+    }
+    match.score = options_.text_weight * match.text + options_.place_weight * match.places +
+                  (match.same_region ? options_.region_weight : 0.0);
+    if (match.days_apart >= 0) {
+      match.score +=
+          options_.time_weight * std::exp(-match.days_apart / options_.time_scale_days);
+    }
+    matches.push_back(std::move(match));
+  }
+  std::stable_sort(matches.begin(), matches.end(),
+                   [](const SimilarMatch& a, const SimilarMatch& b) { return a.score > b.score; });
+  if (matches.size() > limit) {
+    matches.resize(limit);
+  }
+  return matches;
+}
+
+namespace {
+
+struct DisjointSets {
+  explicit DisjointSets(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  size_t Find(size_t x) {
+    while (parent[x] != x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  }
+  void Union(size_t a, size_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a != b) {
+      parent[std::max(a, b)] = std::min(a, b);
+    }
+  }
+  std::vector<size_t> parent;
+};
+
+}  // namespace
+
+std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
+                                          const std::vector<Report>& reports,
+                                          const ClusterOptions& options) {
+  std::unordered_map<std::string, size_t> position;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    position.emplace(reports[i].id, i);
+  }
+  DisjointSets sets(reports.size());
+  for (size_t i = 0; i < reports.size(); ++i) {
+    for (const auto& match : finder.FindSimilar(reports[i], options.neighbours)) {
+      if (match.score < options.threshold) {
+        break;
+      }
+      const auto other = position.find(match.id);
+      if (other == position.end()) {
+        continue;
+      }
+      const Report& b = reports[other->second];
+      if (reports[i].time != 0 && b.time != 0 &&
+          std::llabs(reports[i].time - b.time) > options.window_seconds) {
+        continue;
+      }
+      sets.Union(i, other->second);
+    }
+  }
+  std::map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    groups[sets.Find(i)].push_back(i);
+  }
+  std::vector<ReportCluster> clusters;
+  for (auto& [root, members] : groups) {
+    if (members.size() < options.min_size) {
+      continue;
+    }
+    std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) {
+      return reports[a].time < reports[b].time;
+    });
+    ReportCluster cluster;
+    cluster.first_time = reports[members.front()].time;
+    cluster.last_time = reports[members.back()].time;
+    std::map<std::string, size_t> term_members;
+    for (const size_t m : members) {
+      cluster.ids.push_back(reports[m].id);
+      std::set<std::string> terms;
+      for (const auto& token : finder.index().tokenizer().Tokenize(reports[m].title)) {
+        if (token.kind != TokenKind::kBigram && token.kind != TokenKind::kUnigram &&
+            token.kind != TokenKind::kNumber) {
+          terms.insert(token.text);
+        }
+      }
+      for (const auto& term : terms) {
+        ++term_members[term];
+      }
+    }
+    std::vector<std::pair<size_t, std::string>> ranked;
+    for (const auto& [term, count] : term_members) {
+      if (count * 2 >= members.size()) {
+        ranked.emplace_back(count, term);
+      }
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    constexpr size_t kLabelTerms = 5;
+    for (size_t t = 0; t < ranked.size() && t < kLabelTerms; ++t) {
+      cluster.top_terms.push_back(ranked[t].second);
+    }
+    clusters.push_back(std::move(cluster));
+  }
+  std::stable_sort(clusters.begin(), clusters.end(),
+                   [](const ReportCluster& a, const ReportCluster& b) {
+                     return a.ids.size() > b.ids.size();
+                   });
+  return clusters;
+}
+
+}  // namespace hotline::adapters::text

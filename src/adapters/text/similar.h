@@ -1,0 +1,103 @@
+// SimilarityFinder: finds the open tickets most likely to report the same issue as a new one
+// (for merging, 并单), scoring text (BM25F, normalised by the new ticket's score against
+// itself), places in common (addresses, compounds, roads: given or found in the text), the
+// region and closeness in time. ClusterReports() groups many citizens' reports of one
+// problem over a time window.
+//
+// Thread-compatible like InvertedIndex: concurrent FindSimilar calls are safe; Upsert and
+// Remove need exclusive access.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "adapters/text/inverted_index.h"
+#include "common/result.h"
+
+namespace hotline::adapters::text {
+
+struct Report {
+  std::string id;
+  std::string title;
+  std::string text;
+  std::string address;  // optional; places are also taken from title and text
+  std::string region;   // optional region code or name
+  int64_t time = 0;     // seconds since the epoch, 0 if unknown
+};
+
+struct SimilarOptions {
+  IndexOptions index = {.fields = {{"title", 2.0, 0.5}, {"body", 1.0, 0.75}}};
+  double title_query_weight = 2.0;  // query weight of the title relative to the text
+  size_t candidates = 64;           // text candidates re-scored with the other signals
+  double text_weight = 1.0;         // text score in [0, 1] (1: as similar as itself)
+  double place_weight = 0.3;        // share of places in common (Jaccard)
+  double region_weight = 0.1;       // same non-empty region
+  double time_weight = 0.15;        // exp(-days apart / time_scale_days), if both times known
+  double time_scale_days = 30.0;
+  std::optional<int64_t> window_seconds;  // only tickets at most this far apart in time
+};
+
+struct SimilarMatch {
+  std::string id;
+  double score = 0;
+  double text = 0;       // normalised text similarity
+  double places = 0;     // Jaccard of place tokens
+  bool same_region = false;
+  double days_apart = -1;  // -1 if a time is unknown
+};
+
+class SimilarityFinder {
+ public:
+  // `tokenizer` must outlive the finder.
+  explicit SimilarityFinder(const Tokenizer& tokenizer, SimilarOptions options = {});
+
+  // Inserts or replaces a ticket. kInvalidArgument if the id is empty.
+  Status Upsert(const Report& report);
+  bool Remove(std::string_view id);
+  size_t size() const { return index_.size(); }
+
+  // The `limit` tickets most similar to `report`, best first, never `report.id` itself.
+  std::vector<SimilarMatch> FindSimilar(const Report& report, size_t limit) const;
+
+  const InvertedIndex& index() const { return index_; }
+  const SimilarOptions& options() const { return options_; }
+
+ private:
+  struct Extra {
+    std::vector<std::string> places;  // sorted, unique
+    std::string region;
+    int64_t time = 0;
+  };
+  std::vector<std::string> Places(const Report& report) const;
+
+  const Tokenizer& tokenizer_;
+  SimilarOptions options_;
+  InvertedIndex index_;
+  std::unordered_map<std::string, Extra> extras_;
+};
+
+struct ClusterOptions {
+  double threshold = 0.45;                 // minimum SimilarMatch::score to link two reports
+  int64_t window_seconds = 30 * 86400;     // linked reports are at most this far apart
+  size_t neighbours = 10;                  // candidates examined per report
+  size_t min_size = 2;                     // smaller groups are not reported
+};
+
+struct ReportCluster {
+  std::vector<std::string> ids;  // oldest first
+  int64_t first_time = 0;
+  int64_t last_time = 0;
+  std::vector<std::string> top_terms;  // words/places shared by most members (a label)
+};
+
+// Groups `reports` (already in `finder`) by single-link over similar pairs within the window.
+// Clusters come largest first.
+std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
+                                          const std::vector<Report>& reports,
+                                          const ClusterOptions& options = {});
+
+}  // namespace hotline::adapters::text
