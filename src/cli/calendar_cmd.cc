@@ -10,14 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "common/time.h"
@@ -91,8 +90,7 @@ std::optional<LoadedCalendar> LoadCalendar(const std::string& flag) {
     }
     auto parsed = WorkCalendar::Parse(text.str());
     if (!parsed) {
-      Fail(kExitCalendar,
-           "日历文件 " + path.string() + " 格式错误：" + parsed.error().message);
+      Fail(kExitCalendar, "日历文件 " + path.string() + " 格式错误：" + parsed.error().message);
       return std::nullopt;
     }
     return LoadedCalendar{std::move(parsed).value(), fs::weakly_canonical(path, ec).string()};
@@ -101,8 +99,8 @@ std::optional<LoadedCalendar> LoadCalendar(const std::string& flag) {
   for (const fs::path& path : candidates) {
     tried += "\n  " + path.string();
   }
-  Fail(kExitCalendar, "找不到日历文件（可用 --calendar FILE 或环境变量 HOTLINE_CALENDAR 指定）。已查找：" +
-                          tried);
+  Fail(kExitCalendar,
+       "找不到日历文件（可用 --calendar FILE 或环境变量 HOTLINE_CALENDAR 指定）。已查找：" + tried);
   return std::nullopt;
 }
 
@@ -296,8 +294,8 @@ void RunList(const ListArgs& args) {
   Instant end =
       Instant{std::chrono::sys_days{(year + std::chrono::years{1}) / std::chrono::January / 1}} -
       kChinaUtcOffset;
-  auto working_days = cal.Elapsed(start, end, domain::LimitUnit::kWorkingDays) /
-                      std::chrono::hours{24};
+  auto working_days =
+      cal.Elapsed(start, end, domain::LimitUnit::kWorkingDays) / std::chrono::hours{24};
   if (args.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const Block& b : blocks) {
@@ -361,8 +359,8 @@ void RunCheck(const CheckArgs& args) {
     std::printf("日历文件 %s 有效，但未包含任何年份的节假日安排\n", loaded->path.c_str());
     return;
   }
-  std::printf("日历文件 %s 有效：覆盖 %d–%d 年，放假 %d 天，调休上班 %d 天\n",
-              loaded->path.c_str(), cal.FirstYear(), cal.LastYear(), holidays, workdays);
+  std::printf("日历文件 %s 有效：覆盖 %d–%d 年，放假 %d 天，调休上班 %d 天\n", loaded->path.c_str(),
+              cal.FirstYear(), cal.LastYear(), holidays, workdays);
 }
 
 void AddCalendarOption(CLI::App& cmd, std::string& target) {
@@ -381,8 +379,7 @@ void RegisterCalendarCommands(CLI::App& app) {
   auto is_workday = std::make_shared<IsWorkdayArgs>();
   CLI::App* is_cmd =
       calendar->add_subcommand("is-workday", "is DATE a working day (工作日) or a rest day?");
-  is_cmd->add_option("date", is_workday->date, "date in China local time, YYYY-MM-DD")
-      ->required();
+  is_cmd->add_option("date", is_workday->date, "date in China local time, YYYY-MM-DD")->required();
   AddCalendarOption(*is_cmd, is_workday->calendar);
   is_cmd->add_flag("--json", is_workday->json, "print JSON");
   is_cmd->callback([is_workday] { RunIsWorkday(*is_workday); });

@@ -63,8 +63,7 @@ TimeLimitPolicies TimeLimitPolicies::Defaults() {
   TimeLimitPolicies p;
   for (RequestType type : kAllRequestTypes) {
     p.table_[Index(type, Urgency::kNormal)] = {type, Urgency::kNormal, WorkingHours(2),
-                                               WorkingDays(NormalReplyDays(type)),
-                                               WorkingDays(1)};
+                                               WorkingDays(NormalReplyDays(type)), WorkingDays(1)};
     p.table_[Index(type, Urgency::kUrgent)] = {type, Urgency::kUrgent, WorkingHours(1),
                                                WorkingDays(1), WorkingHours(2)};
     p.table_[Index(type, Urgency::kCritical)] = {type, Urgency::kCritical, NaturalHours(1),
@@ -106,8 +105,9 @@ Result<TimeLimitPolicies> TimeLimitPolicies::Parse(std::string_view text) {
       continue;
     }
     if (tokens.size() != 5) {
-      return LineError(line_no, "expected '<type> <urgency> <sign> <reply> <remind>', e.g. "
-                                "'complaint normal 2wh 10wd 1wd'");
+      return LineError(line_no,
+                       "expected '<type> <urgency> <sign> <reply> <remind>', e.g. "
+                       "'complaint normal 2wh 10wd 1wd'");
     }
     auto type = ParseRequestType(tokens[0]);
     if (!type) {
@@ -129,8 +129,7 @@ Result<TimeLimitPolicies> TimeLimitPolicies::Parse(std::string_view text) {
     size_t index = Index(*type, *urgency);
     if (line_of[index] != 0) {
       return LineError(line_no, std::string(Code(*type)) + " " + std::string(Code(*urgency)) +
-                                    " is already given on line " +
-                                    std::to_string(line_of[index]));
+                                    " is already given on line " + std::to_string(line_of[index]));
     }
     line_of[index] = line_no;
     if (Status s = policies.Set(policy); !s) {

@@ -5,9 +5,9 @@
 namespace hotline::domain {
 namespace {
 
+using ::hotline::testing::HasErrorCode;
 using std::chrono::hours;
 using ::testing::HasSubstr;
-using ::hotline::testing::HasErrorCode;
 
 constexpr LimitUnit kWd = LimitUnit::kWorkingDays;
 constexpr LimitUnit kWh = LimitUnit::kWorkingHours;
@@ -59,9 +59,9 @@ TEST(TimeLimitPolicies, ParseOverridesDefaultsAndRoundTrips) {
       "complaint normal 4wh 15wd 2wd\n"
       "举报 紧急 1wh 2wd 0wd   # Chinese names work too\n");
   ASSERT_OK(p);
-  EXPECT_EQ(p->For(RequestType::kComplaint, Urgency::kNormal),
-            (TimeLimitPolicy{RequestType::kComplaint, Urgency::kNormal, {kWh, 4}, {kWd, 15},
-                             {kWd, 2}}));
+  EXPECT_EQ(
+      p->For(RequestType::kComplaint, Urgency::kNormal),
+      (TimeLimitPolicy{RequestType::kComplaint, Urgency::kNormal, {kWh, 4}, {kWd, 15}, {kWd, 2}}));
   EXPECT_EQ(p->For(RequestType::kReport, Urgency::kUrgent).reply, (TimeLimit{kWd, 2}));
   EXPECT_EQ(p->For(RequestType::kHelp, Urgency::kNormal),
             TimeLimitPolicies::Defaults().For(RequestType::kHelp, Urgency::kNormal));
@@ -127,8 +127,8 @@ TEST(ComputeDeadlines, UrgentAndCritical) {
   // 2 wh before Fri 10:00: Fri 08:30-10:00 (1.5 h) and Thu 17:00-17:30.
   EXPECT_EQ(FormatLocal(*urgent.remind_at), "2024-02-08T17:00:00+08:00");
   // 特急 runs day and night, holidays included.
-  TicketDeadlines critical = ComputeDeadlines(cal, p.For(RequestType::kHelp, Urgency::kCritical),
-                                              At("2024-02-10 22:00"));
+  TicketDeadlines critical =
+      ComputeDeadlines(cal, p.For(RequestType::kHelp, Urgency::kCritical), At("2024-02-10 22:00"));
   EXPECT_EQ(FormatLocal(critical.sign_by), "2024-02-10T23:00:00+08:00");
   EXPECT_EQ(FormatLocal(critical.reply_by), "2024-02-11T22:00:00+08:00");
   EXPECT_EQ(FormatLocal(*critical.remind_at), "2024-02-11T18:00:00+08:00");
@@ -148,8 +148,8 @@ TEST(ExtendForPause, MovesTheDeadlineByTheSuspendedWorkingTime) {
   Instant deadline = At("2024-02-28 10:00");
   // Suspended Mon 02-19 10:00 .. Wed 02-21 10:00 = 2 wd: 7 wd were left at the pause, so the
   // clock restarts Wed 10:00 with 7 wd: 22, 23, 26, 27, 28, 29, Fri 03-01 10:00.
-  EXPECT_EQ(FormatLocal(ExtendForPause(cal, deadline, At("2024-02-19 10:00"),
-                                       At("2024-02-21 10:00"), kWd)),
+  EXPECT_EQ(FormatLocal(
+                ExtendForPause(cal, deadline, At("2024-02-19 10:00"), At("2024-02-21 10:00"), kWd)),
             "2024-03-01T10:00:00+08:00");
   // A suspension that covers only rest days costs nothing.
   Instant d2 = At("2024-02-19 10:00");

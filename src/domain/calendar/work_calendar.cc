@@ -35,9 +35,7 @@ LocalPos ToLocal(Instant t) {
   return {day, local - day};
 }
 
-Instant FromLocal(sys_days day, Duration offset) {
-  return Instant{day} + offset - kChinaUtcOffset;
-}
+Instant FromLocal(sys_days day, Duration offset) { return Instant{day} + offset - kChinaUtcOffset; }
 
 bool IsWeekend(sys_days d) {
   weekday wd{d};
@@ -271,12 +269,13 @@ Result<WorkCalendar> WorkCalendar::Parse(std::string_view text) {
                                       std::to_string(kMaxRangeDays) + " days");
       }
       if (line.empty()) {
-        return LineError(line_no, "missing name after '" + std::string(range) +
-                                      "' (e.g. 春节 or 春节调休)");
+        return LineError(line_no,
+                         "missing name after '" + std::string(range) + "' (e.g. 春节 or 春节调休)");
       }
       for (sys_days d = first; d <= last; d += days{1}) {
         if (auto it = line_of.find(d); it != line_of.end()) {
-          return LineError(line_no, FormatDate(year_month_day{d}) + " is already declared on line " +
+          return LineError(line_no, FormatDate(year_month_day{d}) +
+                                        " is already declared on line " +
                                         std::to_string(it->second));
         }
         line_of[d] = line_no;
@@ -292,7 +291,8 @@ Result<WorkCalendar> WorkCalendar::Parse(std::string_view text) {
         std::string_view token = NextToken(line);
         size_t dash = token.find('-');
         auto start = ParseClock(token.substr(0, dash));
-        auto end = dash == std::string_view::npos ? std::nullopt : ParseClock(token.substr(dash + 1));
+        auto end =
+            dash == std::string_view::npos ? std::nullopt : ParseClock(token.substr(dash + 1));
         if (!start || !end) {
           return LineError(line_no, "invalid office interval '" + std::string(token) +
                                         "' (expected HH:MM-HH:MM)");
@@ -311,8 +311,7 @@ Result<WorkCalendar> WorkCalendar::Parse(std::string_view text) {
       size_t dots = range.find("..");
       auto first = ParseDigits(range.substr(0, dots));
       auto last = dots == std::string_view::npos ? first : ParseDigits(range.substr(dots + 2));
-      if (!first || !last || range.substr(0, dots).size() != 4 || *last < *first ||
-          !line.empty()) {
+      if (!first || !last || range.substr(0, dots).size() != 4 || *last < *first || !line.empty()) {
         return LineError(line_no, "invalid covers '" + std::string(range) +
                                       "' (expected YYYY..YYYY, e.g. 2023..2027)");
       }
@@ -385,8 +384,7 @@ Status WorkCalendar::SetCovers(int first_year, int last_year) {
 }
 
 std::string WorkCalendar::Serialise() const {
-  std::string out =
-      "# Chinese official working calendar (format: data/calendar/README.md)\n";
+  std::string out = "# Chinese official working calendar (format: data/calendar/README.md)\n";
   if (first_year_ <= last_year_) {
     out += "covers " + std::to_string(first_year_) + ".." + std::to_string(last_year_) + "\n";
   }
@@ -440,7 +438,8 @@ bool WorkCalendar::Covers(year y) const {
 std::vector<CalendarDay> WorkCalendar::Entries(year y) const {
   std::vector<CalendarDay> out;
   auto it = overrides_.lower_bound(sys_days{y / std::chrono::January / 1});
-  auto end = overrides_.lower_bound(sys_days{(y + std::chrono::years{1}) / std::chrono::January / 1});
+  auto end =
+      overrides_.lower_bound(sys_days{(y + std::chrono::years{1}) / std::chrono::January / 1});
   for (; it != end; ++it) {
     out.push_back({year_month_day{it->first}, it->second.first, it->second.second});
   }
@@ -567,8 +566,8 @@ Duration WorkCalendar::Elapsed(Instant a, Instant b, LimitUnit unit) const {
   if (IsWorking(pa.day)) {
     total += DaySpan(office_hours_, unit, pa.offset, kDay);
   }
-  total += DaySpan(office_hours_, unit, Duration{0}, kDay) *
-           CountWorkingDays(pa.day + days{1}, pb.day);
+  total +=
+      DaySpan(office_hours_, unit, Duration{0}, kDay) * CountWorkingDays(pa.day + days{1}, pb.day);
   if (IsWorking(pb.day)) {
     total += DaySpan(office_hours_, unit, Duration{0}, pb.offset);
   }

@@ -39,7 +39,7 @@ std::string_view Code(LimitUnit unit);  // "wd", "wh", "h"
 // "10wd", "2wh", "4h" -> TimeLimit; kInvalidArgument otherwise.
 Result<TimeLimit> ParseTimeLimit(std::string_view text);
 std::string FormatTimeLimit(const TimeLimit& limit);  // inverse of ParseTimeLimit
-std::string ChineseTimeLimit(const TimeLimit& limit); // "10个工作日", "2个工作小时", "4小时"
+std::string ChineseTimeLimit(const TimeLimit& limit);  // "10个工作日", "2个工作小时", "4小时"
 // The amount of a limit on its own clock: 24 h per working day, 1 h per (working) hour.
 Duration LimitDuration(const TimeLimit& limit);
 // Largest amount ParseTimeLimit accepts (about 27 years of working days).

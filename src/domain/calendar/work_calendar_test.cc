@@ -10,12 +10,12 @@
 namespace hotline::domain {
 namespace {
 
+using ::hotline::testing::HasErrorCode;
 using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::year;
 using std::chrono::year_month_day;
 using ::testing::HasSubstr;
-using ::hotline::testing::HasErrorCode;
 
 constexpr LimitUnit kWd = LimitUnit::kWorkingDays;
 constexpr LimitUnit kWh = LimitUnit::kWorkingHours;
@@ -114,7 +114,8 @@ TEST(WorkCalendarParse, NamesTheLineOfEachMalformedKind) {
       {"holiday 2024/02/10 X\n", "calendar line 1: invalid date"},
       {"holiday 2024-02-10..2024-02-1 X\n", "calendar line 1: invalid date"},
       {"holiday\n", "calendar line 1: missing date"},
-      {"holiday 2024-02-17..2024-02-10 春节\n", "calendar line 1: range '2024-02-17..2024-02-10' ends"},
+      {"holiday 2024-02-17..2024-02-10 春节\n",
+       "calendar line 1: range '2024-02-17..2024-02-10' ends"},
       {"holiday 2024-01-01..2024-12-31 全年\n", "calendar line 1: range"},
       {"workday 2024-02-18\n", "calendar line 1: missing name"},
       {"holiday 2024-02-10..2024-02-17 春节\nworkday 2024-02-12 X\n",
@@ -174,7 +175,7 @@ TEST(CnCalendar, WeekendsHolidaysAndMakeUpDays) {
   EXPECT_FALSE(cn.IsWorkingDay(Date(2024, 2, 25)));  // Sunday
   EXPECT_FALSE(cn.IsWorkingDay(Date(2024, 2, 12)));  // Monday in 春节
   EXPECT_EQ(cn.DayName(Date(2024, 2, 12)), "春节");
-  EXPECT_TRUE(cn.IsWorkingDay(Date(2024, 2, 9)));    // 除夕 2024 was officially a working day
+  EXPECT_TRUE(cn.IsWorkingDay(Date(2024, 2, 9)));  // 除夕 2024 was officially a working day
   // 调休 Saturdays and Sundays.
   EXPECT_TRUE(cn.IsWorkingDay(Date(2024, 2, 4)));
   EXPECT_TRUE(cn.IsWorkingDay(Date(2024, 2, 18)));
@@ -198,7 +199,7 @@ TEST(CnCalendar, WeekendsHolidaysAndMakeUpDays) {
   EXPECT_FALSE(cn.IsWorkingDay(Date(2027, 2, 10)));  // provisional 补假
   EXPECT_TRUE(cn.Covers(year{2027}));
   EXPECT_FALSE(cn.Covers(year{2028}));
-  EXPECT_TRUE(cn.IsWorkingDay(Date(2028, 1, 3)));   // uncovered: only weekends count
+  EXPECT_TRUE(cn.IsWorkingDay(Date(2028, 1, 3)));  // uncovered: only weekends count
 }
 
 // Since 2025 there are 13 statutory holidays (11 before), and every statutory day that falls
@@ -210,15 +211,15 @@ TEST(CnCalendar, WorkingDaysPerYearMatchTheStatutoryCount) {
     int weekdays;
     int statutory;
   };
-  for (auto [y, weekdays, statutory] : {YearCount{2023, 260, 11}, YearCount{2024, 262, 11},
-                                        YearCount{2025, 261, 13}, YearCount{2026, 261, 13},
-                                        YearCount{2027, 261, 13}}) {
+  for (auto [y, weekdays, statutory] :
+       {YearCount{2023, 260, 11}, YearCount{2024, 262, 11}, YearCount{2025, 261, 13},
+        YearCount{2026, 261, 13}, YearCount{2027, 261, 13}}) {
     Instant start = At((std::to_string(y) + "-01-01").c_str());
     Instant end = At((std::to_string(y + 1) + "-01-01").c_str());
     EXPECT_EQ(Cn().Elapsed(start, end, kWd), hours{24} * (weekdays - statutory)) << y;
     int by_day = 0;
-    for (auto d = std::chrono::sys_days{Date(y, 1, 1)}; d < std::chrono::sys_days{Date(y + 1, 1, 1)};
-         d += std::chrono::days{1}) {
+    for (auto d = std::chrono::sys_days{Date(y, 1, 1)};
+         d < std::chrono::sys_days{Date(y + 1, 1, 1)}; d += std::chrono::days{1}) {
       by_day += Cn().IsWorkingDay(year_month_day{d}) ? 1 : 0;
     }
     EXPECT_EQ(by_day, weekdays - statutory) << y;
@@ -335,8 +336,7 @@ TEST(OfficeHoursClock, BeforeAndAfterOfficeHours) {
 
 TEST(NaturalClock, IgnoresTheCalendar) {
   EXPECT_EQ(DeadlineOf("2024-02-09 22:00", "4h"), "2024-02-10T02:00:00+08:00");
-  EXPECT_EQ(Cn().Elapsed(At("2024-02-10 00:00"), At("2024-02-11 00:00"),
-                         LimitUnit::kNaturalHours),
+  EXPECT_EQ(Cn().Elapsed(At("2024-02-10 00:00"), At("2024-02-11 00:00"), LimitUnit::kNaturalHours),
             hours{24});
 }
 
