@@ -20,7 +20,6 @@ int NormalReplyDays(RequestType type) {
     case RequestType::kComplaint:
       return 10;
     case RequestType::kReport:
-      return 15;
     case RequestType::kSuggestion:
       return 15;
     case RequestType::kPraise:

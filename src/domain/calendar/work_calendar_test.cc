@@ -400,8 +400,8 @@ Duration BruteElapsed(const WorkCalendar& cal, Instant a, Instant b, LimitUnit u
 
 TEST(WorkCalendarProperty, ElapsedMatchesBruteForceOnShortSpans) {
   std::mt19937_64 rng(20240210);
-  std::uniform_int_distribution<int64_t> start_minute(0, 6 * 366 * 24 * 60);
-  std::uniform_int_distribution<int64_t> span_minutes(0, 12 * 24 * 60);
+  std::uniform_int_distribution<int64_t> start_minute(0, int64_t{6} * 366 * 24 * 60);
+  std::uniform_int_distribution<int64_t> span_minutes(0, int64_t{12} * 24 * 60);
   Instant base = At("2022-12-25 00:00");
   for (int i = 0; i < 60; ++i) {
     Instant a = base + minutes{start_minute(rng)};
