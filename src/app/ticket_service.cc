@@ -1,5 +1,7 @@
 #include "app/ticket_service.h"
 
+#include "domain/fields.h"
+
 #include <fmt/format.h>
 
 namespace hotline::app {

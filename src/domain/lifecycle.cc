@@ -418,9 +418,6 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
                                         const DecisionContext& ctx) {
   const Action a = cmd.action;
   const Fields& f = cmd.fields;
-  if (a == Action::kRegister) {
-    return FailedPrecondition(fmt::format("工单 {} 已登记，不能重复登记", t.number));
-  }
   if (!StateAllows(a, t.state)) {
     return FailedPrecondition(fmt::format("工单 {} 当前状态为“{}”，不能执行“{}”", t.number,
                                           ChineseName(t.state), ChineseName(a)));

@@ -1,5 +1,7 @@
 #include "adapters/json/ticket_json.h"
 
+#include "domain/lifecycle.h"
+
 namespace hotline::adapters::json {
 
 using nlohmann::json;

@@ -26,15 +26,22 @@ std::string TempDbPath() {
   return (dir / ("store-" + std::to_string(counter++) + ".db")).string();
 }
 
+SqliteOptions Options(std::string path, bool create = true) {
+  SqliteOptions o;
+  o.path = std::move(path);
+  o.create = create;
+  return o;
+}
+
 hotline::testing::StoreUnderTest MakeSqlite() {
-  auto store = SqliteStore::Open({.path = TempDbPath()});
+  auto store = SqliteStore::Open(Options(TempDbPath()));
   HOTLINE_CHECK(store.has_value(), "open sqlite store");
   std::shared_ptr<SqliteStore> shared(std::move(*store));
   return {shared, shared};
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, hotline::testing::TicketStoreContract,
-                         ::testing::Values(&MakeSqlite));
+using hotline::testing::TicketStoreContract;
+INSTANTIATE_TEST_SUITE_P(Sqlite, TicketStoreContract, ::testing::Values(&MakeSqlite));
 
 domain::Fields Complaint() {
   return {{"type", "投诉"}, {"content", "路灯不亮"}, {"citizen_phone", "13800001111"}};
@@ -43,20 +50,20 @@ domain::Fields Complaint() {
 TEST(SqliteStore, AppliesMigrationsOnceAndReopens) {
   std::string path = TempDbPath();
   {
-    auto store = SqliteStore::Open({.path = path});
+    auto store = SqliteStore::Open(Options(path));
     ASSERT_OK(store);
     EXPECT_EQ((*store)->SchemaVersion(), 1);
   }
-  auto again = SqliteStore::Open({.path = path, .create = false});
+  auto again = SqliteStore::Open(Options(path, false));
   ASSERT_OK(again);
   EXPECT_EQ((*again)->SchemaVersion(), 1);
-  EXPECT_THAT(SqliteStore::Open({.path = path + ".missing", .create = false}),
+  EXPECT_THAT(SqliteStore::Open(Options(path + ".missing", false)),
               HasErrorCode(ErrorCode::kNotFound));
 }
 
 TEST(SqliteStore, FailedWriteMidTransactionLeavesNoPartialTicket) {
   auto city = hotline::testing::MakeSmallCity();
-  auto store = SqliteStore::Open({.path = TempDbPath()});
+  auto store = SqliteStore::Open(Options(TempDbPath()));
   ASSERT_OK(store);
   ports::FakeClock clock(*ParseInstant("2024-03-04 09:00"));
   auto config = std::make_shared<app::HotlineConfig>();
@@ -97,14 +104,14 @@ TEST(SqliteStore, FailedWriteMidTransactionLeavesNoPartialTicket) {
 TEST(SqliteStore, ProcessKilledMidTransactionLeavesNoPartialTicket) {
   std::string path = TempDbPath();
   {
-    auto store = SqliteStore::Open({.path = path});
+    auto store = SqliteStore::Open(Options(path));
     ASSERT_OK(store);
   }
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     auto city = hotline::testing::MakeSmallCity();
-    auto store = SqliteStore::Open({.path = path});
+    auto store = SqliteStore::Open(Options(path));
     if (!store.has_value()) {
       _exit(3);
     }
@@ -125,7 +132,7 @@ TEST(SqliteStore, ProcessKilledMidTransactionLeavesNoPartialTicket) {
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
-  auto store = SqliteStore::Open({.path = path, .create = false});
+  auto store = SqliteStore::Open(Options(path, false));
   ASSERT_OK(store);
   auto summary = (*store)->Summary();
   ASSERT_OK(summary);
@@ -139,7 +146,7 @@ TEST(SqliteStore, ProcessKilledMidTransactionLeavesNoPartialTicket) {
 TEST(SqliteStore, CorruptProjectionIsDetectedAndRebuilt) {
   std::string path = TempDbPath();
   auto city = hotline::testing::MakeSmallCity();
-  auto store = SqliteStore::Open({.path = path});
+  auto store = SqliteStore::Open(Options(path));
   ASSERT_OK(store);
   ports::FakeClock clock(*ParseInstant("2024-03-04 09:00"));
   auto config = std::make_shared<app::HotlineConfig>();
