@@ -222,6 +222,10 @@ year_month_day LocalDate(Instant t) { return year_month_day{ToLocal(t).day}; }
 // --- WorkCalendar: parsing and editing -------------------------------------------------
 
 Result<WorkCalendar> WorkCalendar::Parse(std::string_view text) {
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";  // editors on Windows add one
+  if (text.starts_with(kUtf8Bom)) {
+    text.remove_prefix(kUtf8Bom.size());
+  }
   WorkCalendar cal;
   std::map<sys_days, int> line_of;  // where each date was declared, for error messages
   std::optional<std::pair<int, int>> covers;

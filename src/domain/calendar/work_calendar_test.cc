@@ -91,6 +91,12 @@ TEST(WorkCalendarParse, ReadsEveryLineKind) {
   EXPECT_EQ(cal->Entries(year{2024}).size(), 9u);
 }
 
+TEST(WorkCalendarParse, AcceptsAUtf8ByteOrderMark) {
+  auto cal = WorkCalendar::Parse("\xEF\xBB\xBFholiday 2024-10-01..2024-10-07 国庆节\n");
+  ASSERT_OK(cal);
+  EXPECT_FALSE(cal->IsWorkingDay(Date(2024, 10, 1)));
+}
+
 TEST(WorkCalendarParse, CoversDefaultsToTheYearsOfTheEntries) {
   auto cal = WorkCalendar::Parse("holiday 2023-01-02 元旦\nholiday 2025-01-01 元旦\n");
   ASSERT_OK(cal);
