@@ -139,6 +139,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(options));
   HOTLINE_ASSIGN_OR_RETURN(store->writer_db_, Db::Open(options.path, options.create, false));
+  if (!options.durable) {
+    HOTLINE_RETURN_IF_ERROR(store->writer_db_->Exec("PRAGMA synchronous = NORMAL"));
+  }
   HOTLINE_RETURN_IF_ERROR(store->Migrate());
   auto prefix = store->GetSetting("ticket_prefix");
   if (prefix.has_value() && prefix->has_value()) {
