@@ -1,0 +1,144 @@
+// classify_experiment: measures classifier variants on a labelled TSV with a fixed-seed
+// stratified split or stratified k-fold cross-validation. Used to produce the tables in
+// docs/classify.md. Usage:
+//   classify_experiment data=TRAIN.tsv [mode=split|cv] [folds=5] [test=0.3] [key=value...]
+// Keys: epoch lr dim ngrams mincount bucket ensemble threads seed cal refit words cngmin
+// cngmax title titlechars numbers t2s maxchars.
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/classify/calibration.h"
+#include "adapters/classify/dataset.h"
+#include "adapters/classify/fasttext_model.h"
+
+namespace cls = hotline::adapters::classify;
+
+namespace {
+
+struct Outcome {
+  double accuracy = 0;
+  double macro_f1 = 0;
+  double ece = 0;
+  double train_seconds = 0;
+  double temperature = 1;
+};
+
+Outcome RunOnce(const std::vector<cls::LabelledText>& data, const std::vector<size_t>& train,
+                const std::vector<size_t>& test, const cls::TrainOptions& options) {
+  std::vector<cls::LabelledText> train_rows;
+  for (size_t i : train) {
+    train_rows.push_back(data[i]);
+  }
+  auto model = cls::FastTextModel::Train(train_rows, options);
+  if (!model.has_value()) {
+    std::fprintf(stderr, "train failed: %s\n", model.error().ToString().c_str());
+    std::exit(1);
+  }
+  std::vector<std::string> gold;
+  std::vector<std::string> predicted;
+  std::vector<double> confidence;
+  std::vector<bool> correct;
+  for (size_t i : test) {
+    auto top = (*model)->Predict(data[i].text, 1);
+    const std::string label = top.has_value() ? top->front().label : "";
+    gold.push_back(data[i].label);
+    predicted.push_back(label);
+    confidence.push_back(top.has_value() ? top->front().confidence : 0.0);
+    correct.push_back(label == data[i].label);
+  }
+  const cls::Evaluation e = cls::Evaluate(gold, predicted);
+  Outcome o;
+  o.accuracy = e.accuracy;
+  o.macro_f1 = e.macro_f1;
+  o.ece = cls::ComputeReliability(confidence, correct).ece;
+  o.train_seconds = (*model)->info().train_seconds;
+  o.temperature = (*model)->info().temperature;
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> kv;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    const size_t eq = arg.find('=');
+    if (eq == std::string::npos) {
+      std::fprintf(stderr, "expected key=value, got %s\n", argv[i]);
+      return 2;
+    }
+    kv[arg.substr(0, eq)] = arg.substr(eq + 1);
+  }
+  auto get = [&](const std::string& key, const std::string& fallback) {
+    auto it = kv.find(key);
+    return it == kv.end() ? fallback : it->second;
+  };
+  auto num = [&](const std::string& key, double fallback) {
+    auto it = kv.find(key);
+    return it == kv.end() ? fallback : std::stod(it->second);
+  };
+  cls::TrainOptions o;
+  o.epoch = static_cast<int>(num("epoch", o.epoch));
+  o.lr = num("lr", o.lr);
+  o.dim = static_cast<int>(num("dim", o.dim));
+  o.word_ngrams = static_cast<int>(num("ngrams", o.word_ngrams));
+  o.min_count = static_cast<int>(num("mincount", o.min_count));
+  o.bucket = static_cast<int>(num("bucket", o.bucket));
+  o.ensemble = static_cast<int>(num("ensemble", o.ensemble));
+  o.balance = num("balance", o.balance);
+  o.threads = static_cast<int>(num("threads", o.threads));
+  o.seed = static_cast<int>(num("seed", o.seed));
+  o.calibration_fraction = num("cal", 0.0);
+  o.refit_on_all = num("refit", 1) != 0;
+  o.features.words = num("words", 1) != 0;
+  o.features.char_ngram_min = static_cast<int>(num("cngmin", o.features.char_ngram_min));
+  o.features.char_ngram_max = static_cast<int>(num("cngmax", o.features.char_ngram_max));
+  o.features.title_repeat = static_cast<int>(num("title", o.features.title_repeat));
+  o.features.title_max_chars = static_cast<int>(num("titlechars", o.features.title_max_chars));
+  o.features.fold_numbers = num("numbers", 1) != 0;
+  o.features.traditional_to_simplified = num("t2s", 1) != 0;
+  o.features.max_chars = static_cast<int>(num("maxchars", o.features.max_chars));
+
+  auto data = cls::ReadLabelledTsv(get("data", "../shared/data/classify_train.tsv"));
+  if (!data.has_value()) {
+    std::fprintf(stderr, "%s\n", data.error().ToString().c_str());
+    return 1;
+  }
+  const uint64_t split_seed = static_cast<uint64_t>(num("splitseed", 20240601));
+  std::vector<Outcome> outcomes;
+  if (get("mode", "split") == "cv") {
+    const int folds = static_cast<int>(num("folds", 5));
+    const std::vector<int> fold = cls::StratifiedFolds(*data, folds, split_seed);
+    for (int f = 0; f < folds; ++f) {
+      std::vector<size_t> train;
+      std::vector<size_t> test;
+      for (size_t i = 0; i < data->size(); ++i) {
+        (fold[i] == f ? test : train).push_back(i);
+      }
+      outcomes.push_back(RunOnce(*data, train, test, o));
+      std::fprintf(stderr, "fold %d acc %.4f f1 %.4f\n", f, outcomes.back().accuracy,
+                   outcomes.back().macro_f1);
+    }
+  } else {
+    const cls::Split split = cls::StratifiedSplit(*data, num("test", 0.3), split_seed);
+    outcomes.push_back(RunOnce(*data, split.train, split.test, o));
+  }
+  Outcome mean;
+  for (const Outcome& x : outcomes) {
+    mean.accuracy += x.accuracy / outcomes.size();
+    mean.macro_f1 += x.macro_f1 / outcomes.size();
+    mean.ece += x.ece / outcomes.size();
+    mean.train_seconds += x.train_seconds / outcomes.size();
+    mean.temperature += (x.temperature - 1.0) / outcomes.size();
+  }
+  std::string args;
+  for (int i = 1; i < argc; ++i) {
+    args += std::string(argv[i]) + " ";
+  }
+  std::printf("%-70s acc %.4f f1 %.4f ece %.4f T %.2f train_s %.1f\n", args.c_str(),
+              mean.accuracy, mean.macro_f1, mean.ece, mean.temperature, mean.train_seconds);
+  return 0;
+}

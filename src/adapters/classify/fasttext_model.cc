@@ -1,0 +1,667 @@
+#include "adapters/classify/fasttext_model.h"
+
+#include <fasttext/fasttext.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <streambuf>
+#include <utility>
+
+#include "adapters/classify/calibration.h"
+
+namespace hotline::adapters::classify {
+
+namespace {
+
+// fastText's signature check is protected; it also records the file version that
+// loadModel(istream&) consults, so we call it rather than skipping the signature.
+class FastTextLoader : public fasttext::FastText {
+ public:
+  bool CheckSignature(std::istream& in) { return checkModel(in); }
+};
+
+}  // namespace
+
+struct FastTextModel::Member {
+  std::unique_ptr<FastTextLoader> ft;
+  std::vector<int> label_index;  // fastText label id -> index into info_.labels
+};
+
+namespace {
+
+using Json = nlohmann::json;
+
+// The container: magic, u32 header length, JSON header, u32 member count, per member
+// (u64 length, fastText .bin bytes), then a u64 FNV-1a checksum of everything before it.
+constexpr char kMagic[] = "HLCLSF01";
+constexpr size_t kMagicSize = 8;
+constexpr int kFormatVersion = 1;
+constexpr size_t kChecksumSize = 8;
+// fastText's own file signature (FASTTEXT_FILEFORMAT_MAGIC_INT32 and version 12).
+constexpr int32_t kFastTextMagic = 793712314;
+constexpr int32_t kFastTextVersion = 12;
+constexpr char kLabelPrefix[] = "__label__";
+constexpr int kReliabilityBins = 10;
+
+uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) {
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+}
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) {
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+}
+uint64_t GetLe(std::string_view bytes, size_t pos, int width) {
+  uint64_t v = 0;
+  for (int i = 0; i < width; ++i) {
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[pos + static_cast<size_t>(i)]))
+         << (8 * i);
+  }
+  return v;
+}
+
+// A read-only istream over bytes we own elsewhere (fastText loads from an istream).
+class ViewBuf : public std::streambuf {
+ public:
+  explicit ViewBuf(std::string_view bytes) {
+    char* p = const_cast<char*>(bytes.data());  // the get area is never written through
+    setg(p, p, p + bytes.size());
+  }
+};
+
+// A file in the temp directory that is removed when this goes out of scope.
+class TempFile {
+ public:
+  static Result<TempFile> Create(std::string_view tag) {
+    std::string pattern = (std::filesystem::temp_directory_path() /
+                           ("hotline-classify-" + std::string(tag) + "-XXXXXX"))
+                              .string();
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) {
+      return Internal("cannot create a temporary file in " +
+                      std::filesystem::temp_directory_path().string() + ": " +
+                      std::strerror(errno));
+    }
+    close(fd);
+    return TempFile(std::move(pattern));
+  }
+  TempFile(TempFile&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  TempFile& operator=(TempFile&&) = delete;
+  TempFile(const TempFile&) = delete;
+  ~TempFile() {
+    if (!path_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(path_, ec);
+    }
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit TempFile(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Internal("cannot read " + path);
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return std::move(buf).str();
+}
+
+Json FeaturesToJson(const FeatureOptions& f) {
+  return Json{{"words", f.words},
+              {"char_ngram_min", f.char_ngram_min},
+              {"char_ngram_max", f.char_ngram_max},
+              {"title_repeat", f.title_repeat},
+              {"title_max_chars", f.title_max_chars},
+              {"fold_numbers", f.fold_numbers},
+              {"traditional_to_simplified", f.traditional_to_simplified},
+              {"max_chars", f.max_chars}};
+}
+
+FeatureOptions FeaturesFromJson(const Json& j) {
+  FeatureOptions f;
+  f.words = j.at("words").get<bool>();
+  f.char_ngram_min = j.at("char_ngram_min").get<int>();
+  f.char_ngram_max = j.at("char_ngram_max").get<int>();
+  f.title_repeat = j.at("title_repeat").get<int>();
+  f.title_max_chars = j.at("title_max_chars").get<int>();
+  f.fold_numbers = j.at("fold_numbers").get<bool>();
+  f.traditional_to_simplified = j.at("traditional_to_simplified").get<bool>();
+  f.max_chars = j.at("max_chars").get<int>();
+  return f;
+}
+
+Json TrainToJson(const TrainOptions& t) {
+  return Json{{"epoch", t.epoch},
+              {"lr", t.lr},
+              {"dim", t.dim},
+              {"word_ngrams", t.word_ngrams},
+              {"min_count", t.min_count},
+              {"bucket", t.bucket},
+              {"threads", t.threads},
+              {"seed", t.seed},
+              {"ensemble", t.ensemble},
+              {"balance", t.balance},
+              {"calibration_fraction", t.calibration_fraction},
+              {"refit_on_all", t.refit_on_all}};
+}
+
+TrainOptions TrainFromJson(const Json& j, const FeatureOptions& features) {
+  TrainOptions t;
+  t.features = features;
+  t.epoch = j.at("epoch").get<int>();
+  t.lr = j.at("lr").get<double>();
+  t.dim = j.at("dim").get<int>();
+  t.word_ngrams = j.at("word_ngrams").get<int>();
+  t.min_count = j.at("min_count").get<int>();
+  t.bucket = j.at("bucket").get<int>();
+  t.threads = j.at("threads").get<int>();
+  t.seed = j.at("seed").get<int>();
+  t.ensemble = j.at("ensemble").get<int>();
+  t.balance = j.at("balance").get<double>();
+  t.calibration_fraction = j.at("calibration_fraction").get<double>();
+  t.refit_on_all = j.at("refit_on_all").get<bool>();
+  return t;
+}
+
+Json InfoToJson(const ModelInfo& m) {
+  return Json{{"labels", m.labels},
+              {"n_train", m.n_train},
+              {"n_calibration", m.n_calibration},
+              {"temperature", m.temperature},
+              {"calibration_nll_before", m.calibration_nll_before},
+              {"calibration_nll_after", m.calibration_nll_after},
+              {"calibration_ece_before", m.calibration_ece_before},
+              {"calibration_ece_after", m.calibration_ece_after},
+              {"train_seconds", m.train_seconds}};
+}
+
+ModelInfo InfoFromJson(const Json& j) {
+  ModelInfo m;
+  m.labels = j.at("labels").get<std::vector<std::string>>();
+  m.n_train = j.at("n_train").get<int>();
+  m.n_calibration = j.at("n_calibration").get<int>();
+  m.temperature = j.at("temperature").get<double>();
+  m.calibration_nll_before = j.at("calibration_nll_before").get<double>();
+  m.calibration_nll_after = j.at("calibration_nll_after").get<double>();
+  m.calibration_ece_before = j.at("calibration_ece_before").get<double>();
+  m.calibration_ece_after = j.at("calibration_ece_after").get<double>();
+  m.train_seconds = j.at("train_seconds").get<double>();
+  return m;
+}
+
+Status ValidateOptions(const TrainOptions& o) {
+  if (o.epoch < 1 || o.dim < 1 || o.lr <= 0.0 || o.word_ngrams < 1 || o.min_count < 1 ||
+      o.bucket < 0 || o.threads < 1 || o.ensemble < 1) {
+    return InvalidArgument(
+        "training options: epoch, dim, word_ngrams, min_count, threads, ensemble must be >= 1, "
+        "lr > 0, bucket >= 0");
+  }
+  if (o.word_ngrams > 1 && o.bucket == 0) {
+    return InvalidArgument("training options: word_ngrams > 1 needs bucket > 0");
+  }
+  if (o.balance < 0.0 || o.balance > 1.0) {
+    return InvalidArgument("training options: balance must be in [0, 1]");
+  }
+  if (o.calibration_fraction < 0.0 || o.calibration_fraction >= 0.5) {
+    return InvalidArgument("training options: calibration_fraction must be in [0, 0.5)");
+  }
+  return OkStatus();
+}
+
+// Maps each fastText label id of `ft` to our label index; kInvalidArgument on a mismatch.
+Result<std::vector<int>> LabelIndex(const fasttext::FastText& ft, size_t n_labels) {
+  const auto dict = ft.getDictionary();
+  if (static_cast<size_t>(dict->nlabels()) != n_labels) {
+    return InvalidArgument("model member knows " + std::to_string(dict->nlabels()) +
+                           " labels, header lists " + std::to_string(n_labels));
+  }
+  std::vector<int> index(n_labels, -1);
+  std::vector<bool> seen(n_labels, false);
+  for (int32_t id = 0; id < dict->nlabels(); ++id) {
+    const std::string name = dict->getLabel(id);
+    const std::string_view prefix = kLabelPrefix;
+    int ours = -1;
+    if (name.rfind(prefix, 0) == 0) {
+      try {
+        ours = std::stoi(name.substr(prefix.size()));
+      } catch (const std::exception&) {
+        ours = -1;
+      }
+    }
+    if (ours < 0 || static_cast<size_t>(ours) >= n_labels || seen[static_cast<size_t>(ours)]) {
+      return InvalidArgument("model member has an unexpected label '" + name + "'");
+    }
+    seen[static_cast<size_t>(ours)] = true;
+    index[static_cast<size_t>(id)] = ours;
+  }
+  return index;
+}
+
+}  // namespace
+
+FastTextModel::FastTextModel(TrainOptions options, ModelInfo info,
+                             std::unique_ptr<TextFeaturizer> featurizer,
+                             std::vector<Member> members)
+    : options_(std::move(options)),
+      info_(std::move(info)),
+      featurizer_(std::move(featurizer)),
+      members_(std::move(members)) {}
+
+FastTextModel::~FastTextModel() = default;
+
+namespace {
+
+// `rows` with the rows of smaller labels repeated (see TrainOptions::balance).
+std::vector<size_t> Oversample(const std::vector<size_t>& rows, const std::vector<int>& label_ids,
+                               double balance, std::mt19937_64& rng) {
+  if (balance <= 0.0) {
+    return rows;
+  }
+  std::vector<int> count(static_cast<size_t>(
+                             *std::max_element(label_ids.begin(), label_ids.end()) + 1),
+                         0);
+  for (size_t row : rows) {
+    ++count[static_cast<size_t>(label_ids[row])];
+  }
+  const double largest = *std::max_element(count.begin(), count.end());
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<size_t> out;
+  for (size_t row : rows) {
+    const double c = count[static_cast<size_t>(label_ids[row])];
+    const double copies = std::pow(largest / c, balance);  // >= 1
+    const int whole = static_cast<int>(copies);
+    const int n = whole + (unit(rng) < copies - whole ? 1 : 0);
+    out.insert(out.end(), static_cast<size_t>(n), row);
+  }
+  return out;
+}
+
+// Trains `options.ensemble` fastText members on rows `rows` (feature lines + label ids).
+Result<std::vector<std::unique_ptr<FastTextLoader>>> TrainMembers(
+    const std::vector<std::string>& lines, const std::vector<int>& label_ids,
+    const std::vector<size_t>& rows, const TrainOptions& options) {
+  HOTLINE_ASSIGN_OR_RETURN(TempFile input, TempFile::Create("train"));
+  {
+    std::mt19937_64 rng(static_cast<uint64_t>(options.seed));
+    std::vector<size_t> order = Oversample(rows, label_ids, options.balance, rng);
+    // SGD sees rows in file order; the input is often sorted by label, so shuffle.
+    std::shuffle(order.begin(), order.end(), rng);
+    std::ofstream out(input.path(), std::ios::binary);
+    for (size_t row : order) {
+      out << kLabelPrefix << label_ids[row] << ' ' << lines[row] << '\n';
+    }
+    if (!out) {
+      return Internal("cannot write the training file " + input.path());
+    }
+  }
+  std::vector<std::unique_ptr<FastTextLoader>> members;
+  for (int m = 0; m < options.ensemble; ++m) {
+    fasttext::Args args;
+    args.input = input.path();
+    args.model = fasttext::model_name::sup;
+    args.loss = fasttext::loss_name::softmax;
+    args.epoch = options.epoch;
+    args.lr = options.lr;
+    args.dim = options.dim;
+    args.wordNgrams = options.word_ngrams;
+    args.minCount = options.min_count;
+    args.minCountLabel = 0;
+    args.bucket = options.word_ngrams > 1 ? options.bucket : 0;
+    args.minn = 0;  // our features already hold character n-grams
+    args.maxn = 0;
+    args.thread = options.threads;
+    args.seed = options.seed + m;
+    args.verbose = 0;
+    auto ft = std::make_unique<FastTextLoader>();
+    try {
+      ft->train(args);
+    } catch (const std::exception& e) {
+      return Internal(std::string("fastText training failed: ") + e.what());
+    }
+    members.push_back(std::move(ft));
+  }
+  return members;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<LabelledText>& data,
+                                                            const TrainOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  HOTLINE_RETURN_IF_ERROR(ValidateOptions(options));
+  if (data.empty()) {
+    return InvalidArgument("no training rows");
+  }
+  ModelInfo info;
+  info.labels = DistinctLabels(data);
+  std::sort(info.labels.begin(), info.labels.end());
+  if (info.labels.size() < 2) {
+    return InvalidArgument("training needs at least two distinct labels");
+  }
+  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
+                           TextFeaturizer::Create(options.features));
+  std::vector<std::string> lines(data.size());
+  std::vector<int> label_ids(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    lines[i] = featurizer->FeatureLine(data[i].text);
+    label_ids[i] = static_cast<int>(
+        std::lower_bound(info.labels.begin(), info.labels.end(), data[i].label) -
+        info.labels.begin());
+  }
+  std::vector<size_t> all(data.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+
+  auto make_members = [&](const std::vector<size_t>& rows) -> Result<std::vector<Member>> {
+    HOTLINE_ASSIGN_OR_RETURN(auto trained, TrainMembers(lines, label_ids, rows, options));
+    std::vector<Member> members;
+    for (auto& ft : trained) {
+      HOTLINE_ASSIGN_OR_RETURN(std::vector<int> index, LabelIndex(*ft, info.labels.size()));
+      members.push_back(Member{std::move(ft), std::move(index)});
+    }
+    return members;
+  };
+
+  std::vector<Member> members;
+  const Split split = StratifiedSplit(data, options.calibration_fraction,
+                                      static_cast<uint64_t>(options.seed));
+  // Calibration needs held-out rows and every label among the training rows.
+  std::vector<std::string> fit_labels;
+  for (size_t row : split.train) {
+    fit_labels.push_back(data[row].label);
+  }
+  std::sort(fit_labels.begin(), fit_labels.end());
+  fit_labels.erase(std::unique(fit_labels.begin(), fit_labels.end()), fit_labels.end());
+  const bool calibrate = options.calibration_fraction > 0.0 && !split.test.empty() &&
+                         fit_labels.size() == info.labels.size();
+  if (calibrate) {
+    HOTLINE_ASSIGN_OR_RETURN(members, make_members(split.train));
+    FastTextModel probe(options, info, nullptr, std::move(members));
+    std::vector<std::vector<double>> logits;
+    std::vector<int> gold;
+    for (size_t row : split.test) {
+      HOTLINE_ASSIGN_OR_RETURN(std::vector<double> z, probe.LogitsOfLine(lines[row]));
+      logits.push_back(std::move(z));
+      gold.push_back(label_ids[row]);
+    }
+    info.temperature = FitTemperature(logits, gold);
+    info.n_calibration = static_cast<int>(gold.size());
+    info.calibration_nll_before = NegativeLogLikelihood(logits, gold, 1.0);
+    info.calibration_nll_after = NegativeLogLikelihood(logits, gold, info.temperature);
+    for (double temperature : {1.0, info.temperature}) {
+      std::vector<double> confidence;
+      std::vector<bool> correct;
+      for (size_t i = 0; i < logits.size(); ++i) {
+        const std::vector<double> p = SoftmaxWithTemperature(logits[i], temperature);
+        const auto best = std::max_element(p.begin(), p.end());
+        confidence.push_back(*best);
+        correct.push_back(best - p.begin() == gold[i]);
+      }
+      const double ece = ComputeReliability(confidence, correct, kReliabilityBins).ece;
+      (temperature == 1.0 ? info.calibration_ece_before : info.calibration_ece_after) = ece;
+    }
+    if (options.refit_on_all) {
+      HOTLINE_ASSIGN_OR_RETURN(members, make_members(all));
+      info.n_train = static_cast<int>(data.size());
+    } else {
+      members = std::move(probe.members_);
+      info.n_train = static_cast<int>(split.train.size());
+    }
+  } else {
+    HOTLINE_ASSIGN_OR_RETURN(members, make_members(all));
+    info.n_train = static_cast<int>(data.size());
+  }
+  info.train_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return std::unique_ptr<FastTextModel>(
+      new FastTextModel(options, std::move(info), std::move(featurizer), std::move(members)));
+}
+
+Result<std::vector<double>> FastTextModel::LogitsOfLine(const std::string& line) const {
+  const size_t n = info_.labels.size();
+  std::vector<double> logits(n, 0.0);
+  const double weight = 1.0 / static_cast<double>(members_.size());
+  for (const Member& member : members_) {
+    // The trailing newline makes fastText add the end-of-sentence token, as in training.
+    std::istringstream in(line + "\n");
+    std::vector<int32_t> words;
+    std::vector<int32_t> ignored_labels;
+    fasttext::Predictions predictions;
+    try {
+      member.ft->getDictionary()->getLine(in, words, ignored_labels);
+      if (words.empty()) {
+        continue;  // nothing known: this member contributes a uniform (zero) score
+      }
+      member.ft->predict(static_cast<int32_t>(n), words, predictions, 0.0);
+    } catch (const std::exception& e) {
+      return Internal(std::string("fastText prediction failed: ") + e.what());
+    }
+    for (const auto& [log_prob, id] : predictions) {
+      logits[static_cast<size_t>(member.label_index[static_cast<size_t>(id)])] +=
+          weight * log_prob;
+    }
+  }
+  return logits;
+}
+
+Result<std::vector<double>> FastTextModel::Logits(std::string_view text) const {
+  const std::string line = featurizer_->FeatureLine(text);
+  if (line.empty()) {
+    return InvalidArgument("the text has no words to classify");
+  }
+  return LogitsOfLine(line);
+}
+
+Result<std::vector<double>> FastTextModel::Probabilities(std::string_view text) const {
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<double> logits, Logits(text));
+  return SoftmaxWithTemperature(logits, info_.temperature);
+}
+
+Result<std::vector<Prediction>> FastTextModel::Predict(std::string_view text, int k) const {
+  if (k < 1) {
+    return InvalidArgument("k must be at least 1, got " + std::to_string(k));
+  }
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<double> p, Probabilities(text));
+  std::vector<size_t> order(p.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  const size_t top = std::min(order.size(), static_cast<size_t>(k));
+  std::partial_sort(order.begin(), order.begin() + static_cast<long>(top), order.end(),
+                    [&](size_t a, size_t b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
+  std::vector<Prediction> out;
+  for (size_t i = 0; i < top; ++i) {
+    out.push_back({info_.labels[order[i]], p[order[i]]});
+  }
+  return out;
+}
+
+Result<std::string> FastTextModel::Serialize() const {
+  Json header{{"format", kFormatVersion},
+              {"features", FeaturesToJson(options_.features)},
+              {"train", TrainToJson(options_)},
+              {"info", InfoToJson(info_)}};
+  const std::string header_text = header.dump();
+  std::string out(kMagic, kMagicSize);
+  PutU32(out, static_cast<uint32_t>(header_text.size()));
+  out += header_text;
+  PutU32(out, static_cast<uint32_t>(members_.size()));
+  for (const Member& member : members_) {
+    HOTLINE_ASSIGN_OR_RETURN(TempFile tmp, TempFile::Create("save"));
+    try {
+      member.ft->saveModel(tmp.path());
+    } catch (const std::exception& e) {
+      return Internal(std::string("fastText could not save a member: ") + e.what());
+    }
+    HOTLINE_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(tmp.path()));
+    PutU64(out, bytes.size());
+    out += bytes;
+  }
+  PutU64(out, Fnv1a64(out));
+  return out;
+}
+
+Status FastTextModel::Save(const std::filesystem::path& path) const {
+  HOTLINE_ASSIGN_OR_RETURN(std::string bytes, Serialize());
+  const std::filesystem::path tmp =
+      path.string() + ".tmp-" + std::to_string(static_cast<long>(getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      return InvalidArgument("cannot write the model file " + path.string() +
+                             " (does the folder exist?)");
+    }
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      return InvalidArgument("cannot write the model file " + path.string());
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return InvalidArgument("cannot move the model file into place at " + path.string());
+  }
+  return OkStatus();
+}
+
+Result<std::unique_ptr<FastTextModel>> FastTextModel::Load(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return NotFound("no classifier model at " + path.string() +
+                    "; train one with `hotline classify train`");
+  }
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return InvalidArgument("classifier model " + path.string() + " is not a regular file");
+  }
+  HOTLINE_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path.string()));
+  auto model = Deserialize(bytes);
+  if (!model.has_value()) {
+    return Error{model.error().code, path.string() + ": " + model.error().message};
+  }
+  return model;
+}
+
+Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_view bytes) {
+  constexpr size_t kMinSize = kMagicSize + 4 + 4 + kChecksumSize;
+  if (bytes.size() >= 4 && static_cast<int32_t>(GetLe(bytes, 0, 4)) == kFastTextMagic) {
+    return InvalidArgument(
+        "this is a raw fastText model, not a hotline classifier model; train one with "
+        "`hotline classify train`");
+  }
+  if (bytes.size() < kMinSize || bytes.substr(0, kMagicSize) != std::string_view(kMagic)) {
+    return InvalidArgument("not a hotline classifier model (bad magic or too short)");
+  }
+  const size_t body = bytes.size() - kChecksumSize;
+  if (GetLe(bytes, body, 8) != Fnv1a64(bytes.substr(0, body))) {
+    return InvalidArgument("the classifier model is corrupt or truncated (checksum mismatch)");
+  }
+  size_t pos = kMagicSize;
+  const size_t header_len = GetLe(bytes, pos, 4);
+  pos += 4;
+  if (header_len > body - pos) {
+    return InvalidArgument("the classifier model header is truncated");
+  }
+  const Json header = Json::parse(bytes.substr(pos, header_len), nullptr, false);
+  pos += header_len;
+  if (header.is_discarded() || !header.is_object()) {
+    return InvalidArgument("the classifier model header is not valid JSON");
+  }
+  TrainOptions options;
+  ModelInfo info;
+  try {
+    if (header.at("format").get<int>() != kFormatVersion) {
+      return InvalidArgument("unsupported classifier model format " +
+                             header.at("format").dump() + " (this build reads " +
+                             std::to_string(kFormatVersion) + ")");
+    }
+    options = TrainFromJson(header.at("train"), FeaturesFromJson(header.at("features")));
+    info = InfoFromJson(header.at("info"));
+  } catch (const Json::exception& e) {
+    return InvalidArgument(std::string("the classifier model header is incomplete: ") + e.what());
+  }
+  if (info.labels.size() < 2 || !(info.temperature > 0.0)) {
+    return InvalidArgument("the classifier model header has too few labels or a bad temperature");
+  }
+  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
+                           TextFeaturizer::Create(options.features));
+  if (body - pos < 4) {
+    return InvalidArgument("the classifier model is truncated");
+  }
+  const size_t n_members = GetLe(bytes, pos, 4);
+  pos += 4;
+  if (n_members < 1) {
+    return InvalidArgument("the classifier model has no members");
+  }
+  std::vector<Member> members;
+  for (size_t m = 0; m < n_members; ++m) {
+    if (body - pos < 8) {
+      return InvalidArgument("the classifier model is truncated");
+    }
+    const size_t size = GetLe(bytes, pos, 8);
+    pos += 8;
+    if (size > body - pos || size < 8) {
+      return InvalidArgument("a classifier model member is truncated");
+    }
+    const std::string_view blob = bytes.substr(pos, size);
+    pos += size;
+    if (static_cast<int32_t>(GetLe(blob, 0, 4)) != kFastTextMagic ||
+        static_cast<int32_t>(GetLe(blob, 4, 4)) != kFastTextVersion) {
+      return InvalidArgument("a classifier model member is not a fastText 0.9 model");
+    }
+    auto ft = std::make_unique<FastTextLoader>();
+    try {
+      ViewBuf buf(blob);
+      std::istream in(&buf);
+      if (!ft->CheckSignature(in)) {
+        return InvalidArgument("a classifier model member has a bad fastText signature");
+      }
+      ft->loadModel(in);
+      if (!in) {
+        return InvalidArgument("a classifier model member is truncated");
+      }
+    } catch (const std::exception& e) {
+      return InvalidArgument(std::string("fastText could not load a member: ") + e.what());
+    }
+    const fasttext::Args args = ft->getArgs();
+    if (args.model != fasttext::model_name::sup || args.loss != fasttext::loss_name::softmax) {
+      return InvalidArgument("a classifier model member is not a softmax supervised model");
+    }
+    HOTLINE_ASSIGN_OR_RETURN(std::vector<int> index, LabelIndex(*ft, info.labels.size()));
+    members.push_back(Member{std::move(ft), std::move(index)});
+  }
+  if (pos != body) {
+    return InvalidArgument("the classifier model has trailing bytes");
+  }
+  return std::unique_ptr<FastTextModel>(
+      new FastTextModel(options, std::move(info), std::move(featurizer), std::move(members)));
+}
+
+}  // namespace hotline::adapters::classify

@@ -1,0 +1,107 @@
+// FastTextModel: a trained request classifier. An ensemble of fastText supervised models
+// (softmax loss) over TextFeaturizer token lines, whose averaged log-probabilities are
+// calibrated by one temperature fitted on held-out rows. Knows how to train, predict,
+// and save/load itself as one self-checking file (see docs/classify.md, "Model file").
+//
+// Thread-safety: immutable after Train/Load; Predict() may run on many threads at once.
+// Train() itself runs fastText with `threads` worker threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/classify/classifier.h"
+#include "adapters/classify/dataset.h"
+#include "adapters/classify/text_features.h"
+#include "common/result.h"
+
+namespace fasttext {
+class FastText;
+}  // namespace fasttext
+
+namespace hotline::adapters::classify {
+
+struct TrainOptions {
+  FeatureOptions features;
+  int epoch = 25;
+  double lr = 0.5;
+  int dim = 100;
+  int word_ngrams = 2;
+  int min_count = 1;
+  int bucket = 200000;  // hashed n-gram rows; the model file grows by bucket * dim * 4 bytes
+  int threads = 2;      // fastText is only deterministic (for a seed) with 1 thread
+  int seed = 42;
+  int ensemble = 1;                    // members trained with seeds seed, seed+1, ...
+  // Oversampling of small labels: a label with c rows (largest label: m) is repeated to
+  // about c * (m / c)^balance rows. 0 = as given, 1 = all labels equally large.
+  double balance = 0.0;
+  double calibration_fraction = 0.15;  // held out to fit the temperature; 0 = no calibration
+  bool refit_on_all = true;            // after calibrating, retrain the members on all rows
+};
+
+struct ModelInfo {
+  std::vector<std::string> labels;  // sorted; the order of Probabilities()
+  int n_train = 0;                  // rows the final members saw
+  int n_calibration = 0;            // held-out rows used to fit the temperature
+  double temperature = 1.0;
+  double calibration_nll_before = 0.0;  // on the held-out rows, T = 1 vs fitted T
+  double calibration_nll_after = 0.0;
+  double calibration_ece_before = 0.0;
+  double calibration_ece_after = 0.0;
+  double train_seconds = 0.0;
+};
+
+class FastTextModel final : public Classifier {
+ public:
+  // Trains on `data`. kInvalidArgument for fewer than two labels, no rows or bad options;
+  // kInternal if fastText fails (its exception text is in the message).
+  static Result<std::unique_ptr<FastTextModel>> Train(const std::vector<LabelledText>& data,
+                                                      const TrainOptions& options);
+
+  // Loads a model file written by Save(). kNotFound if `path` does not exist;
+  // kInvalidArgument if it is not a hotline classifier model, truncated or corrupt (every
+  // file carries a checksum that is verified before fastText sees a byte).
+  static Result<std::unique_ptr<FastTextModel>> Load(const std::filesystem::path& path);
+  // The same from the bytes of a model file (e.g. a blob kept in the store).
+  static Result<std::unique_ptr<FastTextModel>> Deserialize(std::string_view bytes);
+
+  // Writes the model to `path` atomically (temporary file + rename), so a process that
+  // hot-swaps from `path` never reads a half-written file. kInvalidArgument if the file
+  // cannot be written.
+  Status Save(const std::filesystem::path& path) const;
+  Result<std::string> Serialize() const;
+
+  ~FastTextModel() override;
+  FastTextModel(const FastTextModel&) = delete;
+  FastTextModel& operator=(const FastTextModel&) = delete;
+
+  // Classifier
+  Result<std::vector<Prediction>> Predict(std::string_view text, int k) const override;
+
+  // Calibrated probabilities in the order of labels(). kInvalidArgument if the text has
+  // no words.
+  Result<std::vector<double>> Probabilities(std::string_view text) const;
+  // Uncalibrated scores (members' mean log-probabilities), in the order of labels().
+  Result<std::vector<double>> Logits(std::string_view text) const;
+
+  const std::vector<std::string>& labels() const { return info_.labels; }
+  const ModelInfo& info() const { return info_; }
+  const TrainOptions& options() const { return options_; }
+
+ private:
+  struct Member;
+  FastTextModel(TrainOptions options, ModelInfo info, std::unique_ptr<TextFeaturizer> featurizer,
+                std::vector<Member> members);
+  Result<std::vector<double>> LogitsOfLine(const std::string& line) const;
+
+  TrainOptions options_;
+  ModelInfo info_;
+  std::unique_ptr<TextFeaturizer> featurizer_;
+  std::vector<Member> members_;
+};
+
+}  // namespace hotline::adapters::classify

@@ -1,0 +1,48 @@
+// Checks on the real messages in ../shared/data (skipped when that folder is absent).
+#include <algorithm>
+
+#include "adapters/classify/dataset.h"
+#include "adapters/classify/fasttext_model.h"
+#include "testing/matchers.h"
+
+namespace hotline::adapters::classify {
+namespace {
+
+TEST(ClassifySharedData, ReadsAndLearnsTheRealMessages) {
+  const auto dir = ::hotline::testing::SharedDataDir();
+  if (!dir.has_value() || !std::filesystem::exists(*dir / "classify_train.tsv")) {
+    GTEST_SKIP() << "../shared/data/classify_train.tsv is absent (set HOTLINE_SHARED_DATA); "
+                    "skipping the real-data check";
+  }
+  auto rows = ReadLabelledTsv(*dir / "classify_train.tsv");
+  ASSERT_OK(rows);
+  EXPECT_GT(rows->size(), 5000u);
+  EXPECT_EQ(DistinctLabels(*rows).size(), 7u);
+
+  // A quick, small model (truncated texts, few rows) so this stays fast under ASan; the
+  // real figures come from `hotline classify eval` (docs/classify.md).
+  const Split split = StratifiedSplit(*rows, 0.1, 7);
+  std::vector<LabelledText> train;
+  for (size_t i = 0; i < split.train.size(); i += 2) {
+    train.push_back((*rows)[split.train[i]]);
+  }
+  TrainOptions o;
+  o.features.max_chars = 200;
+  o.epoch = 25;
+  o.dim = 32;
+  o.bucket = 50000;
+  o.threads = 2;
+  o.calibration_fraction = 0.0;
+  auto model = FastTextModel::Train(train, o);
+  ASSERT_OK(model);
+  int right = 0;
+  for (size_t i : split.test) {
+    auto top = (*model)->Predict((*rows)[i].text, 1);
+    right += top.has_value() && top->front().label == (*rows)[i].label ? 1 : 0;
+  }
+  // Seven unbalanced labels: always answering the largest would score about 0.22.
+  EXPECT_GT(static_cast<double>(right) / static_cast<double>(split.test.size()), 0.6);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::classify

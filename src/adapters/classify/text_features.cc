@@ -1,0 +1,208 @@
+#include "adapters/classify/text_features.h"
+
+#include <opencc/opencc.h>
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace hotline::adapters::classify {
+namespace {
+
+// opencc_open() and opencc_convert_utf8() report failure with this sentinel.
+void* const kOpenCcError = reinterpret_cast<void*>(-1);
+constexpr int kMaxNumberLengthBucket = 4;
+
+void AppendUtf8(std::string& out, UChar32 c) {
+  char buf[U8_MAX_LENGTH];
+  int32_t len = 0;
+  U8_APPEND_UNSAFE(buf, len, c);
+  out.append(buf, static_cast<size_t>(len));
+}
+
+bool IsSentenceEnd(UChar32 c) {
+  return c == u'。' || c == u'！' || c == u'？' || c == u'!' || c == u'?' || c == u'；' ||
+         c == u';' || c == u'\n';
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TextFeaturizer>> TextFeaturizer::Create(const FeatureOptions& options) {
+  if (options.char_ngram_min < 0 || options.char_ngram_max < options.char_ngram_min ||
+      (options.char_ngram_min == 0 && options.char_ngram_max != 0)) {
+    return InvalidArgument("char n-gram range must be 0..0 or 1 <= min <= max");
+  }
+  if (!options.words && options.char_ngram_max == 0) {
+    return InvalidArgument("features need words, character n-grams or both");
+  }
+  if (options.title_repeat < 0 || options.max_chars <= 0 || options.title_max_chars <= 0) {
+    return InvalidArgument("title_repeat must be >= 0, max_chars and title_max_chars > 0");
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> words(
+      icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
+  if (U_FAILURE(status) || words == nullptr) {
+    return Internal(std::string("ICU word break iterator: ") + u_errorName(status));
+  }
+  status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status) || nfkc == nullptr) {
+    return Internal(std::string("ICU NFKC_Casefold normalizer: ") + u_errorName(status));
+  }
+  void* opencc = nullptr;
+  if (options.traditional_to_simplified) {
+    opencc = opencc_open("t2s.json");
+    if (opencc == kOpenCcError) {
+      return Internal(std::string("OpenCC t2s.json: ") + opencc_error());
+    }
+  }
+  return std::unique_ptr<TextFeaturizer>(
+      new TextFeaturizer(options, std::move(words), nfkc, opencc));
+}
+
+TextFeaturizer::TextFeaturizer(const FeatureOptions& options,
+                               std::unique_ptr<icu::BreakIterator> words,
+                               const icu::Normalizer2* nfkc, void* opencc)
+    : options_(options), word_prototype_(std::move(words)), nfkc_(nfkc), opencc_(opencc) {}
+
+TextFeaturizer::~TextFeaturizer() {
+  if (opencc_ != nullptr) {
+    opencc_close(opencc_);
+  }
+}
+
+namespace {
+
+icu::UnicodeString NormalizeToUnicode(std::string_view text, const FeatureOptions& options,
+                                      void* opencc, std::mutex& opencc_mu,
+                                      const icu::Normalizer2& nfkc) {
+  // fromUTF8 replaces invalid sequences by U+FFFD, so OpenCC only sees valid UTF-8.
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  if (u.countChar32() > options.max_chars) {
+    u.truncate(u.moveIndex32(0, options.max_chars));
+  }
+  if (opencc != nullptr) {
+    std::string utf8;
+    u.toUTF8String(utf8);
+    char* converted = nullptr;
+    {
+      // OpenCC does not document its converter as thread-safe.
+      std::lock_guard<std::mutex> lock(opencc_mu);
+      converted = opencc_convert_utf8(opencc, utf8.data(), utf8.size());
+    }
+    if (converted != nullptr && converted != kOpenCcError) {
+      u = icu::UnicodeString::fromUTF8(converted);
+      opencc_convert_utf8_free(converted);
+    }
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString folded = nfkc.normalize(u, status);
+  return U_SUCCESS(status) ? folded : u;
+}
+
+}  // namespace
+
+std::string TextFeaturizer::Normalize(std::string_view text) const {
+  std::string out;
+  NormalizeToUnicode(text, options_, opencc_, opencc_mu_, *nfkc_).toUTF8String(out);
+  return out;
+}
+
+void TextFeaturizer::AppendTokens(const std::string& normalized_utf8,
+                                  std::vector<std::string>& out) const {
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(normalized_utf8);
+  if (options_.words) {
+    // clone() is const on the prototype; the clone is private to this call.
+    std::unique_ptr<icu::BreakIterator> it(word_prototype_->clone());
+    it->setText(u);
+    int32_t start = it->first();
+    for (int32_t end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next()) {
+      const int32_t rule = it->getRuleStatus();
+      if (rule < UBRK_WORD_NONE_LIMIT) {
+        continue;  // spaces and punctuation
+      }
+      icu::UnicodeString word = u.tempSubStringBetween(start, end);
+      if (options_.fold_numbers && rule < UBRK_WORD_NUMBER_LIMIT) {
+        const int bucket = std::min(word.countChar32(), kMaxNumberLengthBucket);
+        out.push_back("<n" + std::to_string(bucket) + ">");
+        continue;
+      }
+      std::string token;
+      word.toUTF8String(token);
+      if (token.find_first_of(" \t\n\r\v\f") == std::string::npos) {
+        out.push_back(std::move(token));
+      }
+    }
+  }
+  if (options_.char_ngram_max > 0) {
+    std::vector<UChar32> run;
+    auto flush = [&] {
+      for (int n = options_.char_ngram_min; n <= options_.char_ngram_max; ++n) {
+        for (size_t i = 0; i + static_cast<size_t>(n) <= run.size(); ++i) {
+          std::string gram;
+          for (size_t j = i; j < i + static_cast<size_t>(n); ++j) {
+            AppendUtf8(gram, run[j]);
+          }
+          out.push_back(std::move(gram));
+        }
+      }
+      run.clear();
+    };
+    for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1)) {
+      const UChar32 c = u.char32At(i);
+      if (u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) {
+        run.push_back(c);
+      } else {
+        flush();
+      }
+    }
+    flush();
+  }
+}
+
+std::vector<std::string> TextFeaturizer::Tokenize(std::string_view text) const {
+  const icu::UnicodeString u = NormalizeToUnicode(text, options_, opencc_, opencc_mu_, *nfkc_);
+  std::string utf8;
+  u.toUTF8String(utf8);
+  std::vector<std::string> tokens;
+  AppendTokens(utf8, tokens);
+  if (options_.title_repeat > 0) {
+    // The leading sentence: up to the first sentence end or title_max_chars characters.
+    int32_t end = 0;
+    int chars = 0;
+    while (end < u.length() && chars < options_.title_max_chars && !IsSentenceEnd(u.char32At(end))) {
+      end = u.moveIndex32(end, 1);
+      ++chars;
+    }
+    if (end < u.length()) {  // a title followed by a body; otherwise nothing to weigh
+      std::string title;
+      u.tempSubStringBetween(0, end).toUTF8String(title);
+      std::vector<std::string> title_tokens;
+      AppendTokens(title, title_tokens);
+      for (int r = 0; r < options_.title_repeat; ++r) {
+        tokens.insert(tokens.end(), title_tokens.begin(), title_tokens.end());
+      }
+    }
+  }
+  return tokens;
+}
+
+std::string TextFeaturizer::FeatureLine(std::string_view text) const {
+  std::string line;
+  for (const std::string& token : Tokenize(text)) {
+    if (!line.empty()) {
+      line.push_back(' ');
+    }
+    line += token;
+  }
+  return line;
+}
+
+}  // namespace hotline::adapters::classify

@@ -1,0 +1,72 @@
+// TextFeaturizer: turns a citizen's message into the space-separated token line the
+// classifier trains and predicts on. Steps: truncate, Traditional -> Simplified (OpenCC
+// t2s), NFKC case folding (full-width -> half-width, lower case), ICU dictionary word
+// segmentation, plus character n-grams over runs of Han characters, plus optional extra
+// copies of the leading sentence (messages often start with a title).
+//
+// This is a small tokenizer private to the classifier; the search tokenizer lives in
+// src/adapters/text. Thread-safe: Featurize() is const and may run on many threads (each
+// call clones the ICU break iterator; the OpenCC converter is guarded by a mutex).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <unicode/uversion.h>
+
+#include "common/result.h"
+
+U_NAMESPACE_BEGIN
+class BreakIterator;
+class Normalizer2;
+U_NAMESPACE_END
+
+namespace hotline::adapters::classify {
+
+struct FeatureOptions {
+  bool words = true;             // ICU word tokens
+  int char_ngram_min = 2;        // character n-grams over Han runs; 0 disables them
+  int char_ngram_max = 2;
+  int title_repeat = 0;          // extra copies of the leading sentence's tokens
+  int title_max_chars = 40;      // the leading sentence is cut here at the latest
+  bool fold_numbers = true;      // digit runs become "<n1>".."<n4>" by length
+  bool traditional_to_simplified = true;
+  int max_chars = 3000;          // longer texts are truncated (bounds prediction latency)
+
+  friend bool operator==(const FeatureOptions&, const FeatureOptions&) = default;
+};
+
+class TextFeaturizer {
+ public:
+  // kInternal if ICU or OpenCC cannot be initialised (missing data files).
+  static Result<std::unique_ptr<TextFeaturizer>> Create(const FeatureOptions& options);
+  ~TextFeaturizer();
+  TextFeaturizer(const TextFeaturizer&) = delete;
+  TextFeaturizer& operator=(const TextFeaturizer&) = delete;
+
+  // The tokens of `text` (UTF-8; invalid bytes become U+FFFD). Never contains whitespace
+  // inside a token; may be empty (e.g. only punctuation).
+  std::vector<std::string> Tokenize(std::string_view text) const;
+  // The tokens joined by single spaces: one fastText input line without the newline.
+  std::string FeatureLine(std::string_view text) const;
+  // Normalisation only (t2s + NFKC casefold), exposed for tests.
+  std::string Normalize(std::string_view text) const;
+
+  const FeatureOptions& options() const { return options_; }
+
+ private:
+  TextFeaturizer(const FeatureOptions& options, std::unique_ptr<icu::BreakIterator> words,
+                 const icu::Normalizer2* nfkc, void* opencc);
+  void AppendTokens(const std::string& normalized_utf8, std::vector<std::string>& out) const;
+
+  FeatureOptions options_;
+  std::unique_ptr<icu::BreakIterator> word_prototype_;
+  const icu::Normalizer2* nfkc_;  // owned by ICU
+  void* opencc_;                  // opencc_t; null when t2s is off
+  mutable std::mutex opencc_mu_;
+};
+
+}  // namespace hotline::adapters::classify
