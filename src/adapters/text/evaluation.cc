@@ -234,6 +234,12 @@ Status ApplyIndexParam(const std::string& key, double value, IndexOptions* index
     index->word_weight = value;
   } else if (key == "max_df_ratio") {
     index->max_df_ratio = value;
+  } else if (key == "rerank_depth") {
+    index->rerank_depth = static_cast<size_t>(value);
+  } else if (key == "phrase_chars") {
+    index->phrase_chars = static_cast<size_t>(value);
+  } else if (key == "phrase_weight") {
+    index->phrase_weight = value;
   } else if (key == "title_weight" && !index->fields.empty()) {
     index->fields[0].weight = value;
   } else if (key == "b_title" && !index->fields.empty()) {

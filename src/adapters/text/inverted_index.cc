@@ -6,6 +6,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "adapters/text/utf8.h"
+
 namespace hotline::adapters::text {
 
 namespace {
@@ -290,6 +292,9 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query) const {
   const auto better = [](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
+  if (options_.rerank_depth > 0 && options_.phrase_weight > 0) {
+    RerankByPhrases(query.parts, &candidates);
+  }
   const size_t limit = std::min(query.limit, candidates.size());
   std::partial_sort(candidates.begin(), candidates.begin() + static_cast<ptrdiff_t>(limit),
                     candidates.end(), better);
@@ -312,6 +317,99 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query) const {
     hits.push_back(std::move(hit));
   }
   return hits;
+}
+
+double InvertedIndex::TermIdf(const std::string& term) const {
+  const auto found = term_ids_.find(term);
+  if (found == term_ids_.end() || df_[found->second] == 0) {
+    return 0;
+  }
+  const auto n = static_cast<double>(live_documents_);
+  const auto df = static_cast<double>(df_[found->second]);
+  return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+namespace {
+
+uint64_t HashChars(const char32_t* chars, size_t count) {
+  constexpr uint64_t kOffset = 1469598103934665603ULL;
+  constexpr uint64_t kPrime = 1099511628211ULL;
+  uint64_t hash = kOffset;
+  for (size_t i = 0; i < count; ++i) {
+    hash = (hash ^ static_cast<uint64_t>(chars[i])) * kPrime;
+  }
+  return hash;
+}
+
+}  // namespace
+
+void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
+                                    std::vector<std::pair<float, uint32_t>>* candidates) const {
+  const auto better = [](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  const size_t depth = std::min(options_.rerank_depth, candidates->size());
+  if (depth == 0) {
+    return;
+  }
+  std::partial_sort(candidates->begin(), candidates->begin() + static_cast<ptrdiff_t>(depth),
+                    candidates->end(), better);
+  const size_t gram = std::max<size_t>(2, options_.phrase_chars);
+  // Each query character weighs the IDF of the bigram it starts (times the part's weight).
+  struct PreparedPart {
+    std::u32string chars;
+    std::vector<double> weights;
+  };
+  std::vector<PreparedPart> prepared;
+  double total = 0;
+  for (const auto& part : parts) {
+    PreparedPart p;
+    p.chars = tokenizer_.normalizer().Normalize(part.text).chars;
+    p.weights.assign(p.chars.size(), 0.0);
+    std::string bigram;
+    for (size_t i = 0; i + 1 < p.chars.size(); ++i) {
+      bigram.clear();
+      internal::AppendUtf8(p.chars[i], &bigram);
+      internal::AppendUtf8(p.chars[i + 1], &bigram);
+      p.weights[i] = part.weight * TermIdf(bigram);
+      total += p.weights[i];
+    }
+    prepared.push_back(std::move(p));
+  }
+  if (total <= 0) {
+    return;
+  }
+  const double best = (*candidates)[0].first;
+  std::unordered_set<uint64_t> grams;
+  std::vector<bool> covered;
+  for (size_t c = 0; c < depth; ++c) {
+    auto& [score, doc] = (*candidates)[c];
+    grams.clear();
+    for (const auto& field : slots_[doc].document.fields) {
+      const std::u32string chars = tokenizer_.normalizer().Normalize(field).chars;
+      for (size_t i = 0; i + gram <= chars.size(); ++i) {
+        grams.insert(HashChars(chars.data() + i, gram));
+      }
+    }
+    double hit = 0;
+    for (const auto& p : prepared) {
+      covered.assign(p.chars.size(), false);
+      for (size_t i = 0; i + gram <= p.chars.size(); ++i) {
+        if (grams.count(HashChars(p.chars.data() + i, gram)) > 0) {
+          std::fill(covered.begin() + static_cast<ptrdiff_t>(i),
+                    covered.begin() + static_cast<ptrdiff_t>(i + gram), true);
+        }
+      }
+      for (size_t i = 0; i < p.chars.size(); ++i) {
+        hit += covered[i] ? p.weights[i] : 0.0;
+      }
+    }
+    score = static_cast<float>(score / best + options_.phrase_weight * hit / total);
+  }
+  // Hits below the re-ranked depth keep a normalised BM25 score, so they stay below.
+  for (size_t c = depth; c < candidates->size(); ++c) {
+    (*candidates)[c].first = static_cast<float>((*candidates)[c].first / best);
+  }
 }
 
 double InvertedIndex::Score(const AnalyzedQuery& query, std::string_view id) const {

@@ -14,6 +14,8 @@ constexpr double kSecondsPerDay = 86400.0;
 
 bool IsPlaceKind(TokenKind kind) { return kind == TokenKind::kAddress; }
 
+// Jaccard of two sorted sets. (An IDF-weighted Jaccard over place stems measured worse on
+// the dev clusters, see docs/search.md.)
 double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.empty() || b.empty()) {
     return 0;

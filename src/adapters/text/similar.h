@@ -31,12 +31,12 @@ struct Report {
 
 struct SimilarOptions {
   IndexOptions index = {.fields = {{"title", 2.0, 0.5}, {"body", 1.0, 0.75}}};
-  double title_query_weight = 2.0;  // query weight of the title relative to the text
+  double title_query_weight = 3.0;  // query weight of the title relative to the text
   size_t candidates = 64;           // text candidates re-scored with the other signals
   double text_weight = 1.0;         // text score in [0, 1] (1: as similar as itself)
   double place_weight = 0.3;        // share of places in common (Jaccard)
   double region_weight = 0.1;       // same non-empty region
-  double time_weight = 0.15;        // exp(-days apart / time_scale_days), if both times known
+  double time_weight = 0.0;         // exp(-days apart / time_scale_days), if both times known
   double time_scale_days = 30.0;
   std::optional<int64_t> window_seconds;  // only tickets at most this far apart in time
 };

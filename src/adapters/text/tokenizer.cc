@@ -148,6 +148,19 @@ std::string_view TokenKindName(TokenKind kind) {
   return "unknown";
 }
 
+std::string PlaceStem(std::string_view place) {
+  std::u32string chars;
+  size_t pos = 0;
+  while (pos < place.size()) {
+    chars.push_back(internal::DecodeUtf8(place, &pos));
+  }
+  const Suffix* suffix = FindSuffix(chars);
+  if (suffix == nullptr || suffix->text.size() >= chars.size()) {
+    return std::string(place);
+  }
+  return EncodeRange(chars, 0, static_cast<uint32_t>(chars.size() - suffix->text.size()));
+}
+
 Result<std::unique_ptr<Tokenizer>> Tokenizer::Create(const Lexicon& lexicon,
                                                      TokenizerOptions options) {
   std::unique_ptr<Tokenizer> tokenizer(new Tokenizer());

@@ -52,6 +52,10 @@ enum class TokenKind {
 
 std::string_view TokenKindName(TokenKind kind);
 
+// The name part of a place or organisation token: "丽发新城" → "丽发", "泉塘街道" → "泉塘",
+// "a7县" → "a7". Returns the text unchanged if it has no known suffix.
+std::string PlaceStem(std::string_view place);
+
 struct Token {
   std::string text;  // normalised term (UTF-8)
   TokenKind kind = TokenKind::kBigram;
