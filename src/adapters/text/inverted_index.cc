@@ -16,6 +16,8 @@ constexpr uint16_t kMaxTf = std::numeric_limits<uint16_t>::max();
 // Compact once removed documents hold this share of the postings.
 constexpr double kCompactDeadShare = 0.25;
 constexpr size_t kCompactMinPostings = 4096;
+// Common terms are only skipped in indexes large enough for document frequency to mean much.
+constexpr double kMinDocumentsToSkipTerms = 100;
 
 bool IsBigramKind(TokenKind kind) {
   return kind == TokenKind::kBigram || kind == TokenKind::kUnigram;
@@ -176,7 +178,7 @@ AnalyzedQuery InvertedIndex::Analyze(const std::vector<QueryPart>& parts) const 
   const auto n = static_cast<double>(live_documents_);
   for (const auto& [term_id, weight] : weights) {
     const auto df = static_cast<double>(df_[term_id]);
-    if (n > 0 && df > options_.max_df_ratio * n && df > 1) {
+    if (n >= kMinDocumentsToSkipTerms && df > options_.max_df_ratio * n) {
       continue;
     }
     const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));

@@ -81,7 +81,7 @@ class SimilarityFinder {
 };
 
 struct ClusterOptions {
-  double threshold = 0.45;                 // minimum SimilarMatch::score to link two reports
+  double threshold = 0.35;                 // minimum SimilarMatch::score to link two reports
   int64_t window_seconds = 30 * 86400;     // linked reports are at most this far apart
   size_t neighbours = 10;                  // candidates examined per report
   size_t min_size = 2;                     // smaller groups are not reported

@@ -1,0 +1,117 @@
+#include "adapters/text/evaluation.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unordered_set>
+
+#include "testing/matchers.h"
+
+namespace hotline::adapters::text {
+namespace {
+
+using ::hotline::testing::HasErrorCode;
+
+using ::testing::HasSubstr;
+
+std::unique_ptr<Tokenizer> MakeTokenizer() {
+  auto tokenizer = Tokenizer::CreateDefault();
+  HOTLINE_CHECK(tokenizer.has_value(), "default tokenizer");
+  return std::move(tokenizer).value();
+}
+
+TEST(Tsv, ParsesHeaderRowsAndLineNumbers) {
+  auto table = ParseTsv("\xEF\xBB\xBFid\ttext\r\nR1\t物业\n\nR2\t停水\n");
+  ASSERT_OK(table);
+  EXPECT_EQ(table->header, (std::vector<std::string>{"id", "text"}));
+  ASSERT_EQ(table->rows.size(), 2U);
+  EXPECT_EQ(table->rows[1][1], "停水");
+  EXPECT_EQ(table->line_numbers[1], 4U);
+  EXPECT_EQ(table->Column("text"), 1);
+  EXPECT_EQ(table->Column("nope"), -1);
+}
+
+TEST(Tsv, ReportsBadFilesClearly) {
+  const auto ragged = ParseTsv("id\ttext\nR1\ta\tb\n", "docs.tsv");
+  ASSERT_FALSE(ragged.has_value());
+  EXPECT_THAT(ragged.error().message, HasSubstr("docs.tsv:2"));
+  EXPECT_THAT(ParseTsv(""), HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(ParseTsv("justone\n"), HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(ReadTsvFile("/nonexistent/file.tsv"), HasErrorCode(ErrorCode::kNotFound));
+}
+
+TEST(EvaluateSearch, ScoresASmallCorpus) {
+  const auto tokenizer = MakeTokenizer();
+  auto docs = ParseTsv(
+      "doc_id\t答复意见\n"
+      "R1\t关于公积金提取，购房后可申请提取住房公积金。\n"
+      "R2\t夜间施工噪音扰民问题，城管部门已责令停工。\n"
+      "R3\t小区停水是二次供水设备检修所致，已恢复。\n");
+  auto queries = ParseTsv(
+      "doc_id\t留言主题\t留言详情\n"
+      "R2\t工地晚上施工太吵\t半夜还在施工\n"
+      "R3\t小区停水\t停水两天了\n"
+      "R9\t公积金\t怎么提取\n");
+  ASSERT_OK(docs);
+  ASSERT_OK(queries);
+  auto report = EvaluateSearch(*tokenizer, *docs, *queries, {});
+  ASSERT_OK(report);
+  EXPECT_EQ(report->queries, 3U);
+  EXPECT_EQ(report->missing_targets, 1U);
+  EXPECT_NEAR(report->recall_at_1, 2.0 / 3, 1e-9);
+  EXPECT_NEAR(report->mrr_at_10, 2.0 / 3, 1e-9);
+}
+
+TEST(EvaluateSimilar, NamesAMissingColumn) {
+  const auto tokenizer = MakeTokenizer();
+  auto messages = ParseTsv("留言编号\t留言主题\n1\t物业\n");
+  auto clusters = ParseTsv("问题ID\t留言编号\n1\t1\n");
+  ASSERT_OK(messages);
+  ASSERT_OK(clusters);
+  const auto report = EvaluateSimilar(*tokenizer, *messages, *clusters, {});
+  ASSERT_FALSE(report.has_value());
+  EXPECT_THAT(report.error().message, HasSubstr("留言详情"));
+}
+
+TEST(EvaluationParams, RejectsUnknownKeys) {
+  SearchEvalOptions options;
+  EXPECT_OK(ApplySearchParam("k1", 1.5, &options));
+  EXPECT_EQ(options.index.k1, 1.5);
+  EXPECT_THAT(ApplySearchParam("nope", 1, &options), HasErrorCode(ErrorCode::kInvalidArgument));
+}
+
+// On the real knowledge-base data (kept small for sanitizer builds): the first 300 replies
+// and the dev queries that target them.
+TEST(EvaluateSearch, SharedKnowledgeBaseSubset) {
+  const auto dir = ::hotline::testing::SharedDataDir();
+  if (!dir.has_value()) {
+    GTEST_SKIP() << "../shared/data not found: skipping the test on real data";
+  }
+  auto docs = ReadTsvFile((*dir / "kb_replies.tsv").string());
+  auto queries = ReadTsvFile((*dir / "kb_queries_dev.tsv").string());
+  if (!docs.has_value() || !queries.has_value()) {
+    GTEST_SKIP() << "kb_replies.tsv / kb_queries_dev.tsv not readable in ../shared/data";
+  }
+  constexpr size_t kDocs = 300;
+  docs->rows.resize(std::min(kDocs, docs->rows.size()));
+  std::unordered_set<std::string> ids;
+  for (const auto& row : docs->rows) {
+    ids.insert(row[0]);
+  }
+  TsvTable subset{queries->header, {}, {}};
+  for (size_t r = 0; r < queries->rows.size(); ++r) {
+    if (ids.count(queries->rows[r][0]) > 0) {
+      subset.rows.push_back(queries->rows[r]);
+      subset.line_numbers.push_back(queries->line_numbers[r]);
+    }
+  }
+  const auto tokenizer = MakeTokenizer();
+  auto report = EvaluateSearch(*tokenizer, *docs, subset, {});
+  ASSERT_OK(report);
+  EXPECT_GT(report->queries, 100U);
+  EXPECT_GT(report->mrr_at_10, 0.7);
+  EXPECT_GT(report->recall_at_10, 0.8);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::text

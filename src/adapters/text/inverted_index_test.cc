@@ -1,0 +1,162 @@
+#include "adapters/text/inverted_index.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "testing/matchers.h"
+
+namespace hotline::adapters::text {
+namespace {
+
+using ::hotline::testing::HasErrorCode;
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+class InvertedIndexTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto tokenizer = Tokenizer::CreateDefault();
+    ASSERT_OK(tokenizer);
+    tokenizer_ = std::move(tokenizer).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete tokenizer_;
+    tokenizer_ = nullptr;
+  }
+  void SetUp() override {
+    index_ = std::make_unique<InvertedIndex>(*tokenizer_);
+    // A small knowledge base written for this test.
+    Add("kb-social", "社会保险补缴怎么办理", "灵活就业人员补缴社会保险，携带身份证到区社保经办窗口办理。",
+        "劳动和社会保障", "A3区", 100);
+    Add("kb-fund", "住房公积金提取条件", "购买自住住房、退休、离职后可以申请提取住房公积金。",
+        "城乡建设", "A1区", 200);
+    Add("kb-noise", "夜间施工噪音扰民投诉", "夜间22点后施工须办理夜间施工许可，噪声超标可投诉至城管部门。",
+        "环境保护", "A3区", 300);
+    Add("kb-water", "小区停水通知查询", "计划停水信息在供水公司网站公布，二次供水问题请联系物业。",
+        "城乡建设", "A2区", 400);
+  }
+  void Add(std::string id, std::string title, std::string body, std::string category,
+           std::string region, int64_t time) {
+    ASSERT_OK(index_->Upsert(IndexDocument{
+        std::move(id), {std::move(title), std::move(body)},
+        {{"category", std::move(category)}, {"region", std::move(region)}}, time}));
+  }
+  std::vector<std::string> Ids(const SearchQuery& query) {
+    std::vector<std::string> ids;
+    for (const auto& hit : index_->Search(query)) {
+      ids.push_back(hit.id);
+    }
+    return ids;
+  }
+  std::vector<std::string> Ids(std::string text) {
+    SearchQuery query;
+    query.parts = {{std::move(text), 1.0}};
+    return Ids(query);
+  }
+  static Tokenizer* tokenizer_;
+  std::unique_ptr<InvertedIndex> index_;
+};
+
+Tokenizer* InvertedIndexTest::tokenizer_ = nullptr;
+
+TEST_F(InvertedIndexTest, RanksTheRelevantArticleFirst) {
+  EXPECT_EQ(Ids("公积金怎么提取").front(), "kb-fund");
+  EXPECT_EQ(Ids("工地晚上施工太吵").front(), "kb-noise");
+  EXPECT_EQ(Ids("停水了").front(), "kb-water");
+  EXPECT_THAT(Ids("火星探测器"), IsEmpty());
+}
+
+TEST_F(InvertedIndexTest, MatchesSynonymsAndTraditionalScript) {
+  EXPECT_EQ(Ids("社保补缴").front(), "kb-social");      // 社保 ~ 社会保险
+  EXPECT_EQ(Ids("噪音").front(), "kb-noise");           // 噪音 ~ 噪声
+  EXPECT_EQ(Ids("住房公積金提取").front(), "kb-fund");  // Traditional query
+}
+
+TEST_F(InvertedIndexTest, TitleWeighsMoreThanBody) {
+  // 提取 is in kb-fund's title and body only; 物业 only in kb-water's body. Adding an article
+  // with the word in its title outranks one with it in the body.
+  Add("kb-property", "物业服务投诉", "对物业公司的服务不满意可以向街道反映。", "城乡建设", "A2区", 500);
+  EXPECT_EQ(Ids("物业").front(), "kb-property");
+}
+
+TEST_F(InvertedIndexTest, FiltersByFacetAndTime) {
+  SearchQuery query;
+  query.parts = {{"办理 投诉 提取 停水", 1.0}};
+  query.filters = {{"region", "A3区"}};
+  EXPECT_THAT(Ids(query), ::testing::UnorderedElementsAre("kb-social", "kb-noise"));
+  query.filters = {{"category", "城乡建设"}};
+  query.time_from = 300;
+  EXPECT_THAT(Ids(query), ElementsAre("kb-water"));
+  query.exclude_ids = {"kb-water"};
+  EXPECT_THAT(Ids(query), IsEmpty());
+}
+
+TEST_F(InvertedIndexTest, StaysInStepWithUpdatesAndDeletes) {
+  EXPECT_EQ(index_->size(), 4U);
+  // Update: the article no longer talks about water.
+  Add("kb-water", "燃气缴费", "燃气费可以在网上缴纳。", "城乡建设", "A2区", 400);
+  EXPECT_EQ(index_->size(), 4U);
+  EXPECT_THAT(Ids("停水"), IsEmpty());
+  EXPECT_EQ(Ids("燃气缴费").front(), "kb-water");
+  // Delete.
+  EXPECT_TRUE(index_->Remove("kb-water"));
+  EXPECT_FALSE(index_->Remove("kb-water"));
+  EXPECT_EQ(index_->size(), 3U);
+  EXPECT_THAT(Ids("燃气"), IsEmpty());
+  EXPECT_EQ(index_->Find("kb-water"), nullptr);
+  // Compaction keeps results and ids.
+  index_->Compact();
+  EXPECT_EQ(Ids("公积金").front(), "kb-fund");
+  ASSERT_NE(index_->Find("kb-noise"), nullptr);
+  EXPECT_EQ(index_->Find("kb-noise")->fields[0], "夜间施工噪音扰民投诉");
+}
+
+TEST_F(InvertedIndexTest, ManyUpdatesKeepStatisticsExact) {
+  for (int round = 0; round < 50; ++round) {
+    Add("kb-churn", "临时文章" + std::to_string(round), "内容" + std::to_string(round), "x", "y", 1);
+  }
+  EXPECT_EQ(index_->size(), 5U);
+  EXPECT_THAT(Ids("临时文章"), ElementsAre("kb-churn"));
+  EXPECT_EQ(index_->Stats().documents, 5U);
+}
+
+TEST_F(InvertedIndexTest, HighlightsSnippets) {
+  SearchQuery query;
+  query.parts = {{"公积金提取", 1.0}};
+  query.with_snippets = true;
+  const auto hits = index_->Search(query);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_THAT(hits.front().snippet, HasSubstr("<em>"));
+  EXPECT_THAT(hits.front().snippet, HasSubstr("公积金"));
+  const std::string long_text = std::string(300, 'x') + "，关键的公积金在这里";
+  const std::string snippet = index_->Snippet(long_text, {"公积", "积金"}, 20, "[", "]");
+  EXPECT_THAT(snippet, HasSubstr("[公积金]"));
+  EXPECT_TRUE(snippet.starts_with("…"));
+}
+
+TEST_F(InvertedIndexTest, RejectsBadDocuments) {
+  EXPECT_THAT(index_->Upsert(IndexDocument{"", {"a"}, {}, 0}),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(index_->Upsert(IndexDocument{"x", {"a", "b", "c"}, {}, 0}),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+}
+
+TEST_F(InvertedIndexTest, PhraseRerankingKeepsOrderSane) {
+  IndexOptions options;
+  options.rerank_depth = 10;
+  options.phrase_weight = 0.5;
+  InvertedIndex index(*tokenizer_, options);
+  ASSERT_OK(index.Upsert({"a", {"", "反映A5区佳园星城小区垃圾站选址问题"}, {}, 0}));
+  ASSERT_OK(index.Upsert({"b", {"", "佳园星城附近的道路问题和垃圾清运问题"}, {}, 0}));
+  SearchQuery query;
+  query.parts = {{"佳园星城小区垃圾站", 1.0}};
+  const auto hits = index.Search(query);
+  ASSERT_EQ(hits.size(), 2U);
+  EXPECT_EQ(hits[0].id, "a");
+  EXPECT_LE(hits[1].score, hits[0].score);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::text

@@ -1,0 +1,104 @@
+#include "adapters/text/similar.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "testing/matchers.h"
+
+namespace hotline::adapters::text {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Not;
+
+constexpr int64_t kDay = 86400;
+
+class SimilarTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto tokenizer = Tokenizer::CreateDefault();
+    ASSERT_OK(tokenizer);
+    tokenizer_ = std::move(tokenizer).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete tokenizer_;
+    tokenizer_ = nullptr;
+  }
+  void SetUp() override {
+    finder_ = std::make_unique<SimilarityFinder>(*tokenizer_);
+    reports_ = {
+        {"t1", "丽发新城工地夜间施工噪音扰民", "A2区丽发新城旁边的工地每天晚上施工到凌晨，噪音很大。",
+         "", "A2区", 10 * kDay},
+        {"t2", "丽发新城附近工地半夜还在施工", "丽发新城小区旁工地夜里打桩，吵得睡不着。", "",
+         "A2区", 11 * kDay},
+        {"t3", "投诉丽发新城工地噪声", "晚上十二点了丽发新城的工地还在施工扰民。", "", "A2区",
+         12 * kDay},
+        {"t4", "咨询人才购房补贴申请", "研究生落户后如何申请购房补贴？", "", "A1区", 11 * kDay},
+        {"t5", "洋湖壹号小区绿化带被占用", "洋湖壹号小区门口绿化带被商户占用。", "", "A3区",
+         50 * kDay},
+    };
+    for (const auto& report : reports_) {
+      ASSERT_OK(finder_->Upsert(report));
+    }
+  }
+  static Tokenizer* tokenizer_;
+  std::unique_ptr<SimilarityFinder> finder_;
+  std::vector<Report> reports_;
+};
+
+Tokenizer* SimilarTest::tokenizer_ = nullptr;
+
+TEST_F(SimilarTest, FindsReportsOfTheSameIssueButNeverItself) {
+  const auto matches = finder_->FindSimilar(reports_[0], 2);
+  ASSERT_EQ(matches.size(), 2U);
+  EXPECT_NE(matches[0].id, "t1");
+  EXPECT_NE(matches[1].id, "t1");
+  EXPECT_THAT((std::vector<std::string>{matches[0].id, matches[1].id}),
+              ::testing::UnorderedElementsAre("t2", "t3"));
+  EXPECT_GT(matches[0].text, 0.0);
+  EXPECT_LE(matches[0].text, 1.0);
+  EXPECT_GT(matches[0].places, 0.0);  // 丽发新城 in common
+}
+
+TEST_F(SimilarTest, ANewTicketNotYetIndexedFindsItsDuplicates) {
+  const Report incoming{"", "丽发新城工地晚上施工太吵", "", "", "A2区", 12 * kDay};
+  const auto matches = finder_->FindSimilar(incoming, 3);
+  ASSERT_FALSE(matches.empty());
+  EXPECT_THAT(matches[0].id, ::testing::AnyOf("t1", "t2", "t3"));
+  EXPECT_TRUE(matches[0].same_region);
+}
+
+TEST_F(SimilarTest, TimeWindowLimitsCandidates) {
+  SimilarOptions options;
+  options.window_seconds = 5 * kDay;
+  SimilarityFinder finder(*tokenizer_, options);
+  for (const auto& report : reports_) {
+    ASSERT_OK(finder.Upsert(report));
+  }
+  const Report late{"", "洋湖壹号小区绿化带", "", "", "A3区", 10 * kDay};
+  for (const auto& match : finder.FindSimilar(late, 5)) {
+    EXPECT_NE(match.id, "t5");  // 40 days apart
+  }
+}
+
+TEST_F(SimilarTest, RemovedTicketsAreNotSuggested) {
+  EXPECT_TRUE(finder_->Remove("t2"));
+  for (const auto& match : finder_->FindSimilar(reports_[0], 5)) {
+    EXPECT_NE(match.id, "t2");
+  }
+}
+
+TEST_F(SimilarTest, ClustersManyReportsOfOneProblem) {
+  const auto clusters = ClusterReports(*finder_, reports_);
+  ASSERT_FALSE(clusters.empty());
+  EXPECT_THAT(clusters[0].ids, ElementsAre("t1", "t2", "t3"));
+  EXPECT_EQ(clusters[0].first_time, 10 * kDay);
+  EXPECT_EQ(clusters[0].last_time, 12 * kDay);
+  EXPECT_THAT(clusters[0].top_terms, ::testing::Contains("丽发新城"));
+  for (const auto& cluster : clusters) {
+    EXPECT_THAT(cluster.ids, Not(::testing::Contains("t4")));
+  }
+}
+
+}  // namespace
+}  // namespace hotline::adapters::text
