@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -202,6 +203,9 @@ struct Document {
   FunctionTable t09;
   Explanation explanation;
   std::vector<EvalSheet> sheets;
+  // Last year's final figures by figure key (see figures.h), for the year-over-year
+  // changes of the explanation; only structured accounts carry them.
+  std::map<std::string, Fixed2> prior_year;
   // Parts the parser could not read, reported as findings (rule "parse.*").
   std::vector<Finding> parse_findings;
 };

@@ -733,8 +733,17 @@ class Checker {
         if (Contains(s, "收入")) return FromBalance(doc_.t01, 1, true, s);
         break;
       case Section::kExpense:
-        if (Contains(s, "人员")) return Personnel();
-        if (Contains(s, "公用")) return Public();
+        if (Contains(s, "人员") || Contains(s, "公用")) {
+          // 06 details only the general-budget basic expenditure; it tells the personnel
+          // and public parts of all basic expenditure only when the two coincide.
+          const auto all = FromTotal(doc_.t03, 3, 1);
+          const auto general = FromTotal(doc_.t05, 5, 1);
+          if (!all || !general || all->value != general->value) {
+            *mapped = false;
+            return std::nullopt;
+          }
+          return Contains(s, "人员") ? Personnel() : Public();
+        }
         if (Contains(s, "基本支出")) return FromTotal(doc_.t03, 3, 1);
         if (Contains(s, "项目支出")) return FromTotal(doc_.t03, 3, 2);
         if (Contains(s, "上缴上级")) return FromTotal(doc_.t03, 3, 3);

@@ -1,1 +1,0 @@
-namespace hotline::adapters::fiscal {}
