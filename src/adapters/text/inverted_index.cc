@@ -257,7 +257,11 @@ bool InvertedIndex::Matches(const Slot& slot, const SearchQuery& query) const {
 }
 
 std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query) const {
-  const AnalyzedQuery analyzed = Analyze(query.parts);
+  return Search(query, Analyze(query.parts));
+}
+
+std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
+                                             const AnalyzedQuery& analyzed) const {
   auto scratch = AcquireScratch();
   auto& scores = scratch->scores;
   auto& touched = scratch->touched;

@@ -121,6 +121,8 @@ class InvertedIndex {
 
   // The best `limit` documents for the query, best first; ties broken by insertion order.
   std::vector<SearchHit> Search(const SearchQuery& query) const;
+  // Search() with the query's parts already analysed by Analyze(query.parts).
+  std::vector<SearchHit> Search(const SearchQuery& query, const AnalyzedQuery& analyzed) const;
 
   // Inverse document frequency of a term (0 if no live document holds it).
   double TermIdf(const std::string& term) const;

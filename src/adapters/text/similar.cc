@@ -92,7 +92,7 @@ std::vector<SimilarMatch> SimilarityFinder::FindSimilar(const Report& report, si
   }
   const AnalyzedQuery analyzed = index_.Analyze(query.parts);
   const double self = index_.ScoreUnindexed(analyzed, ToDocument(report));
-  const auto hits = index_.Search(query);
+  const auto hits = index_.Search(query, analyzed);
   const std::vector<std::string> places = Places(report);
   std::vector<SimilarMatch> matches;
   matches.reserve(hits.size());

@@ -1,0 +1,226 @@
+// search_bench: prints p50/p99 latency of a knowledge-base search over N articles and of a
+// similar-request lookup over M open tickets, the index build rate and the index size.
+// Text is synthetic (places, issues and filler drawn from fixed vocabularies with a skewed,
+// Zipf-like distribution), so the benchmark needs no data files.
+//
+//   search_bench [--articles 100000] [--tickets 1000000] [--queries 1000] [--seed 1]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "adapters/text/inverted_index.h"
+#include "adapters/text/similar.h"
+#include "adapters/text/tokenizer.h"
+
+namespace {
+
+namespace text = hotline::adapters::text;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::array kNameChars = {
+    "丽", "发", "新", "景", "蓉", "华", "洋", "湖", "金", "鼎", "春", "天", "米", "兰", "桂", "花",
+    "坪", "暮", "云", "含", "浦", "楚", "龙", "泉", "塘", "星", "沙", "松", "雅", "万", "家", "梅",
+    "溪", "岳", "麓", "谷", "东", "西", "南", "北", "中", "和", "平", "安", "康", "福", "瑞", "祥",
+    "锦", "绣", "翠", "园", "山", "水", "湾", "城", "林", "枫", "荷", "竹", "明", "光", "阳", "晨"};
+constexpr std::array kPlaceSuffixes = {"小区", "路", "新城", "花苑", "街道", "村", "社区", "广场",
+                                       "家园", "大道"};
+constexpr std::array kIssues = {
+    "夜间施工噪音扰民", "物业乱收停车费", "小区停水停电", "道路坑洼积水", "垃圾站臭味严重",
+    "违章搭建无人管", "油烟扰民", "公交线路调整", "购房补贴申请不通过", "社保补缴办理",
+    "公积金提取困难", "学区划分不合理", "幼儿园乱收费", "拖欠农民工工资", "广场舞噪声扰民",
+    "路灯不亮", "井盖破损", "开发商逾期交房", "电梯故障频繁", "二次供水水质差",
+    "渣土车抛洒", "占道经营", "无证黑诊所", "出租车拒载", "网约车乱收费",
+    "绿化带被占用", "排水管网堵塞", "噪声超标", "不动产证办理慢", "医保报销问题"};
+constexpr std::array kFiller = {
+    "请有关部门尽快处理", "严重影响居民生活", "多次反映没有结果", "希望领导重视", "已经持续一个月",
+    "居民意见很大", "存在安全隐患", "请尽快给予答复", "给出行带来不便", "恳请政府解决",
+    "相关部门互相推诿", "老人小孩深受其害", "多次拨打电话无人处理", "希望早日解决"};
+constexpr std::array kAnswerFiller = {
+    "根据相关规定", "请携带身份证原件", "到政务服务中心窗口办理", "办理时限为五个工作日",
+    "不收取任何费用", "可通过网上平台申请", "如有疑问请咨询", "由区住房和城乡建设局负责",
+    "经调查核实", "已责令限期整改", "将加强日常巡查", "感谢您对我们工作的支持"};
+constexpr int kRegions = 20;
+
+class Generator {
+ public:
+  explicit Generator(uint32_t seed) : rng_(seed) {}
+
+  std::string Place() {
+    std::string place;
+    const int length = 2 + static_cast<int>(Zipf(2));
+    for (int i = 0; i < length; ++i) {
+      place += kNameChars[Zipf(kNameChars.size())];
+    }
+    return place + kPlaceSuffixes[Zipf(kPlaceSuffixes.size())];
+  }
+  std::string Region() {
+    std::string region = "A";
+    region.append(std::to_string(1 + Zipf(kRegions)));
+    region.append("区");
+    return region;
+  }
+  const char* Issue() { return kIssues[Zipf(kIssues.size())]; }
+  const char* Filler() { return kFiller[Zipf(kFiller.size())]; }
+  const char* AnswerFiller() { return kAnswerFiller[Zipf(kAnswerFiller.size())]; }
+  size_t Uniform(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
+
+ private:
+  // Index in [0, n) with probability ~ 1 / (i + 1).
+  size_t Zipf(size_t n) {
+    const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+    const auto i = static_cast<size_t>(std::exp(u * std::log(static_cast<double>(n) + 1.0))) - 1;
+    return std::min(i, n - 1);
+  }
+  std::mt19937 rng_;
+};
+
+double Percentile(std::vector<double> values, double p) {
+  if (values.empty()) {
+    return 0;
+  }
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<size_t>(p * static_cast<double>(values.size() - 1));
+  return values[index];
+}
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+long MaxRssMb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+size_t ArgOr(int argc, char** argv, const char* name, size_t fallback) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) {
+      return static_cast<size_t>(std::strtoull(argv[i + 1], nullptr, 10));
+    }
+  }
+  return fallback;
+}
+
+void Report(const char* what, const std::vector<double>& ms) {
+  std::printf("%-36s p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms   (%zu queries)\n", what,
+              Percentile(ms, 0.5), Percentile(ms, 0.99), Percentile(ms, 1.0), ms.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t articles = ArgOr(argc, argv, "--articles", 100000);
+  const size_t tickets = ArgOr(argc, argv, "--tickets", 1000000);
+  const size_t queries = ArgOr(argc, argv, "--queries", 1000);
+  Generator gen(static_cast<uint32_t>(ArgOr(argc, argv, "--seed", 1)));
+
+  auto tokenizer_or = text::Tokenizer::CreateDefault();
+  if (!tokenizer_or.has_value()) {
+    std::fprintf(stderr, "search_bench: %s\n", tokenizer_or.error().message.c_str());
+    return 1;
+  }
+  const text::Tokenizer& tokenizer = **tokenizer_or;
+  std::vector<std::string> places;
+  for (int i = 0; i < 20000; ++i) {
+    places.push_back(gen.Place());
+  }
+
+  // Knowledge base: title = place/issue question, body = an answer of ~150 characters.
+  {
+    text::InvertedIndex index(tokenizer);
+    size_t chars = 0;
+    const auto start = Clock::now();
+    for (size_t i = 0; i < articles; ++i) {
+      std::string title = std::string(gen.Issue()) + "怎么办理" + places[gen.Uniform(2000)];
+      std::string body;
+      for (int s = 0; s < 8; ++s) {
+        body += gen.AnswerFiller();
+        body += s % 3 == 0 ? gen.Issue() : "";
+        body += "，";
+      }
+      chars += title.size() / 3 + body.size() / 3;
+      std::string id = "kb-";
+      id.append(std::to_string(i));
+      text::IndexDocument doc{std::move(id), {std::move(title), std::move(body)},
+                              {{"region", gen.Region()}}, 0};
+      if (!index.Upsert(std::move(doc)).has_value()) {
+        return 1;
+      }
+    }
+    const double build = Seconds(start);
+    const auto stats = index.Stats();
+    std::printf("KB index: %zu articles in %.1f s = %.0f docs/s (%.1f M chars/s); %zu terms, "
+                "%zu postings, ~%.0f MB\n",
+                articles, build, static_cast<double>(articles) / build,
+                static_cast<double>(chars) / build / 1e6, stats.terms, stats.postings,
+                static_cast<double>(stats.memory_bytes) / 1e6);
+    std::vector<double> ms;
+    for (size_t q = 0; q < queries; ++q) {
+      text::SearchQuery query;
+      query.parts = {{std::string(places[gen.Uniform(2000)]) + gen.Issue() + "怎么办", 1.0}};
+      query.with_snippets = true;
+      const auto t0 = Clock::now();
+      const auto hits = index.Search(query);
+      ms.push_back(Seconds(t0) * 1e3);
+    }
+    Report("KB search (top 10 + snippets)", ms);
+  }
+
+  // Open tickets: title + ~60 characters of text, region and time.
+  {
+    text::SimilarityFinder finder(tokenizer);
+    const auto start = Clock::now();
+    size_t chars = 0;
+    const auto make = [&](size_t i) {
+      const std::string& place = places[gen.Uniform(places.size())];
+      text::Report report;
+      report.id = "t-";
+      report.id.append(std::to_string(i));
+      report.region = gen.Region();
+      report.title = report.region + place + gen.Issue();
+      report.text = std::string(place) + gen.Issue() + "，" + gen.Filler() + "，" + gen.Filler() +
+                    "。联系电话138";
+      report.text.append(std::to_string(10000000 + gen.Uniform(89999999)));
+      report.time = static_cast<int64_t>(1700000000 + gen.Uniform(180 * 86400));
+      return report;
+    };
+    for (size_t i = 0; i < tickets; ++i) {
+      text::Report report = make(i);
+      chars += (report.title.size() + report.text.size()) / 3;
+      if (!finder.Upsert(report).has_value()) {
+        return 1;
+      }
+      if ((i + 1) % 200000 == 0) {
+        std::fprintf(stderr, "  %zu tickets indexed, %.0f s\n", i + 1, Seconds(start));
+      }
+    }
+    const double build = Seconds(start);
+    const auto stats = finder.index().Stats();
+    std::printf("Ticket index: %zu tickets in %.1f s = %.0f docs/s (%.1f M chars/s); %zu terms, "
+                "%zu postings, ~%.0f MB\n",
+                tickets, build, static_cast<double>(tickets) / build,
+                static_cast<double>(chars) / build / 1e6, stats.terms, stats.postings,
+                static_cast<double>(stats.memory_bytes) / 1e6);
+    std::vector<double> ms;
+    for (size_t q = 0; q < queries; ++q) {
+      text::Report incoming = make(tickets + q);
+      incoming.id.clear();
+      const auto t0 = Clock::now();
+      const auto matches = finder.FindSimilar(incoming, 10);
+      ms.push_back(Seconds(t0) * 1e3);
+    }
+    Report("Similar-request lookup (top 10)", ms);
+  }
+  std::printf("Peak resident memory: %ld MB\n", MaxRssMb());
+  return 0;
+}
