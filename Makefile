@@ -29,7 +29,8 @@ run: release
 	@if [ ! -f "$(STORE)" ]; then \
 	  $(HOTLINE_RELEASE) demo --store $(STORE) --tickets 2000 --seed 12345; \
 	fi
-	$(HOTLINE_RELEASE) serve --store $(STORE)
+	$(HOTLINE_RELEASE) store summary --store $(STORE)
+	@echo "演示账号见上方 hotline demo 的输出；试一试: $(HOTLINE_RELEASE) ticket list --store $(STORE) --overdue" 
 
 bench: release
 	bench/run.sh

@@ -264,6 +264,9 @@ class Simulator {
       Step(Hours(1, 20), "op2", Action::kWithdraw, {{"reason", "市民来电表示问题已自行解决"}});
       return;
     }
+    if (Chance(0.02)) {
+      return;  // never signed: shows up as sign-overdue
+    }
     if (!Step(Chance(0.9) ? Minutes(5, 100) : Hours(3, 30), Handler(first), Action::kSign)) {
       return;
     }
@@ -296,6 +299,9 @@ class Simulator {
     }
     if (Chance(0.15)) {
       Step(Hours(20, 60), "sup1", Action::kUrge, {{"comment", "请加快办理进度"}});
+    }
+    if (Chance(0.05)) {
+      return;  // a slow unit: still in progress, overdue once its limit passes
     }
     bool late = Chance(0.08);
     if (!Step(late ? Hours(24 * 12, 24 * 20) : Hours(20, 24 * 6), Handler(lead), Action::kReply,
