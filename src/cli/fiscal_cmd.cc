@@ -13,6 +13,7 @@
 //
 // FILE is .txt (the text form, tab-separated cells), .pdf (through pdftotext) or .json
 // (structured accounts).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -94,9 +95,19 @@ void RunCheck(const FiscalArgs& args) {
     std::printf("核对 %s：公开表 %d/9 张，说明中的金额 %zu 处，绩效自评表 %zu 张\n\n",
                 args.file.c_str(), CountTables(doc), doc.explanation.statements.size(),
                 doc.sheets.size());
+    // Errors first, then warnings, then rounding; document order within each.
+    std::vector<const fiscal::Finding*> ordered;
     for (const auto& f : findings) {
-      std::printf("[%s] %s  %s\n", std::string(fiscal::SeverityName(f.severity)).c_str(),
-                  f.rule.c_str(), f.where.c_str());
+      ordered.push_back(&f);
+    }
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) {
+      return static_cast<int>(a->severity) < static_cast<int>(b->severity);
+    });
+    for (const fiscal::Finding* fp : ordered) {
+      const fiscal::Finding& f = *fp;
+      const std::string line = f.line > 0 ? "（第" + std::to_string(f.line) + "行）" : "";
+      std::printf("[%s] %s  %s%s\n", std::string(fiscal::SeverityName(f.severity)).c_str(),
+                  f.rule.c_str(), f.where.c_str(), line.c_str());
       std::printf("    %s\n", f.message.c_str());
       if (!f.expected.empty() || !f.actual.empty()) {
         std::printf("    应为：%s；实为：%s\n", f.expected.c_str(), f.actual.c_str());

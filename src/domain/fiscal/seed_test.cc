@@ -36,14 +36,28 @@ std::optional<std::string> ReadSeed() {
 
 class FiscalSeed : public ::testing::Test {
  protected:
+  // The seed is parsed and checked once for the whole suite.
+  static void SetUpTestSuite() {
+    if (auto text = ReadSeed()) {
+      parsed_ = new Document(ParseDisclosure(*text));
+      checked_ = new std::vector<Finding>(CheckDocument(*parsed_));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete parsed_;
+    delete checked_;
+    parsed_ = nullptr;
+    checked_ = nullptr;
+  }
   void SetUp() override {
-    auto text = ReadSeed();
-    if (!text) {
+    if (parsed_ == nullptr) {
       GTEST_SKIP() << "seed document ../shared/seed/000_8f716a2a9e67e08f.txt is absent";
     }
-    doc_ = ParseDisclosure(*text);
-    findings_ = CheckDocument(doc_);
+    doc_ = *parsed_;
+    findings_ = *checked_;
   }
+  static inline Document* parsed_ = nullptr;
+  static inline std::vector<Finding>* checked_ = nullptr;
 
   std::vector<const Finding*> With(std::string_view rule) const {
     std::vector<const Finding*> out;
