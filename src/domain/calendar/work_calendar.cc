@@ -390,11 +390,19 @@ Status WorkCalendar::SetCovers(int first_year, int last_year) {
 std::string WorkCalendar::Serialise() const {
   std::string out = "# Chinese official working calendar (format: data/calendar/README.md)\n";
   if (first_year_ <= last_year_) {
-    out += "covers " + std::to_string(first_year_) + ".." + std::to_string(last_year_) + "\n";
+    out += "covers ";
+    out += std::to_string(first_year_);
+    out += "..";
+    out += std::to_string(last_year_);
+    out += '\n';
   }
   out += "hours";
   for (const OfficeInterval& i : office_hours_) {
-    out += " " + FormatClock(i.start_minute) + "-" + FormatClock(i.end_minute);
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on a chain of operator+ here.
+    out += ' ';
+    out += FormatClock(i.start_minute);
+    out += '-';
+    out += FormatClock(i.end_minute);
   }
   out += "\n";
   // Runs of consecutive days with the same kind and name become one range line.
