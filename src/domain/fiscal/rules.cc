@@ -791,7 +791,7 @@ class Checker {
   }
 
   static std::string StatementWhere(const Statement& st) {
-    return fmt::format("情况说明 第{}行 “{}”", st.line, st.subject);
+    return fmt::format("情况说明 “{}”", st.subject);
   }
 
   void CheckExplanation() {
