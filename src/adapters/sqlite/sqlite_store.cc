@@ -19,6 +19,14 @@ using domain::TicketEvent;
 namespace {
 
 constexpr char kFallbackUnitSetting[] = "routing_fallback_unit";
+// Idle read connections kept open: enough for every concurrent caller of a busy server, so
+// that a read never pays for opening a connection.
+constexpr size_t kMaxIdleReaders = 256;
+
+Status RunCached(Db& db, const char* sql) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(sql));
+  return s->Run();
+}
 
 std::string CompactDate(Instant t) {
   std::string d = FormatLocalDate(t);
@@ -250,7 +258,7 @@ void SqliteStore::WriterLoop() {
       continue;
     }
     for (size_t i = 0; i < batch.size(); ++i) {
-      Status st = db.Exec("SAVEPOINT job");
+      Status st = RunCached(db, "SAVEPOINT job");
       if (st.has_value()) {
         try {
           st = batch[i]->fn(db);
@@ -258,10 +266,10 @@ void SqliteStore::WriterLoop() {
           st = Internal(std::string("写入时发生异常: ") + e.what());
         }
         if (st.has_value()) {
-          st = db.Exec("RELEASE job");
+          st = RunCached(db, "RELEASE job");
         } else {
-          (void)db.Exec("ROLLBACK TO job");
-          (void)db.Exec("RELEASE job");
+          (void)RunCached(db, "ROLLBACK TO job");
+          (void)RunCached(db, "RELEASE job");
         }
       }
       results[i] = st;
@@ -293,7 +301,7 @@ void SqliteStore::ReleaseReader(std::unique_ptr<Db> db) {
     return;
   }
   std::lock_guard lock(readers_mu_);
-  if (readers_.size() < 16) {
+  if (readers_.size() < kMaxIdleReaders) {
     readers_.push_back(std::move(db));
   }
 }
