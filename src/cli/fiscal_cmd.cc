@@ -113,8 +113,8 @@ void RunCheck(const FiscalArgs& args) {
         std::printf("    应为：%s；实为：%s\n", f.expected.c_str(), f.actual.c_str());
       }
     }
-    std::printf("\n合计：错误 %d 条，警告 %d 条，尾差 %d 条\n", summary.errors,
-                summary.warnings, summary.rounding);
+    std::printf("\n合计：错误 %d 条，警告 %d 条，尾差 %d 条\n", summary.errors, summary.warnings,
+                summary.rounding);
   }
   ExitCode() = summary.errors > 0 ? kExitFindings : 0;
 }
@@ -153,11 +153,10 @@ void RunScore(const FiscalArgs& args) {
     const auto& sheet = doc.sheets[i];
     const auto& s = scores[i];
     std::printf("\n绩效自评表%zu《%s》\n", i + 1, sheet.project.c_str());
-    std::printf("  执行率 %s%%，执行率得分 %s（表中 %s）\n",
-                s.rate ? s.rate->ToString().c_str() : "—",
-                s.execution_score.ToShortString().c_str(),
-                sheet.total && sheet.total->score ? sheet.total->score->ToShortString().c_str()
-                                                  : "空白");
+    std::printf(
+        "  执行率 %s%%，执行率得分 %s（表中 %s）\n", s.rate ? s.rate->ToString().c_str() : "—",
+        s.execution_score.ToShortString().c_str(),
+        sheet.total && sheet.total->score ? sheet.total->score->ToShortString().c_str() : "空白");
     for (size_t k = 0; k < sheet.indicators.size(); ++k) {
       const auto& ind = sheet.indicators[k];
       const auto& is = s.indicators[k];

@@ -436,9 +436,9 @@ std::string FindingsToJson(const std::vector<Finding>& findings, const Document&
   }
   const auto s = domain::fiscal::Summarize(findings);
   int tables = 0;
-  for (bool present : {doc.t01.present, doc.t02.present, doc.t03.present, doc.t04.present,
-                       doc.t05.present, doc.t06.present, doc.t07.present, doc.t08.present,
-                       doc.t09.present}) {
+  for (bool present :
+       {doc.t01.present, doc.t02.present, doc.t03.present, doc.t04.present, doc.t05.present,
+        doc.t06.present, doc.t07.present, doc.t08.present, doc.t09.present}) {
     tables += present ? 1 : 0;
   }
   json summary = {{"errors", s.errors},
@@ -470,16 +470,16 @@ std::string ScoresToJson(const Document& doc,
                             {"score", Amount(sc.indicators[k].score)},
                             {"basis", sc.indicators[k].basis}});
     }
-    out.push_back({{"project", sheet.project},
-                   {"rate", Amount(sc.rate)},
-                   {"execution_score", sc.execution_score.ToString()},
-                   {"stated_execution_score",
-                    sheet.total ? Amount(sheet.total->score) : json(nullptr)},
-                   {"indicators", indicators},
-                   {"total", sc.total.ToString()},
-                   {"grade", sc.grade},
-                   {"stated_total", Amount(sheet.total_score)},
-                   {"stated_grade", sheet.grade}});
+    out.push_back(
+        {{"project", sheet.project},
+         {"rate", Amount(sc.rate)},
+         {"execution_score", sc.execution_score.ToString()},
+         {"stated_execution_score", sheet.total ? Amount(sheet.total->score) : json(nullptr)},
+         {"indicators", indicators},
+         {"total", sc.total.ToString()},
+         {"grade", sc.grade},
+         {"stated_total", Amount(sheet.total_score)},
+         {"stated_grade", sheet.grade}});
   }
   return json{{"sheets", out}}.dump(2);
 }

@@ -31,7 +31,6 @@ std::string ScoresToJson(const domain::fiscal::Document& doc,
                          const std::vector<domain::fiscal::SheetScore>& scores);
 
 // Reads {"connection_rate": 99.6, "seats_on_duty": 34, ...} (numbers or strings).
-Result<std::map<domain::fiscal::Kpi, domain::fiscal::Fixed2>> KpisFromJson(
-    std::string_view json);
+Result<std::map<domain::fiscal::Kpi, domain::fiscal::Fixed2>> KpisFromJson(std::string_view json);
 
 }  // namespace hotline::adapters::fiscal

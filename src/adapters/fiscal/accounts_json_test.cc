@@ -1,11 +1,10 @@
 #include "adapters/fiscal/accounts_json.h"
 
 #include <gmock/gmock.h>
-
-#include <set>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "adapters/fiscal/loader.h"
 #include "domain/fiscal/parser.h"
@@ -41,7 +40,7 @@ TEST(FiscalAccountsJson, CheckingImportedAccountsFindsPlantedFaults) {
   df::Document doc = CleanDocument();
   nlohmann::json j = nlohmann::json::parse(DocumentToJson(doc));
   j["tables"]["06"]["personnel"][1]["amount"] = 61.0;  // 30101 基本工资, a number this time
-  j["sheets"][0]["indicators"][5]["score"] = nullptr;   // a blank score
+  j["sheets"][0]["indicators"][5]["score"] = nullptr;  // a blank score
   auto back = DocumentFromJson(j.dump());
   ASSERT_OK(back);
   std::set<std::string> rules;
@@ -54,7 +53,8 @@ TEST(FiscalAccountsJson, CheckingImportedAccountsFindsPlantedFaults) {
 
 TEST(FiscalAccountsJson, RejectsMalformedInputWithThePath) {
   EXPECT_THAT(DocumentFromJson("{not json"), HasErrorCode(ErrorCode::kInvalidArgument));
-  auto bad = DocumentFromJson(R"({"tables":{"05":{"rows":[{"code":"201","values":["x","1","2"]}]}}})");
+  auto bad =
+      DocumentFromJson(R"({"tables":{"05":{"rows":[{"code":"201","values":["x","1","2"]}]}}})");
   ASSERT_THAT(bad, HasErrorCode(ErrorCode::kInvalidArgument));
   EXPECT_THAT(bad.error().message, ::testing::HasSubstr("$.tables.05.rows[0].values[0]"));
   auto width = DocumentFromJson(R"({"tables":{"05":{"rows":[{"code":"201","values":["1"]}]}}})");

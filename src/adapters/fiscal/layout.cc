@@ -18,7 +18,9 @@ using domain::fiscal::FunctionTable;
 using domain::fiscal::FundsRow;
 using domain::fiscal::OptAmount;
 
-LayoutCell Text(std::string text, bool bold = false) { return {std::move(text), std::nullopt, bold}; }
+LayoutCell Text(std::string text, bool bold = false) {
+  return {std::move(text), std::nullopt, bold};
+}
 
 LayoutCell Num(const OptAmount& v, bool bold = false) {
   if (!v) {
@@ -61,8 +63,8 @@ LayoutGrid Balance(const BalanceTable& t, int number, std::string title,
                         t.expense[i].label.find("总计") != std::string::npos;
       row.push_back(Text(t.expense[i].label, bold));
       for (size_t c = 0; c < right; ++c) {
-        row.push_back(Num(c < t.expense[i].values.size() ? t.expense[i].values[c] : OptAmount(),
-                          bold));
+        row.push_back(
+            Num(c < t.expense[i].values.size() ? t.expense[i].values[c] : OptAmount(), bold));
       }
     } else {
       for (size_t c = 0; c <= right; ++c) {
@@ -86,7 +88,8 @@ LayoutGrid Function(const FunctionTable& t, int number, std::string title) {
   const auto columns = t.columns.empty() ? domain::fiscal::StandardColumns(number) : t.columns;
   g.header.insert(g.header.end(), columns.begin(), columns.end());
   auto add = [&](const FunctionRow& r, bool bold) {
-    std::vector<LayoutCell> row = {Text(r.code, bold), Text(r.code.empty() ? "合计" : r.name, bold)};
+    std::vector<LayoutCell> row = {Text(r.code, bold),
+                                   Text(r.code.empty() ? "合计" : r.name, bold)};
     for (size_t c = 0; c < columns.size(); ++c) {
       row.push_back(Num(c < r.values.size() ? r.values[c] : OptAmount(), bold));
     }
@@ -121,8 +124,8 @@ LayoutGrid Sheet(const EvalSheet& s, int index) {
   g.title = "项目支出绩效自评表";
   g.header = {"项目", "", "", "", "", "", "", "", ""};
   g.rows.push_back({Text("项目名称", true), Text(s.project)});
-  g.rows.push_back({Text("主管部门", true), Text(s.department), Text("实施单位", true),
-                    Text(s.implementer)});
+  g.rows.push_back(
+      {Text("主管部门", true), Text(s.department), Text("实施单位", true), Text(s.implementer)});
   g.rows.push_back({Text("项目资金（万元）", true), Text("年初预算数", true),
                     Text("全年预算数", true), Text("全年执行数", true), Text("分值", true),
                     Text("执行率（%）", true), Text("得分", true)});
@@ -150,15 +153,16 @@ LayoutGrid Sheet(const EvalSheet& s, int index) {
 std::vector<LayoutGrid> LayoutDisclosure(const Document& doc) {
   std::vector<LayoutGrid> out;
   if (doc.t01.present) {
-    out.push_back(Balance(doc.t01, 1, "收入支出决算总表", {"收入项目", "决算数", "支出项目（按功能分类）", "决算数"}));
+    out.push_back(Balance(doc.t01, 1, "收入支出决算总表",
+                          {"收入项目", "决算数", "支出项目（按功能分类）", "决算数"}));
   }
   if (doc.t02.present) out.push_back(Function(doc.t02, 2, "收入决算表"));
   if (doc.t03.present) out.push_back(Function(doc.t03, 3, "支出决算表"));
   if (doc.t04.present) {
-    out.push_back(Balance(doc.t04, 4, "财政拨款收入支出决算总表",
-                          {"收入项目", "金额", "支出项目（按功能分类）", "合计",
-                           "一般公共预算财政拨款", "政府性基金预算财政拨款",
-                           "国有资本经营预算财政拨款"}));
+    out.push_back(
+        Balance(doc.t04, 4, "财政拨款收入支出决算总表",
+                {"收入项目", "金额", "支出项目（按功能分类）", "合计", "一般公共预算财政拨款",
+                 "政府性基金预算财政拨款", "国有资本经营预算财政拨款"}));
   }
   if (doc.t05.present) out.push_back(Function(doc.t05, 5, "一般公共预算财政拨款支出决算表"));
   if (doc.t06.present) {
@@ -168,13 +172,17 @@ std::vector<LayoutGrid> LayoutDisclosure(const Document& doc) {
     g.sheet_name = "06 基本支出决算表";
     g.header = {"类别", "经济分类科目编码", "科目名称", "金额"};
     for (const auto& e : doc.t06.personnel) {
-      g.rows.push_back({Text("人员经费"), Text(e.code, e.code.size() == 3), Text(e.name, e.code.size() == 3), Num(e.amount, e.code.size() == 3)});
+      g.rows.push_back({Text("人员经费"), Text(e.code, e.code.size() == 3),
+                        Text(e.name, e.code.size() == 3), Num(e.amount, e.code.size() == 3)});
     }
-    g.rows.push_back({Text("人员经费合计", true), Text(""), Text(""), Num(doc.t06.personnel_total, true)});
+    g.rows.push_back(
+        {Text("人员经费合计", true), Text(""), Text(""), Num(doc.t06.personnel_total, true)});
     for (const auto& e : doc.t06.public_funds) {
-      g.rows.push_back({Text("公用经费"), Text(e.code, e.code.size() == 3), Text(e.name, e.code.size() == 3), Num(e.amount, e.code.size() == 3)});
+      g.rows.push_back({Text("公用经费"), Text(e.code, e.code.size() == 3),
+                        Text(e.name, e.code.size() == 3), Num(e.amount, e.code.size() == 3)});
     }
-    g.rows.push_back({Text("公用经费合计", true), Text(""), Text(""), Num(doc.t06.public_total, true)});
+    g.rows.push_back(
+        {Text("公用经费合计", true), Text(""), Text(""), Num(doc.t06.public_total, true)});
     if (!doc.t06.note.empty()) g.notes.push_back(doc.t06.note);
     out.push_back(std::move(g));
   }
@@ -201,7 +209,8 @@ std::vector<LayoutGrid> LayoutDisclosure(const Document& doc) {
   figures.title = "决算情况说明数据";
   figures.header = {"项目", "本年决算数", "上年决算数", "增减额", "增减幅度（%）"};
   for (const auto& f : domain::fiscal::ExplanationFigures(doc)) {
-    figures.rows.push_back({Text(f.label), Num(f.amount), Num(f.prior), Num(f.change), Num(f.change_pct)});
+    figures.rows.push_back(
+        {Text(f.label), Num(f.amount), Num(f.prior), Num(f.change), Num(f.change_pct)});
   }
   figures.notes = domain::fiscal::ExplanationText(doc);
   out.push_back(std::move(figures));

@@ -45,8 +45,7 @@ Result<domain::fiscal::Document> LoadDisclosure(const std::filesystem::path& pat
   if (ext == ".txt" || ext == ".text" || ext.empty()) {
     return domain::fiscal::ParseDisclosure(content);
   }
-  return InvalidArgument(
-      fmt::format("不支持的文件类型“{}”：请提供 .txt、.pdf 或 .json", ext));
+  return InvalidArgument(fmt::format("不支持的文件类型“{}”：请提供 .txt、.pdf 或 .json", ext));
 }
 
 }  // namespace hotline::adapters::fiscal

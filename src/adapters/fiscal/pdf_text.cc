@@ -79,8 +79,7 @@ Result<std::string> ExtractPdfText(const std::filesystem::path& pdf) {
   std::string out;
   const int rc = Run({kPdfToText, "-layout", "-enc", "UTF-8", pdf.string(), "-"}, &out);
   if (rc != 0) {
-    return InvalidArgument(
-        fmt::format("pdftotext 无法读取 {}（退出码 {}）", pdf.string(), rc));
+    return InvalidArgument(fmt::format("pdftotext 无法读取 {}（退出码 {}）", pdf.string(), rc));
   }
   return LayoutToTabs(out);
 }

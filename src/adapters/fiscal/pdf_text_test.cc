@@ -32,15 +32,13 @@ TEST(FiscalPdfText, LayoutGapsBecomeTabs) {
 // A one-page PDF with a single line of Helvetica text.
 std::string MinimalPdf(const std::string& text) {
   std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents 4 0 R "
       "/Resources << /Font << /F1 5 0 R >> >> >>",
-      "",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+      "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
   const std::string stream = "BT /F1 12 Tf 20 100 Td (" + text + ") Tj ET";
-  objects[3] = "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream +
-               "\nendstream";
+  objects[3] =
+      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream";
   std::string pdf = "%PDF-1.4\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -63,8 +61,8 @@ TEST(FiscalPdfText, ExtractsTextThroughPdftotext) {
   if (!PdfToTextAvailable()) {
     GTEST_SKIP() << "pdftotext is absent (Debian package poppler-utils)";
   }
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("hotline_fiscal_pdf_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("hotline_fiscal_pdf_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / "t.pdf";
   std::ofstream(path, std::ios::binary) << MinimalPdf("Total      402.64");

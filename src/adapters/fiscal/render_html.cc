@@ -30,7 +30,8 @@ std::string Escape(std::string_view s) {
   return out;
 }
 
-constexpr const char* kStyle = R"(body{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif;margin:2em;color:#222}
+constexpr const char* kStyle =
+    R"(body{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif;margin:2em;color:#222}
 h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;padding:.25em .5em}
 th{background:#ddebf7}td.n{text-align:right;font-variant-numeric:tabular-nums}

@@ -40,9 +40,9 @@ TEST(FiscalRender, FiguresComputeChangesFromLastYear) {
     return df::Figure{};
   };
   EXPECT_EQ(find("income_total").change->ToString(), "20.00");
-  EXPECT_EQ(find("income_total").change_pct->ToString(), "4.00");    // 20 / 500
-  EXPECT_EQ(find("2010350").change_pct->ToString(), "11.11");        // 10 / 90
-  EXPECT_EQ(find("sangong").change_pct->ToString(), "-20.00");       // -0.30 / 1.50
+  EXPECT_EQ(find("income_total").change_pct->ToString(), "4.00");  // 20 / 500
+  EXPECT_EQ(find("2010350").change_pct->ToString(), "11.11");      // 10 / 90
+  EXPECT_EQ(find("sangong").change_pct->ToString(), "-20.00");     // -0.30 / 1.50
   EXPECT_FALSE(find("basic").prior.has_value());
   const auto text = df::ExplanationText(CleanWithPriorYear());
   ASSERT_FALSE(text.empty());

@@ -103,8 +103,8 @@ struct Statement {
   Section section = Section::kOther;
   std::string subject;  // normalised words before the amount, e.g. "2010350-事业运行支出"
   Fixed2 amount;
-  OptAmount change;          // signed: 增加 +, 减少 -
-  OptAmount change_pct;      // signed: 增长 +, 下降 -
+  OptAmount change;      // signed: 增加 +, 减少 -
+  OptAmount change_pct;  // signed: 增长 +, 下降 -
   int change_pct_decimals = 2;
   OptAmount completion_pct;  // 完成全年预算的 x%
   bool flat = false;         // 与上年持平

@@ -31,8 +31,7 @@ OptAmount TotalValue(const FunctionTable& t, size_t column) {
   if (!t.total) {
     return Fixed2();
   }
-  return column < t.total->values.size() ? t.total->values[column].value_or(Fixed2())
-                                         : Fixed2();
+  return column < t.total->values.size() ? t.total->values[column].value_or(Fixed2()) : Fixed2();
 }
 
 OptAmount SanGongValue(const SanGongTable& t, std::string_view part,

@@ -66,8 +66,8 @@ int TableMarker(const Line& line) {
 }
 
 bool StartsWithChineseEnumeration(std::string_view compact) {
-  static constexpr std::array<std::string_view, 10> kDigits = {
-      "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+  static constexpr std::array<std::string_view, 10> kDigits = {"一", "二", "三", "四", "五",
+                                                               "六", "七", "八", "九", "十"};
   size_t n = 0;
   for (bool matched = true; matched;) {
     matched = false;
@@ -237,10 +237,10 @@ void ParseBalanceTable(TableContext& ctx, BalanceTable& table, int right_columns
         continue;
       }
     }
-    AddParseFinding(ctx.doc, "parse.table_row", line_no, TableName(ctx.number),
-                    fmt::format("{}第{}行无法识别为收入或支出行，未参与核对", TableName(ctx.number),
-                                line_no),
-                    l.raw);
+    AddParseFinding(
+        ctx.doc, "parse.table_row", line_no, TableName(ctx.number),
+        fmt::format("{}第{}行无法识别为收入或支出行，未参与核对", TableName(ctx.number), line_no),
+        l.raw);
   }
 }
 
@@ -307,8 +307,8 @@ void ParseFunctionTable(TableContext& ctx, FunctionTable& table) {
       }
     } else {
       const std::string c1 = cells.size() > 1 ? RemoveSpaces(cells[1]) : "";
-      const bool total_label = c0.empty() || c0 == "类" || c0 == "合计" || c0 == "总计" ||
-                               c1 == "合计" || c1 == "总计";
+      const bool total_label =
+          c0.empty() || c0 == "类" || c0 == "合计" || c0 == "总计" || c1 == "合计" || c1 == "总计";
       if (!total_label) {
         AddParseFinding(ctx.doc, "parse.table_row", line_no, TableName(ctx.number),
                         fmt::format("{}第{}行既不是科目行也不是合计行，未参与核对",
@@ -324,7 +324,7 @@ void ParseFunctionTable(TableContext& ctx, FunctionTable& table) {
     for (int c = 0; c < n; ++c) {
       const int idx = value_from + c;
       row.values.push_back(idx < static_cast<int>(cells.size()) ? ParseAmountCell(cells[idx])
-                                                                 : std::nullopt);
+                                                                : std::nullopt);
     }
     if (row.code.empty()) {
       table.total = std::move(row);
@@ -387,10 +387,10 @@ void ParseBasicTable(TableContext& ctx, BasicTable& table) {
       }
     }
     if (stray_number && !used_numbers) {
-      AddParseFinding(ctx.doc, "parse.table_row", line_no, TableName(6),
-                      fmt::format("公开06表第{}行无法识别（应为“编码、科目名称、金额”三列一组）",
-                                  line_no),
-                      l.raw);
+      AddParseFinding(
+          ctx.doc, "parse.table_row", line_no, TableName(6),
+          fmt::format("公开06表第{}行无法识别（应为“编码、科目名称、金额”三列一组）", line_no),
+          l.raw);
     }
   }
 }
@@ -633,8 +633,8 @@ void ScanParagraph(const Paragraph& p, Explanation& ex) {
       i += dl;
       continue;
     }
-    if (!IsDigit(text[i]) || (i > 0 && (IsDigit(text[i - 1]) || text[i - 1] == '.' ||
-                                        text[i - 1] == '-'))) {
+    if (!IsDigit(text[i]) ||
+        (i > 0 && (IsDigit(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == '-'))) {
       ++i;
       continue;
     }
@@ -649,8 +649,7 @@ void ScanParagraph(const Paragraph& p, Explanation& ex) {
       ++k;
     }
     const std::string_view after = text.substr(k);
-    const std::string before =
-        RemoveSpaces(text.substr(clause_start, i - clause_start));
+    const std::string before = RemoveSpaces(text.substr(clause_start, i - clause_start));
     const int line = p.LineAt(i);
     if (StartsWith(after, "万元")) {
       const std::string_view tail = after.substr(std::string_view("万元").size());
@@ -690,8 +689,8 @@ void ScanParagraph(const Paragraph& p, Explanation& ex) {
         if (last_statement >= 0) {
           ex.statements[last_statement].completion_pct = value;
         }
-      } else if (EndsWith(before, "增长") || EndsWith(before, "下降") ||
-                 EndsWith(before, "减少") || EndsWith(before, "增加")) {
+      } else if (EndsWith(before, "增长") || EndsWith(before, "下降") || EndsWith(before, "减少") ||
+                 EndsWith(before, "增加")) {
         const bool down = EndsWith(before, "下降") || EndsWith(before, "减少");
         const Fixed2 signed_value = down ? -value : value;
         if (each) {
@@ -1136,16 +1135,16 @@ Target ParseTarget(std::string_view raw) {
 std::vector<std::string> StandardColumns(int table_number) {
   switch (table_number) {
     case 2:
-      return {"本年收入合计", "财政拨款收入", "上级补助收入", "事业收入",
+      return {"本年收入合计", "财政拨款收入",     "上级补助收入", "事业收入",
               "经营收入",     "附属单位上缴收入", "其他收入"};
     case 3:
-      return {"本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出",
-              "对附属单位补助支出"};
+      return {"本年支出合计", "基本支出", "项目支出",
+              "上缴上级支出", "经营支出", "对附属单位补助支出"};
     case 5:
       return {"小计", "基本支出", "项目支出"};
     case 8:
-      return {"年初结转和结余", "本年收入", "本年支出小计", "基本支出", "项目支出",
-              "年末结转和结余"};
+      return {"年初结转和结余", "本年收入", "本年支出小计",
+              "基本支出",       "项目支出", "年末结转和结余"};
     case 9:
       return {"合计", "基本支出", "项目支出"};
     default:

@@ -95,9 +95,9 @@ TEST(FiscalParser, StatementsCarryChangesPercentagesAndCounts) {
 }
 
 TEST(FiscalParser, ToleratesSpacesInsideNumbersAndNames) {
-  std::string text = ReplaceOnce(
-      Clean(), "2010399\t其他政府办公厅（室）及相关机构事务支出\t350.00\t350.00",
-      "2010399\t其他政府办公厅（室）及相关 机构事务支出\t35 0.00\t350. 00");
+  std::string text =
+      ReplaceOnce(Clean(), "2010399\t其他政府办公厅（室）及相关机构事务支出\t350.00\t350.00",
+                  "2010399\t其他政府办公厅（室）及相关 机构事务支出\t35 0.00\t350. 00");
   text = ReplaceOnce(text, "六、卫生健康支出\t15.00", "六、卫生 健康支出\t15.00");
   const Document doc = ParseDisclosure(text);
   const FunctionRow* row = Row(doc.t02, "2010399");
@@ -110,12 +110,14 @@ TEST(FiscalParser, ToleratesSpacesInsideNumbersAndNames) {
 
 TEST(FiscalParser, ToleratesCellsBrokenOverLines) {
   // The name wraps before the amounts, and (in 03) after them.
-  std::string text = ReplaceOnce(
-      Clean(), "2010399\t其他政府办公厅（室）及相关机构事务支出\t350.00\t350.00",
-      "2010399\t其他政府办公厅（室）及相关\n机构事务支出\t350.00\t350.00");
+  std::string text =
+      ReplaceOnce(Clean(), "2010399\t其他政府办公厅（室）及相关机构事务支出\t350.00\t350.00",
+                  "2010399\t其他政府办公厅（室）及相关\n机构事务支出\t350.00\t350.00");
   text = ReplaceOnce(
-      text, "2010399\t其他政府办公厅（室）及相关机构事务支出\t350.00\t30.00\t320.00\t0.00\t0.00\t0.00\n",
-      "2010399\t其他政府办公厅（室）\t350.00\t30.00\t320.00\t0.00\t0.00\t0.00\n及相关机构事务支出\n");
+      text,
+      "2010399\t其他政府办公厅（室）及相关机构事务支出\t350.00\t30.00\t320.00\t0.00\t0.00\t0.00\n",
+      "2010399\t其他政府办公厅（室）\t350.00\t30.00\t320.00\t0.00\t0.00\t0."
+      "00\n及相关机构事务支出\n");
   const Document doc = ParseDisclosure(text);
   ASSERT_NE(Row(doc.t02, "2010399"), nullptr);
   EXPECT_EQ(RemoveSpaces(Row(doc.t02, "2010399")->name), "其他政府办公厅（室）及相关机构事务支出");
@@ -130,7 +132,8 @@ TEST(FiscalParser, ToleratesHeadersRepeatedAcrossPages) {
   const std::string page_break =
       "2010350\t事业运行\t120.00\t100.00\t0.00\t20.00\t0.00\t0.00\t0.00\n"
       "\n7\n\n收入决算表\n公开 02 表\n单位：万元\n"
-      "项目\t\t本年收入 合计\t财政拨款 收入\t上级补助 收入\t事业收入\t经营收入\t附属单位 上缴收入\t其他收入\n"
+      "项目\t\t本年收入 合计\t财政拨款 收入\t上级补助 收入\t事业收入\t经营收入\t附属单位 "
+      "上缴收入\t其他收入\n"
       "支出功能 分类科目 编码\t科目名称\t\t\t\t\t\t\t\n";
   const std::string text = ReplaceOnce(
       Clean(), "2010350\t事业运行\t120.00\t100.00\t0.00\t20.00\t0.00\t0.00\t0.00\n", page_break);
@@ -141,8 +144,7 @@ TEST(FiscalParser, ToleratesHeadersRepeatedAcrossPages) {
 }
 
 TEST(FiscalParser, ReadsEmptyTablesWithOnlyANote) {
-  const std::string text =
-      ReplaceOnce(Clean(), "\t\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\n", "");
+  const std::string text = ReplaceOnce(Clean(), "\t\t0.00\t0.00\t0.00\t0.00\t0.00\t0.00\n", "");
   const Document doc = ParseDisclosure(text);
   EXPECT_TRUE(doc.t08.present);
   EXPECT_FALSE(doc.t08.total.has_value());
@@ -165,8 +167,9 @@ TEST(FiscalParser, ReportsAnUnreadableRowWithItsLine) {
 
 TEST(FiscalParser, ReadsShiftedSheetRowsAsTheSeedPrintsThem) {
   // The seed's second sheet loses the first cell of some indicator rows.
-  const std::string text = ReplaceOnce(Clean(), "\t\t时效指标\t投诉件按时办结率\t≥90%\t95\t10\t10\t",
-                                       "时效指标\t投诉件按时办结率\t≥90%\t95\t10\t10\t\t\t");
+  const std::string text =
+      ReplaceOnce(Clean(), "\t\t时效指标\t投诉件按时办结率\t≥90%\t95\t10\t10\t",
+                  "时效指标\t投诉件按时办结率\t≥90%\t95\t10\t10\t\t\t");
   const Document doc = ParseDisclosure(text);
   const Indicator& ind = doc.sheets[0].indicators.back();
   EXPECT_EQ(ind.name, "投诉件按时办结率");

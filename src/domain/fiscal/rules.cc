@@ -186,9 +186,8 @@ class Checker {
       // Each expenditure row: 合计 = the three kinds of appropriation.
       for (const auto& row : t.expense) {
         const Fixed2 parts = ValAt(row.values, 1) + ValAt(row.values, 2) + ValAt(row.values, 3);
-        Compare("table.row_total", parts, ValAt(row.values, 0),
-                name + " " + Trim(row.label), row.line, name + "“" + Trim(row.label) + "”合计",
-                "三类财政拨款之和");
+        Compare("table.row_total", parts, ValAt(row.values, 0), name + " " + Trim(row.label),
+                row.line, name + "“" + Trim(row.label) + "”合计", "三类财政拨款之和");
       }
       // 年初财政拨款结转和结余 = its sub-items listed below it.
       const int carry = FindIndex(t.income, Has("年初"));
@@ -518,8 +517,9 @@ class Checker {
         found = found || NormalizeLabel(row->label) == NormalizeLabel(cls.name);
       }
       if (!found && !ValAt(cls.values, 0).IsZero()) {
-        Add(rule, Severity::kError, fmt::format("{} {} {}", TableName(table_no), cls.code, cls.name),
-            cls.line, "0.00", ValAt(cls.values, 0).ToString(),
+        Add(rule, Severity::kError,
+            fmt::format("{} {} {}", TableName(table_no), cls.code, cls.name), cls.line, "0.00",
+            ValAt(cls.values, 0).ToString(),
             fmt::format("{}有功能类“{}”{}万元，{}中没有这一类", TableName(table_no), cls.name,
                         ValAt(cls.values, 0).ToString(), TableName(summary_no)));
       }
@@ -548,8 +548,7 @@ class Checker {
         }
       }
       Compare("cross.01_02", fiscal, ValAt(total, 1), "公开02表 合计 财政拨款收入",
-              doc_.t02.total->line, "公开02表财政拨款收入",
-              "公开01表三类财政拨款收入之和");
+              doc_.t02.total->line, "公开02表财政拨款收入", "公开01表三类财政拨款收入之和");
       for (const Pair& p : {Pair{"上级补助收入", 2}, Pair{"事业收入", 3}, Pair{"经营收入", 4},
                             Pair{"附属单位上缴收入", 5}, Pair{"其他收入", 6}}) {
         const LabeledRow* row = FindIncome(t01, p.label);
@@ -627,9 +626,9 @@ class Checker {
         std::string_view code;
         SanGongItem item;
       };
-      for (const Link& link : {Link{"30217", SanGongItem::kReception},
-                               Link{"30212", SanGongItem::kAbroad},
-                               Link{"30231", SanGongItem::kCarOperation}}) {
+      for (const Link& link :
+           {Link{"30217", SanGongItem::kReception}, Link{"30212", SanGongItem::kAbroad},
+            Link{"30231", SanGongItem::kCarOperation}}) {
         const EconomicItem* item = nullptr;
         for (const auto& e : doc_.t06.public_funds) {
           if (e.code == link.code) {
@@ -643,12 +642,10 @@ class Checker {
         const Fixed2 basic = Val(item->amount);
         const Fixed2 all = ValAt(row->values, SanGongActualColumn());
         if (basic > all) {
-          Add("cross.06_07", Severity::kError,
-              fmt::format("公开07表 {}", SanGongName(link.item)), row->line,
-              fmt::format("≥{}", basic.ToString()), all.ToString(),
-              fmt::format("公开06表基本支出中{}（{}）为{}万元，大于公开07表{}{}万元",
-                          item->name, item->code, basic.ToString(), SanGongName(link.item),
-                          all.ToString()));
+          Add("cross.06_07", Severity::kError, fmt::format("公开07表 {}", SanGongName(link.item)),
+              row->line, fmt::format("≥{}", basic.ToString()), all.ToString(),
+              fmt::format("公开06表基本支出中{}（{}）为{}万元，大于公开07表{}{}万元", item->name,
+                          item->code, basic.ToString(), SanGongName(link.item), all.ToString()));
         }
       }
     }
@@ -905,8 +902,8 @@ class Checker {
           parts += st.amount;
           ++part_count;
         } else if (section == Section::kExpense &&
-                   (Contains(s, "项目支出") || Contains(s, "上缴上级") ||
-                    Contains(s, "经营支出") || Contains(s, "对附属单位"))) {
+                   (Contains(s, "项目支出") || Contains(s, "上缴上级") || Contains(s, "经营支出") ||
+                    Contains(s, "对附属单位"))) {
           parts += st.amount;
           ++part_count;
         } else if (section == Section::kExpense && total == nullptr) {
@@ -957,8 +954,8 @@ class Checker {
         const LabeledRow* row = SanGongRow(item);
         if (row != nullptr && !ValAt(row->values, SanGongActualColumn()).IsZero() &&
             seen.count(item) == 0) {
-          Add("sangong.missing_breakdown", Severity::kWarning, "情况说明 “三公”经费",
-              row->line, std::string(SanGongName(item)), "",
+          Add("sangong.missing_breakdown", Severity::kWarning, "情况说明 “三公”经费", row->line,
+              std::string(SanGongName(item)), "",
               fmt::format("公开07表{}为{}万元，情况说明中没有对应的说明", SanGongName(item),
                           ValAt(row->values, SanGongActualColumn()).ToString()));
         }
@@ -1022,9 +1019,9 @@ class Checker {
                       st.amount.ToString(), zero, zero_counts));
     }
     if (!missing.empty()) {
-      Add("sangong.missing_breakdown", Severity::kWarning, StatementWhere(st), st.line, missing,
-          "", fmt::format("{}支出{}万元，但说明中没有{}", SanGongName(item),
-                          st.amount.ToString(), missing));
+      Add("sangong.missing_breakdown", Severity::kWarning, StatementWhere(st), st.line, missing, "",
+          fmt::format("{}支出{}万元，但说明中没有{}", SanGongName(item), st.amount.ToString(),
+                      missing));
     }
   }
 
@@ -1107,9 +1104,9 @@ class Checker {
             is.score ? is.score->ToShortString() : "应填写", "空白",
             fmt::format("指标“{}”分值{}，自评得分空白（按0分计入总分）{}", ind.name,
                         ind.weight->ToShortString(),
-                        is.score ? fmt::format("；{}，应得{}分", is.basis,
-                                               is.score->ToShortString())
-                                 : ""));
+                        is.score
+                            ? fmt::format("；{}，应得{}分", is.basis, is.score->ToShortString())
+                            : ""));
         continue;
       }
       if (is.score) {
@@ -1118,8 +1115,8 @@ class Checker {
           const bool rounding = diff <= kOneCent;
           Add("eval.indicator_score", rounding ? Severity::kRounding : Severity::kError, iwhere,
               ind.line, is.score->ToShortString(), ind.score->ToShortString(),
-              fmt::format("指标“{}”自评得分{}，{}，应为{}分", ind.name,
-                          ind.score->ToShortString(), is.basis, is.score->ToShortString()));
+              fmt::format("指标“{}”自评得分{}，{}，应为{}分", ind.name, ind.score->ToShortString(),
+                          is.basis, is.score->ToShortString()));
         }
       }
     }
@@ -1128,8 +1125,8 @@ class Checker {
           fmt::format("执行率分值与各指标分值合计为{}，应为100", weights.ToShortString()));
     }
     if (sheet.total_score) {
-      Compare("eval.total", stated_sum, *sheet.total_score, where + " 评价总分",
-              sheet.total_line, "评价总分", "各项自评得分之和", Severity::kError, "分");
+      Compare("eval.total", stated_sum, *sheet.total_score, where + " 评价总分", sheet.total_line,
+              "评价总分", "各项自评得分之和", Severity::kError, "分");
       if (!sheet.grade.empty() && GradeOf(*sheet.total_score) != sheet.grade) {
         Add("eval.grade", Severity::kError, where + " 评价等级", sheet.grade_line,
             GradeOf(*sheet.total_score), sheet.grade,
@@ -1149,8 +1146,7 @@ class Checker {
     CheckUnspent(where, sheet);
   }
 
-  void CheckSheetFunds(const std::string& where, const EvalSheet& sheet,
-                       const SheetScore& score) {
+  void CheckSheetFunds(const std::string& where, const EvalSheet& sheet, const SheetScore& score) {
     if (!sheet.total) {
       return;
     }
@@ -1161,9 +1157,9 @@ class Checker {
         OptAmount FundsRow::*field;
         std::string_view name;
       };
-      for (const Col& col : {Col{&FundsRow::initial_budget, "年初预算数"},
-                             Col{&FundsRow::budget, "全年预算数"},
-                             Col{&FundsRow::executed, "全年执行数"}}) {
+      for (const Col& col :
+           {Col{&FundsRow::initial_budget, "年初预算数"}, Col{&FundsRow::budget, "全年预算数"},
+            Col{&FundsRow::executed, "全年执行数"}}) {
         Fixed2 parts = Val((*sheet.fiscal).*col.field);
         if (sheet.other) parts += Val((*sheet.other).*col.field);
         if (sheet.carryover) parts += Val((*sheet.carryover).*col.field);
@@ -1184,8 +1180,7 @@ class Checker {
         if (!executed.IsZero()) {
           Add("eval.exec_rate", Severity::kError, fmt::format("{} {}", where, r.label), r.line,
               "全年预算数>0", "0.00",
-              fmt::format("{}全年预算数为0，全年执行数却为{}万元", r.label,
-                          executed.ToString()));
+              fmt::format("{}全年预算数为0，全年执行数却为{}万元", r.label, executed.ToString()));
         }
         continue;
       }
@@ -1197,8 +1192,8 @@ class Checker {
     }
     // 执行率得分.
     if (total.weight && total.score && score.rate) {
-      Compare("eval.exec_score", score.execution_score, *total.score,
-              where + " 执行率得分", total.line, "执行率得分",
+      Compare("eval.exec_score", score.execution_score, *total.score, where + " 执行率得分",
+              total.line, "执行率得分",
               fmt::format("执行率{}%及评分规则（{}）", score.rate->ToString(),
                           options_.scoring.execution.ToString()),
               Severity::kError, "分");
@@ -1220,8 +1215,8 @@ class Checker {
       if (!grade) {
         Add("eval.target_unmeasurable", Severity::kWarning, where, ind.line,
             "数值或单一等级（优/良/中/差）", t.raw,
-            fmt::format("指标“{}”的指标值“{}”既不是数值也不是可判定的等级，无法衡量",
-                        ind.name, t.raw));
+            fmt::format("指标“{}”的指标值“{}”既不是数值也不是可判定的等级，无法衡量", ind.name,
+                        t.raw));
       }
       return;
     }
@@ -1230,8 +1225,8 @@ class Checker {
          Contains(name, "数量"))) {
       Add("eval.target_unmeasurable", Severity::kWarning, where, ind.line,
           "以人、个、次等计数单位表示", t.raw,
-          fmt::format("指标“{}”是计数指标，指标值却是“{}”，实际完成值“{}”无法与之比较",
-                      ind.name, t.raw, ind.actual_raw));
+          fmt::format("指标“{}”是计数指标，指标值却是“{}”，实际完成值“{}”无法与之比较", ind.name,
+                      t.raw, ind.actual_raw));
       return;
     }
     if (t.value && t.unit == "%" && *t.value > kHundred &&
@@ -1262,13 +1257,13 @@ class Checker {
       }
       if (cost != nullptr || scores > Fixed2()) {
         Add("eval.unspent_results", Severity::kError, where, cost ? cost->line : sheet.line,
-            "无支出即无成本和产出", cost ? cost->actual_raw + cost->target.unit : scores.ToShortString() + "分",
-            cost ? fmt::format("全年执行数为0.00万元（资金未支付），成本指标“{}”却填报实际完成{}{}，"
-                               "各产出、效益指标共计{}分",
-                               cost->name, cost->actual_raw, cost->target.unit,
-                               scores.ToShortString())
-                 : fmt::format("全年执行数为0.00万元，各指标却自评{}分",
-                               scores.ToShortString()));
+            "无支出即无成本和产出",
+            cost ? cost->actual_raw + cost->target.unit : scores.ToShortString() + "分",
+            cost ? fmt::format(
+                       "全年执行数为0.00万元（资金未支付），成本指标“{}”却填报实际完成{}{}，"
+                       "各产出、效益指标共计{}分",
+                       cost->name, cost->actual_raw, cost->target.unit, scores.ToShortString())
+                 : fmt::format("全年执行数为0.00万元，各指标却自评{}分", scores.ToShortString()));
       }
       return;
     }

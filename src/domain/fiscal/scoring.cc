@@ -158,9 +158,9 @@ IndicatorScore ScoreIndicator(const Indicator& ind, const ScoringConfig& config)
                                   target.ToShortString());
         } else {
           out.score = Clamp(Fixed2::MulDiv(w, a, target).value_or(Fixed2()), Fixed2(), w);
-          out.basis = fmt::format("实际值{}未达目标{}{}，按比例 {}×{}/{}", a.ToShortString(),
-                                  cmp, target.ToShortString(), w.ToShortString(),
-                                  a.ToShortString(), target.ToShortString());
+          out.basis = fmt::format("实际值{}未达目标{}{}，按比例 {}×{}/{}", a.ToShortString(), cmp,
+                                  target.ToShortString(), w.ToShortString(), a.ToShortString(),
+                                  target.ToShortString());
         }
         return out;
       }
@@ -175,9 +175,9 @@ IndicatorScore ScoreIndicator(const Indicator& ind, const ScoringConfig& config)
           out.score = a > Fixed2()
                           ? Clamp(Fixed2::MulDiv(w, target, a).value_or(Fixed2()), Fixed2(), w)
                           : Fixed2();
-          out.basis = fmt::format("实际值{}超过目标{}{}，按比例 {}×{}/{}", a.ToShortString(),
-                                  cmp, target.ToShortString(), w.ToShortString(),
-                                  target.ToShortString(), a.ToShortString());
+          out.basis = fmt::format("实际值{}超过目标{}{}，按比例 {}×{}/{}", a.ToShortString(), cmp,
+                                  target.ToShortString(), w.ToShortString(), target.ToShortString(),
+                                  a.ToShortString());
         }
         return out;
       }
@@ -185,8 +185,8 @@ IndicatorScore ScoreIndicator(const Indicator& ind, const ScoringConfig& config)
       case Comparator::kNone: {
         if (a == target) {
           out.score = w;
-          out.basis = fmt::format("实际值{}等于目标{}，得满分", a.ToShortString(),
-                                  target.ToShortString());
+          out.basis =
+              fmt::format("实际值{}等于目标{}，得满分", a.ToShortString(), target.ToShortString());
         } else {
           const Fixed2 lo = std::min(a, target);
           const Fixed2 hi = std::max(a, target);
@@ -209,8 +209,7 @@ IndicatorScore ScoreIndicator(const Indicator& ind, const ScoringConfig& config)
     const int got = GradeRank(actual_grade);
     if (got <= want) {
       out.score = w;
-      out.basis = fmt::format("定性指标：实际“{}”达到目标“{}”，得满分", actual_grade,
-                              target_grade);
+      out.basis = fmt::format("定性指标：实际“{}”达到目标“{}”，得满分", actual_grade, target_grade);
     } else {
       out.score = Fixed2::MulDiv(w, config.grade_fraction_pct[got], kHundred);
       out.basis = fmt::format("定性指标：实际“{}”低于目标“{}”，得分值的{}%", actual_grade,

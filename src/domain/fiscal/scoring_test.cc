@@ -28,12 +28,12 @@ std::string Score(const char* target, const char* actual, const char* weight) {
 }
 
 TEST(FiscalScoring, AtLeastTargetsScoreProportionallyWhenMissed) {
-  EXPECT_EQ(Score("≥98%", "99.38", "10"), "10.00");  // met: full marks
-  EXPECT_EQ(Score("≥98%", "98", "10"), "10.00");     // exactly met
-  EXPECT_EQ(Score("≥98%", "94.44", "10"), "9.64");   // 10 × 94.44 / 98 = 9.6367
-  EXPECT_EQ(Score("≥35 人", "34", "10"), "9.71");    // 10 × 34 / 35 = 9.714
-  EXPECT_EQ(Score("≥500 条", "400", "20"), "16.00"); // 20 × 400 / 500
-  EXPECT_EQ(Score(">95%", "95", "10"), "10.00");     // 10 × 95 / 95 (strict, not met)
+  EXPECT_EQ(Score("≥98%", "99.38", "10"), "10.00");   // met: full marks
+  EXPECT_EQ(Score("≥98%", "98", "10"), "10.00");      // exactly met
+  EXPECT_EQ(Score("≥98%", "94.44", "10"), "9.64");    // 10 × 94.44 / 98 = 9.6367
+  EXPECT_EQ(Score("≥35 人", "34", "10"), "9.71");     // 10 × 34 / 35 = 9.714
+  EXPECT_EQ(Score("≥500 条", "400", "20"), "16.00");  // 20 × 400 / 500
+  EXPECT_EQ(Score(">95%", "95", "10"), "10.00");      // 10 × 95 / 95 (strict, not met)
 }
 
 TEST(FiscalScoring, AtMostTargetsScoreByTargetOverActual) {
@@ -81,7 +81,8 @@ TEST(FiscalScoring, ConfigurableExecutionRule) {
   EXPECT_EQ(ScoreExecution(F("96"), F("10"), *bands).ToString(), "10.00");
   EXPECT_EQ(ScoreExecution(F("85"), F("10"), *bands).ToString(), "5.00");
   EXPECT_EQ(ScoreExecution(F("79"), F("10"), *bands).ToString(), "0.00");
-  EXPECT_THAT(ExecutionRateRule::Parse("95"), hotline::testing::HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(ExecutionRateRule::Parse("95"),
+              hotline::testing::HasErrorCode(ErrorCode::kInvalidArgument));
   EXPECT_THAT(ExecutionRateRule::Parse("95:150"),
               hotline::testing::HasErrorCode(ErrorCode::kInvalidArgument));
 }
@@ -107,8 +108,8 @@ EvalSheet SeedSheetFour(bool blank_score) {
   s.indicators = {Make("≤200 万元", "196.49", "10"), Make("≥80%", "98.66", "10"),
                   Make("≥95%", "99.66", "10"),       Make("≥100%", "100", "10"),
                   Make("≥98%", "99.38", "10"),       Make("≥35 人", "34", "10"),
-                  Make("≥90 分", "94.4", "5"),        Make("≥95%", "97.57", "5"),
-                  Make("=优优", "优", "10"),          Make("≥100%", "100", "10")};
+                  Make("≥90 分", "94.4", "5"),       Make("≥95%", "97.57", "5"),
+                  Make("=优优", "优", "10"),         Make("≥100%", "100", "10")};
   if (!blank_score) {
     s.indicators[8].score = F("10");
   }
@@ -145,7 +146,7 @@ TEST(FiscalScoring, FillsActualValuesFromKpis) {
   EXPECT_EQ(s.indicators[1].actual_raw, "70");
   EXPECT_EQ(s.indicators[6].actual_raw, "94.4");
   const SheetScore score = ScoreSheet(s, ScoringConfig{});
-  EXPECT_EQ(score.indicators[1].score->ToString(), "8.75");  // 10 × 70 / 80
+  EXPECT_EQ(score.indicators[1].score->ToString(), "8.75");   // 10 × 70 / 80
   EXPECT_EQ(score.indicators[5].score->ToString(), "10.00");  // 35 seats meet ≥35
   EXPECT_EQ(KpiFromCode("seats_on_duty"), Kpi::kSeatsOnDuty);
   EXPECT_FALSE(KpiFromCode("nope").has_value());

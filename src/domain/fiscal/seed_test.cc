@@ -133,8 +133,8 @@ TEST_F(FiscalSeed, ErrorsAreExactlyTheRealMistakes) {
 
 TEST_F(FiscalSeed, ConsistentTablesRaiseNoAlarmOnlyRoundingDifferences) {
   for (const auto& f : findings_) {
-    const bool tables = f.rule.starts_with("table.") || f.rule.starts_with("cross.") ||
-                        f.rule.starts_with("text.");
+    const bool tables =
+        f.rule.starts_with("table.") || f.rule.starts_with("cross.") || f.rule.starts_with("text.");
     if (tables) {
       EXPECT_EQ(f.severity, Severity::kRounding) << f.rule << " " << f.where << " " << f.message;
       EXPECT_EQ((Fixed2::Parse(f.expected).value() - Fixed2::Parse(f.actual).value()).Abs(),

@@ -23,8 +23,8 @@ size_t SpaceAt(std::string_view s, size_t i) {
   return 0;
 }
 
-constexpr std::array<std::string_view, 10> kChineseDigits = {
-    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+constexpr std::array<std::string_view, 10> kChineseDigits = {"一", "二", "三", "四", "五",
+                                                             "六", "七", "八", "九", "十"};
 
 // Length of a Chinese numeral ("二十六") at the start of `s`.
 size_t ChineseNumeralLength(std::string_view s) {
@@ -112,8 +112,7 @@ std::string Trim(std::string_view s) {
   while (end > begin) {
     // Look back for the multi-byte spaces first.
     if (end - begin >= kIdeographicSpace.size() &&
-        s.substr(end - kIdeographicSpace.size(), kIdeographicSpace.size()) ==
-            kIdeographicSpace) {
+        s.substr(end - kIdeographicSpace.size(), kIdeographicSpace.size()) == kIdeographicSpace) {
       end -= kIdeographicSpace.size();
       continue;
     }
