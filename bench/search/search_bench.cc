@@ -31,23 +31,24 @@ constexpr std::array kNameChars = {
     "坪", "暮", "云", "含", "浦", "楚", "龙", "泉", "塘", "星", "沙", "松", "雅", "万", "家", "梅",
     "溪", "岳", "麓", "谷", "东", "西", "南", "北", "中", "和", "平", "安", "康", "福", "瑞", "祥",
     "锦", "绣", "翠", "园", "山", "水", "湾", "城", "林", "枫", "荷", "竹", "明", "光", "阳", "晨"};
-constexpr std::array kPlaceSuffixes = {"小区", "路", "新城", "花苑", "街道", "村", "社区", "广场",
-                                       "家园", "大道"};
+constexpr std::array kPlaceSuffixes = {"小区", "路",   "新城", "花苑", "街道",
+                                       "村",   "社区", "广场", "家园", "大道"};
 constexpr std::array kIssues = {
-    "夜间施工噪音扰民", "物业乱收停车费", "小区停水停电", "道路坑洼积水", "垃圾站臭味严重",
-    "违章搭建无人管", "油烟扰民", "公交线路调整", "购房补贴申请不通过", "社保补缴办理",
-    "公积金提取困难", "学区划分不合理", "幼儿园乱收费", "拖欠农民工工资", "广场舞噪声扰民",
-    "路灯不亮", "井盖破损", "开发商逾期交房", "电梯故障频繁", "二次供水水质差",
-    "渣土车抛洒", "占道经营", "无证黑诊所", "出租车拒载", "网约车乱收费",
-    "绿化带被占用", "排水管网堵塞", "噪声超标", "不动产证办理慢", "医保报销问题"};
-constexpr std::array kFiller = {
-    "请有关部门尽快处理", "严重影响居民生活", "多次反映没有结果", "希望领导重视", "已经持续一个月",
-    "居民意见很大", "存在安全隐患", "请尽快给予答复", "给出行带来不便", "恳请政府解决",
-    "相关部门互相推诿", "老人小孩深受其害", "多次拨打电话无人处理", "希望早日解决"};
+    "夜间施工噪音扰民", "物业乱收停车费", "小区停水停电",   "道路坑洼积水",       "垃圾站臭味严重",
+    "违章搭建无人管",   "油烟扰民",       "公交线路调整",   "购房补贴申请不通过", "社保补缴办理",
+    "公积金提取困难",   "学区划分不合理", "幼儿园乱收费",   "拖欠农民工工资",     "广场舞噪声扰民",
+    "路灯不亮",         "井盖破损",       "开发商逾期交房", "电梯故障频繁",       "二次供水水质差",
+    "渣土车抛洒",       "占道经营",       "无证黑诊所",     "出租车拒载",         "网约车乱收费",
+    "绿化带被占用",     "排水管网堵塞",   "噪声超标",       "不动产证办理慢",     "医保报销问题"};
+constexpr std::array kFiller = {"请有关部门尽快处理",   "严重影响居民生活", "多次反映没有结果",
+                                "希望领导重视",         "已经持续一个月",   "居民意见很大",
+                                "存在安全隐患",         "请尽快给予答复",   "给出行带来不便",
+                                "恳请政府解决",         "相关部门互相推诿", "老人小孩深受其害",
+                                "多次拨打电话无人处理", "希望早日解决"};
 constexpr std::array kAnswerFiller = {
-    "根据相关规定", "请携带身份证原件", "到政务服务中心窗口办理", "办理时限为五个工作日",
-    "不收取任何费用", "可通过网上平台申请", "如有疑问请咨询", "由区住房和城乡建设局负责",
-    "经调查核实", "已责令限期整改", "将加强日常巡查", "感谢您对我们工作的支持"};
+    "根据相关规定",   "请携带身份证原件",   "到政务服务中心窗口办理", "办理时限为五个工作日",
+    "不收取任何费用", "可通过网上平台申请", "如有疑问请咨询",         "由区住房和城乡建设局负责",
+    "经调查核实",     "已责令限期整改",     "将加强日常巡查",         "感谢您对我们工作的支持"};
 constexpr int kRegions = 20;
 
 class Generator {
@@ -151,19 +152,20 @@ int main(int argc, char** argv) {
       chars += title.size() / 3 + body.size() / 3;
       std::string id = "kb-";
       id.append(std::to_string(i));
-      text::IndexDocument doc{std::move(id), {std::move(title), std::move(body)},
-                              {{"region", gen.Region()}}, 0};
+      text::IndexDocument doc{
+          std::move(id), {std::move(title), std::move(body)}, {{"region", gen.Region()}}, 0};
       if (!index.Upsert(std::move(doc)).has_value()) {
         return 1;
       }
     }
     const double build = Seconds(start);
     const auto stats = index.Stats();
-    std::printf("KB index: %zu articles in %.1f s = %.0f docs/s (%.1f M chars/s); %zu terms, "
-                "%zu postings, ~%.0f MB\n",
-                articles, build, static_cast<double>(articles) / build,
-                static_cast<double>(chars) / build / 1e6, stats.terms, stats.postings,
-                static_cast<double>(stats.memory_bytes) / 1e6);
+    std::printf(
+        "KB index: %zu articles in %.1f s = %.0f docs/s (%.1f M chars/s); %zu terms, "
+        "%zu postings, ~%.0f MB\n",
+        articles, build, static_cast<double>(articles) / build,
+        static_cast<double>(chars) / build / 1e6, stats.terms, stats.postings,
+        static_cast<double>(stats.memory_bytes) / 1e6);
     std::vector<double> ms;
     for (size_t q = 0; q < queries; ++q) {
       text::SearchQuery query;
@@ -206,11 +208,12 @@ int main(int argc, char** argv) {
     }
     const double build = Seconds(start);
     const auto stats = finder.index().Stats();
-    std::printf("Ticket index: %zu tickets in %.1f s = %.0f docs/s (%.1f M chars/s); %zu terms, "
-                "%zu postings, ~%.0f MB\n",
-                tickets, build, static_cast<double>(tickets) / build,
-                static_cast<double>(chars) / build / 1e6, stats.terms, stats.postings,
-                static_cast<double>(stats.memory_bytes) / 1e6);
+    std::printf(
+        "Ticket index: %zu tickets in %.1f s = %.0f docs/s (%.1f M chars/s); %zu terms, "
+        "%zu postings, ~%.0f MB\n",
+        tickets, build, static_cast<double>(tickets) / build,
+        static_cast<double>(chars) / build / 1e6, stats.terms, stats.postings,
+        static_cast<double>(stats.memory_bytes) / 1e6);
     std::vector<double> ms;
     for (size_t q = 0; q < queries; ++q) {
       text::Report incoming = make(tickets + q);

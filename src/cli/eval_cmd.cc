@@ -1,10 +1,10 @@
 // `hotline eval search|similar`: offline quality figures of the Chinese text engine on
 // labelled TSV files. The last line of output is one JSON object with the figures.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -70,7 +70,9 @@ Result<std::unique_ptr<text::Tokenizer>> MakeTokenizer() {
   return std::move(tokenizer).value();
 }
 
-double Round4(double x) { return static_cast<double>(static_cast<int64_t>(x * 10000 + 0.5)) / 10000; }
+double Round4(double x) {
+  return static_cast<double>(static_cast<int64_t>(x * 10000 + 0.5)) / 10000;
+}
 
 void RunSearch(const EvalArgs& args) {
   const auto start = std::chrono::steady_clock::now();
@@ -141,8 +143,9 @@ void RunSimilar(const EvalArgs& args) {
 }
 
 void AddCommonOptions(CLI::App* command, EvalArgs* args) {
-  command->add_option("--half", args->half,
-                      "Only even (0) or odd (1) rows of the labelled file (tuning halves)")
+  command
+      ->add_option("--half", args->half,
+                   "Only even (0) or odd (1) rows of the labelled file (tuning halves)")
       ->check(CLI::Range(-1, 1));
   command->add_option("--threads", args->threads, "Worker threads")->check(CLI::Range(1, 64));
   command->add_option("--param", args->params,
@@ -166,8 +169,9 @@ void RegisterEvalCommands(CLI::App& app) {
 
   auto* similar = eval->add_subcommand(
       "similar", "Index MESSAGES.tsv, print precision@5 of similar messages within CLUSTERS.tsv");
-  similar->add_option("--messages", args->messages,
-                      "TSV with 留言编号, 留言主题, 留言详情, 留言时间_iso")
+  similar
+      ->add_option("--messages", args->messages,
+                   "TSV with 留言编号, 留言主题, 留言详情, 留言时间_iso")
       ->required();
   similar->add_option("--clusters", args->clusters, "TSV with 问题ID, 留言编号")->required();
   AddCommonOptions(similar, args.get());

@@ -84,11 +84,11 @@ Result<int> RequireColumn(const TsvTable& table, const char* name, const char* w
 }  // namespace
 
 Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTable& docs,
-                                        const TsvTable& queries,
-                                        const SearchEvalOptions& options) {
+                                        const TsvTable& queries, const SearchEvalOptions& options) {
   if (docs.header.size() < 2 || queries.header.size() < 2) {
-    return InvalidArgument("documents and queries need an id column and a text column "
-                           "(需要编号列和文本列)");
+    return InvalidArgument(
+        "documents and queries need an id column and a text column "
+        "(需要编号列和文本列)");
   }
   InvertedIndex index(tokenizer, options.index);
   std::unordered_set<std::string> ids;
@@ -159,15 +159,15 @@ Result<SimilarEvalReport> EvaluateSimilar(const Tokenizer& tokenizer, const TsvT
                                           const TsvTable& clusters,
                                           const SimilarEvalOptions& options) {
   HOTLINE_ASSIGN_OR_RETURN(const int id_column, RequireColumn(messages, "留言编号", "messages"));
-  HOTLINE_ASSIGN_OR_RETURN(const int title_column,
-                           RequireColumn(messages, "留言主题", "messages"));
+  HOTLINE_ASSIGN_OR_RETURN(const int title_column, RequireColumn(messages, "留言主题", "messages"));
   HOTLINE_ASSIGN_OR_RETURN(const int text_column, RequireColumn(messages, "留言详情", "messages"));
   int time_column = messages.Column("留言时间_iso");
   if (time_column < 0) {
     time_column = messages.Column("留言时间");
   }
   HOTLINE_ASSIGN_OR_RETURN(const int cluster_column, RequireColumn(clusters, "问题ID", "clusters"));
-  HOTLINE_ASSIGN_OR_RETURN(const int member_column, RequireColumn(clusters, "留言编号", "clusters"));
+  HOTLINE_ASSIGN_OR_RETURN(const int member_column,
+                           RequireColumn(clusters, "留言编号", "clusters"));
 
   SimilarityFinder finder(tokenizer, options.similar);
   std::unordered_map<std::string, Report> reports;

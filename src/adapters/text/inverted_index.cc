@@ -119,7 +119,8 @@ bool InvertedIndex::Remove(std::string_view id) {
   slots_[found->second].document = IndexDocument{};
   slot_of_id_.erase(found);
   if (dead_postings_ >= kCompactMinPostings &&
-      static_cast<double>(dead_postings_) > kCompactDeadShare * static_cast<double>(postings_count_)) {
+      static_cast<double>(dead_postings_) >
+          kCompactDeadShare * static_cast<double>(postings_count_)) {
     Compact();
   }
   return true;
@@ -202,8 +203,9 @@ AnalyzedQuery InvertedIndex::Analyze(const std::vector<QueryPart>& parts) const 
 
 double InvertedIndex::Norm(uint16_t field, uint32_t length) const {
   const FieldSpec& spec = options_.fields[field];
-  const double average =
-      live_documents_ == 0 ? 1.0 : total_field_length_[field] / static_cast<double>(live_documents_);
+  const double average = live_documents_ == 0
+                             ? 1.0
+                             : total_field_length_[field] / static_cast<double>(live_documents_);
   const double relative = average > 0 ? static_cast<double>(length) / average : 1.0;
   return spec.weight / (1.0 - spec.b + spec.b * relative);
 }

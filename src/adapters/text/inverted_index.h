@@ -163,9 +163,8 @@ class InvertedIndex {
     std::vector<uint32_t> touched;
   };
   // Unique (term, field) counts of a document's fields.
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> CountTerms(const IndexDocument& doc,
-                                                                     bool create_terms,
-                                                                     std::vector<uint32_t>* lengths);
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> CountTerms(
+      const IndexDocument& doc, bool create_terms, std::vector<uint32_t>* lengths);
   void Unindex(uint32_t slot);
   bool Matches(const Slot& slot, const SearchQuery& query) const;
   std::unique_ptr<Scratch> AcquireScratch() const;

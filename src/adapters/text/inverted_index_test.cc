@@ -28,20 +28,23 @@ class InvertedIndexTest : public ::testing::Test {
   void SetUp() override {
     index_ = std::make_unique<InvertedIndex>(*tokenizer_);
     // A small knowledge base written for this test.
-    Add("kb-social", "社会保险补缴怎么办理", "灵活就业人员补缴社会保险，携带身份证到区社保经办窗口办理。",
-        "劳动和社会保障", "A3区", 100);
+    Add("kb-social", "社会保险补缴怎么办理",
+        "灵活就业人员补缴社会保险，携带身份证到区社保经办窗口办理。", "劳动和社会保障", "A3区",
+        100);
     Add("kb-fund", "住房公积金提取条件", "购买自住住房、退休、离职后可以申请提取住房公积金。",
         "城乡建设", "A1区", 200);
-    Add("kb-noise", "夜间施工噪音扰民投诉", "夜间22点后施工须办理夜间施工许可，噪声超标可投诉至城管部门。",
-        "环境保护", "A3区", 300);
+    Add("kb-noise", "夜间施工噪音扰民投诉",
+        "夜间22点后施工须办理夜间施工许可，噪声超标可投诉至城管部门。", "环境保护", "A3区", 300);
     Add("kb-water", "小区停水通知查询", "计划停水信息在供水公司网站公布，二次供水问题请联系物业。",
         "城乡建设", "A2区", 400);
   }
   void Add(std::string id, std::string title, std::string body, std::string category,
            std::string region, int64_t time) {
-    ASSERT_OK(index_->Upsert(IndexDocument{
-        std::move(id), {std::move(title), std::move(body)},
-        {{"category", std::move(category)}, {"region", std::move(region)}}, time}));
+    ASSERT_OK(index_->Upsert(
+        IndexDocument{std::move(id),
+                      {std::move(title), std::move(body)},
+                      {{"category", std::move(category)}, {"region", std::move(region)}},
+                      time}));
   }
   std::vector<std::string> Ids(const SearchQuery& query) {
     std::vector<std::string> ids;
@@ -77,7 +80,8 @@ TEST_F(InvertedIndexTest, MatchesSynonymsAndTraditionalScript) {
 TEST_F(InvertedIndexTest, TitleWeighsMoreThanBody) {
   // 提取 is in kb-fund's title and body only; 物业 only in kb-water's body. Adding an article
   // with the word in its title outranks one with it in the body.
-  Add("kb-property", "物业服务投诉", "对物业公司的服务不满意可以向街道反映。", "城乡建设", "A2区", 500);
+  Add("kb-property", "物业服务投诉", "对物业公司的服务不满意可以向街道反映。", "城乡建设", "A2区",
+      500);
   EXPECT_EQ(Ids("物业").front(), "kb-property");
 }
 
@@ -115,7 +119,8 @@ TEST_F(InvertedIndexTest, StaysInStepWithUpdatesAndDeletes) {
 
 TEST_F(InvertedIndexTest, ManyUpdatesKeepStatisticsExact) {
   for (int round = 0; round < 50; ++round) {
-    Add("kb-churn", "临时文章" + std::to_string(round), "内容" + std::to_string(round), "x", "y", 1);
+    Add("kb-churn", "临时文章" + std::to_string(round), "内容" + std::to_string(round), "x", "y",
+        1);
   }
   EXPECT_EQ(index_->size(), 5U);
   EXPECT_THAT(Ids("临时文章"), ElementsAre("kb-churn"));

@@ -1,9 +1,8 @@
 #include "adapters/text/normalizer.h"
 
-#include <opencc/SimpleConverter.hpp>
-
 #include <exception>
 #include <filesystem>
+#include <opencc/SimpleConverter.hpp>
 
 #include "adapters/text/utf8.h"
 

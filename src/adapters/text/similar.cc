@@ -112,8 +112,7 @@ std::vector<SimilarMatch> SimilarityFinder::FindSimilar(const Report& report, si
     match.score = options_.text_weight * match.text + options_.place_weight * match.places +
                   (match.same_region ? options_.region_weight : 0.0);
     if (match.days_apart >= 0) {
-      match.score +=
-          options_.time_weight * std::exp(-match.days_apart / options_.time_scale_days);
+      match.score += options_.time_weight * std::exp(-match.days_apart / options_.time_scale_days);
     }
     matches.push_back(std::move(match));
   }
@@ -182,9 +181,8 @@ std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
     if (members.size() < options.min_size) {
       continue;
     }
-    std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) {
-      return reports[a].time < reports[b].time;
-    });
+    std::stable_sort(members.begin(), members.end(),
+                     [&](size_t a, size_t b) { return reports[a].time < reports[b].time; });
     ReportCluster cluster;
     cluster.first_time = reports[members.front()].time;
     cluster.last_time = reports[members.back()].time;
@@ -216,10 +214,9 @@ std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
     }
     clusters.push_back(std::move(cluster));
   }
-  std::stable_sort(clusters.begin(), clusters.end(),
-                   [](const ReportCluster& a, const ReportCluster& b) {
-                     return a.ids.size() > b.ids.size();
-                   });
+  std::stable_sort(
+      clusters.begin(), clusters.end(),
+      [](const ReportCluster& a, const ReportCluster& b) { return a.ids.size() > b.ids.size(); });
   return clusters;
 }
 

@@ -48,8 +48,8 @@ struct SimilarOptions {
 struct SimilarMatch {
   std::string id;
   double score = 0;
-  double text = 0;       // normalised text similarity
-  double places = 0;     // Jaccard of place tokens
+  double text = 0;    // normalised text similarity
+  double places = 0;  // Jaccard of place tokens
   bool same_region = false;
   double days_apart = -1;  // -1 if a time is unknown
 };
@@ -85,10 +85,10 @@ class SimilarityFinder {
 };
 
 struct ClusterOptions {
-  double threshold = 0.35;                 // minimum SimilarMatch::score to link two reports
-  int64_t window_seconds = 30 * 86400;     // linked reports are at most this far apart
-  size_t neighbours = 10;                  // candidates examined per report
-  size_t min_size = 2;                     // smaller groups are not reported
+  double threshold = 0.35;              // minimum SimilarMatch::score to link two reports
+  int64_t window_seconds = 30 * 86400;  // linked reports are at most this far apart
+  size_t neighbours = 10;               // candidates examined per report
+  size_t min_size = 2;                  // smaller groups are not reported
 };
 
 struct ReportCluster {

@@ -27,8 +27,8 @@ class SimilarTest : public ::testing::Test {
   void SetUp() override {
     finder_ = std::make_unique<SimilarityFinder>(*tokenizer_);
     reports_ = {
-        {"t1", "丽发新城工地夜间施工噪音扰民", "A2区丽发新城旁边的工地每天晚上施工到凌晨，噪音很大。",
-         "", "A2区", 10 * kDay},
+        {"t1", "丽发新城工地夜间施工噪音扰民",
+         "A2区丽发新城旁边的工地每天晚上施工到凌晨，噪音很大。", "", "A2区", 10 * kDay},
         {"t2", "丽发新城附近工地半夜还在施工", "丽发新城小区旁工地夜里打桩，吵得睡不着。", "",
          "A2区", 11 * kDay},
         {"t3", "投诉丽发新城工地噪声", "晚上十二点了丽发新城的工地还在施工扰民。", "", "A2区",

@@ -42,35 +42,35 @@ struct Suffix {
 // Suffixes that turn the preceding name into a place or an organisation. Single characters
 // are limited to ones that rarely end ordinary words.
 constexpr std::array kSuffixes = {
-    Suffix{U"路", TokenKind::kAddress},       Suffix{U"街", TokenKind::kAddress},
-    Suffix{U"大道", TokenKind::kAddress},     Suffix{U"大街", TokenKind::kAddress},
-    Suffix{U"巷", TokenKind::kAddress},       Suffix{U"弄", TokenKind::kAddress},
-    Suffix{U"胡同", TokenKind::kAddress},     Suffix{U"小区", TokenKind::kAddress},
-    Suffix{U"花园", TokenKind::kAddress},     Suffix{U"花苑", TokenKind::kAddress},
-    Suffix{U"苑", TokenKind::kAddress},       Suffix{U"新城", TokenKind::kAddress},
-    Suffix{U"新村", TokenKind::kAddress},     Suffix{U"广场", TokenKind::kAddress},
-    Suffix{U"大厦", TokenKind::kAddress},     Suffix{U"公寓", TokenKind::kAddress},
-    Suffix{U"家园", TokenKind::kAddress},     Suffix{U"村", TokenKind::kAddress},
-    Suffix{U"镇", TokenKind::kAddress},       Suffix{U"乡", TokenKind::kAddress},
-    Suffix{U"街道", TokenKind::kAddress},     Suffix{U"社区", TokenKind::kAddress},
-    Suffix{U"组", TokenKind::kAddress},       Suffix{U"栋", TokenKind::kAddress},
-    Suffix{U"区", TokenKind::kAddress},       Suffix{U"县", TokenKind::kAddress},
-    Suffix{U"市", TokenKind::kAddress},       Suffix{U"省", TokenKind::kAddress},
-    Suffix{U"公园", TokenKind::kAddress},     Suffix{U"市场", TokenKind::kAddress},
-    Suffix{U"工业园", TokenKind::kAddress},   Suffix{U"园区", TokenKind::kAddress},
-    Suffix{U"局", TokenKind::kUnit},          Suffix{U"厅", TokenKind::kUnit},
-    Suffix{U"分局", TokenKind::kUnit},        Suffix{U"委员会", TokenKind::kUnit},
-    Suffix{U"管委会", TokenKind::kUnit},      Suffix{U"办公室", TokenKind::kUnit},
-    Suffix{U"办事处", TokenKind::kUnit},      Suffix{U"公司", TokenKind::kUnit},
-    Suffix{U"有限公司", TokenKind::kUnit},    Suffix{U"集团", TokenKind::kUnit},
-    Suffix{U"中心", TokenKind::kUnit},        Suffix{U"医院", TokenKind::kUnit},
-    Suffix{U"卫生院", TokenKind::kUnit},      Suffix{U"学校", TokenKind::kUnit},
-    Suffix{U"小学", TokenKind::kUnit},        Suffix{U"中学", TokenKind::kUnit},
-    Suffix{U"大学", TokenKind::kUnit},        Suffix{U"学院", TokenKind::kUnit},
-    Suffix{U"幼儿园", TokenKind::kUnit},      Suffix{U"银行", TokenKind::kUnit},
-    Suffix{U"派出所", TokenKind::kUnit},      Suffix{U"政府", TokenKind::kUnit},
-    Suffix{U"法院", TokenKind::kUnit},        Suffix{U"检察院", TokenKind::kUnit},
-    Suffix{U"支队", TokenKind::kUnit},        Suffix{U"大队", TokenKind::kUnit},
+    Suffix{U"路", TokenKind::kAddress},     Suffix{U"街", TokenKind::kAddress},
+    Suffix{U"大道", TokenKind::kAddress},   Suffix{U"大街", TokenKind::kAddress},
+    Suffix{U"巷", TokenKind::kAddress},     Suffix{U"弄", TokenKind::kAddress},
+    Suffix{U"胡同", TokenKind::kAddress},   Suffix{U"小区", TokenKind::kAddress},
+    Suffix{U"花园", TokenKind::kAddress},   Suffix{U"花苑", TokenKind::kAddress},
+    Suffix{U"苑", TokenKind::kAddress},     Suffix{U"新城", TokenKind::kAddress},
+    Suffix{U"新村", TokenKind::kAddress},   Suffix{U"广场", TokenKind::kAddress},
+    Suffix{U"大厦", TokenKind::kAddress},   Suffix{U"公寓", TokenKind::kAddress},
+    Suffix{U"家园", TokenKind::kAddress},   Suffix{U"村", TokenKind::kAddress},
+    Suffix{U"镇", TokenKind::kAddress},     Suffix{U"乡", TokenKind::kAddress},
+    Suffix{U"街道", TokenKind::kAddress},   Suffix{U"社区", TokenKind::kAddress},
+    Suffix{U"组", TokenKind::kAddress},     Suffix{U"栋", TokenKind::kAddress},
+    Suffix{U"区", TokenKind::kAddress},     Suffix{U"县", TokenKind::kAddress},
+    Suffix{U"市", TokenKind::kAddress},     Suffix{U"省", TokenKind::kAddress},
+    Suffix{U"公园", TokenKind::kAddress},   Suffix{U"市场", TokenKind::kAddress},
+    Suffix{U"工业园", TokenKind::kAddress}, Suffix{U"园区", TokenKind::kAddress},
+    Suffix{U"局", TokenKind::kUnit},        Suffix{U"厅", TokenKind::kUnit},
+    Suffix{U"分局", TokenKind::kUnit},      Suffix{U"委员会", TokenKind::kUnit},
+    Suffix{U"管委会", TokenKind::kUnit},    Suffix{U"办公室", TokenKind::kUnit},
+    Suffix{U"办事处", TokenKind::kUnit},    Suffix{U"公司", TokenKind::kUnit},
+    Suffix{U"有限公司", TokenKind::kUnit},  Suffix{U"集团", TokenKind::kUnit},
+    Suffix{U"中心", TokenKind::kUnit},      Suffix{U"医院", TokenKind::kUnit},
+    Suffix{U"卫生院", TokenKind::kUnit},    Suffix{U"学校", TokenKind::kUnit},
+    Suffix{U"小学", TokenKind::kUnit},      Suffix{U"中学", TokenKind::kUnit},
+    Suffix{U"大学", TokenKind::kUnit},      Suffix{U"学院", TokenKind::kUnit},
+    Suffix{U"幼儿园", TokenKind::kUnit},    Suffix{U"银行", TokenKind::kUnit},
+    Suffix{U"派出所", TokenKind::kUnit},    Suffix{U"政府", TokenKind::kUnit},
+    Suffix{U"法院", TokenKind::kUnit},      Suffix{U"检察院", TokenKind::kUnit},
+    Suffix{U"支队", TokenKind::kUnit},      Suffix{U"大队", TokenKind::kUnit},
 };
 
 // The longest suffix that `word` ends with, or nullptr.
@@ -205,9 +205,7 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::Create(const Lexicon& lexicon,
   return tokenizer;
 }
 
-Result<std::unique_ptr<Tokenizer>> Tokenizer::CreateDefault() {
-  return Create(Lexicon::Default());
-}
+Result<std::unique_ptr<Tokenizer>> Tokenizer::CreateDefault() { return Create(Lexicon::Default()); }
 
 Tokenizer::~Tokenizer() = default;
 
@@ -358,8 +356,8 @@ void Tokenizer::TokenizeHanRun(const NormalizedText& text, uint32_t begin, uint3
       emit(word.begin, word.end, word.kind);
     }
     const auto canonical = canonical_.find(std::u32string(view));
-    if (canonical != canonical_.end() && canonical->second != EncodeRange(chars, word.begin,
-                                                                          word.end)) {
+    if (canonical != canonical_.end() &&
+        canonical->second != EncodeRange(chars, word.begin, word.end)) {
       Token token = MakeToken(text, word.begin, word.end, TokenKind::kSynonym);
       token.text = canonical->second;
       out->push_back(std::move(token));

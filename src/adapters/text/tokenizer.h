@@ -16,6 +16,8 @@
 // Thread-safe: Tokenize() may be called concurrently (ICU iterators are pooled per call).
 #pragma once
 
+#include <unicode/uversion.h>
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,8 +30,6 @@
 #include "adapters/text/lexicon.h"
 #include "adapters/text/normalizer.h"
 #include "common/result.h"
-
-#include <unicode/uversion.h>
 
 U_NAMESPACE_BEGIN
 class BreakIterator;
@@ -59,7 +59,7 @@ std::string PlaceStem(std::string_view place);
 struct Token {
   std::string text;  // normalised term (UTF-8)
   TokenKind kind = TokenKind::kBigram;
-  uint32_t begin = 0;     // byte range in the source text
+  uint32_t begin = 0;  // byte range in the source text
   uint32_t end = 0;
   uint32_t position = 0;  // index of the first normalised character (for proximity)
 };
@@ -98,8 +98,8 @@ class Tokenizer {
     TokenKind kind;
   };
   Tokenizer() = default;
-  void TokenizeHanRun(const NormalizedText& text, uint32_t begin, uint32_t end,
-                      bool after_code, std::vector<Token>* out) const;
+  void TokenizeHanRun(const NormalizedText& text, uint32_t begin, uint32_t end, bool after_code,
+                      std::vector<Token>* out) const;
   void SegmentWords(const std::u32string& chars, uint32_t begin, uint32_t end,
                     std::vector<Span>* words) const;
   void IcuWords(const std::u32string& chars, uint32_t begin, uint32_t end,

@@ -42,7 +42,8 @@ class TokenizerTest : public ::testing::Test {
 Tokenizer* TokenizerTest::tokenizer_ = nullptr;
 
 TEST_F(TokenizerTest, KeepsPhoneAndIdNumbersWhole) {
-  const auto tokens = Tokens("我的电话是13812345678，座机0731-84512345，身份证号43010219900101123X");
+  const auto tokens =
+      Tokens("我的电话是13812345678，座机0731-84512345，身份证号43010219900101123X");
   EXPECT_THAT(tokens, IsSupersetOf({Pair("13812345678", "phone"), Pair("073184512345", "phone"),
                                     Pair("43010219900101123x", "id_number")}));
   // No piece of a number is a token of its own.
@@ -114,7 +115,8 @@ TEST(TokenizerLexicon, UserDictionaryAndSynonymsAreEditable) {
 
 TEST(TokenizerLexicon, RejectsBadLinesByNumber) {
   Lexicon lexicon;
-  EXPECT_THAT(lexicon.AddDictionary("好词\n坏词 colour\n"), HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(lexicon.AddDictionary("好词\n坏词 colour\n"),
+              HasErrorCode(ErrorCode::kInvalidArgument));
   EXPECT_TRUE(lexicon.words().empty());  // nothing half-added
   const Status single = lexicon.AddSynonyms("社保 社会保险\n孤单\n");
   ASSERT_FALSE(single.has_value());
