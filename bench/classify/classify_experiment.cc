@@ -3,7 +3,7 @@
 // docs/classify.md. Usage:
 //   classify_experiment data=TRAIN.tsv [mode=split|cv] [folds=5] [test=0.3] [key=value...]
 // Keys: epoch lr dim ngrams mincount bucket ensemble threads seed cal refit words cngmin
-// cngmax title titlechars numbers t2s maxchars.
+// title titlechars numbers t2s maxchars balance sets (e.g. sets=w,c12).
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -93,14 +93,19 @@ int main(int argc, char** argv) {
   o.seed = static_cast<int>(num("seed", o.seed));
   o.calibration_fraction = num("cal", 0.0);
   o.refit_on_all = num("refit", 1) != 0;
-  o.features.words = num("words", 1) != 0;
-  o.features.char_ngram_min = static_cast<int>(num("cngmin", o.features.char_ngram_min));
-  o.features.char_ngram_max = static_cast<int>(num("cngmax", o.features.char_ngram_max));
-  o.features.title_repeat = static_cast<int>(num("title", o.features.title_repeat));
-  o.features.title_max_chars = static_cast<int>(num("titlechars", o.features.title_max_chars));
-  o.features.fold_numbers = num("numbers", 1) != 0;
-  o.features.traditional_to_simplified = num("t2s", 1) != 0;
-  o.features.max_chars = static_cast<int>(num("maxchars", o.features.max_chars));
+  auto sets = cls::ParseFeatureSets(get("sets", "wc22"));
+  if (!sets.has_value()) {
+    std::fprintf(stderr, "%s\n", sets.error().ToString().c_str());
+    return 2;
+  }
+  o.feature_sets = std::move(sets).value();
+  for (cls::FeatureOptions& f : o.feature_sets) {
+    f.title_repeat = static_cast<int>(num("title", f.title_repeat));
+    f.title_max_chars = static_cast<int>(num("titlechars", f.title_max_chars));
+    f.fold_numbers = num("numbers", 1) != 0;
+    f.traditional_to_simplified = num("t2s", 1) != 0;
+    f.max_chars = static_cast<int>(num("maxchars", f.max_chars));
+  }
 
   auto data = cls::ReadLabelledTsv(get("data", "../shared/data/classify_train.tsv"));
   if (!data.has_value()) {

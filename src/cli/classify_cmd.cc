@@ -55,10 +55,18 @@ std::string PadLeft(const std::string& s, size_t width) {
 struct TrainArgs {
   std::string data;
   std::string model;
+  std::string features;
   cls::TrainOptions options;
 };
 
-int RunTrain(const TrainArgs& args) {
+int RunTrain(TrainArgs args) {
+  if (!args.features.empty()) {
+    auto sets = cls::ParseFeatureSets(args.features);
+    if (!sets.has_value()) {
+      return Fail("train", sets.error());
+    }
+    args.options.feature_sets = std::move(sets).value();
+  }
   auto data = cls::ReadLabelledTsv(args.data);
   if (!data.has_value()) {
     return Fail("train", data.error());
@@ -227,15 +235,19 @@ void RegisterClassifyCommands(CLI::App& app) {
   train->add_option("--data", train_args->data, "training TSV")->required();
   train->add_option("--model", train_args->model, "model file to write")->required();
   cls::TrainOptions& o = train_args->options;
+  train->add_option("--features", train_args->features,
+                    "feature sets, one member each: w = words, cXY = Han X..Y-grams (e.g. w,c12)");
   train->add_option("--epoch", o.epoch, "fastText epochs")->capture_default_str();
   train->add_option("--lr", o.lr, "fastText learning rate")->capture_default_str();
   train->add_option("--dim", o.dim, "embedding dimension")->capture_default_str();
   train->add_option("--word-ngrams", o.word_ngrams, "token n-gram length")
       ->capture_default_str();
   train->add_option("--bucket", o.bucket, "hashed n-gram rows")->capture_default_str();
-  train->add_option("--ensemble", o.ensemble, "models averaged (different seeds)")
+  train->add_option("--ensemble", o.ensemble, "members per feature set (different seeds)")
       ->capture_default_str();
   train->add_option("--threads", o.threads, "fastText threads (1 = reproducible)")
+      ->capture_default_str();
+  train->add_option("--balance", o.balance, "oversample small labels (0 = no, 1 = equal)")
       ->capture_default_str();
   train->add_option("--seed", o.seed, "random seed")->capture_default_str();
   train->add_option("--calibration-fraction", o.calibration_fraction,

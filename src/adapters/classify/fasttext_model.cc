@@ -36,6 +36,7 @@ class FastTextLoader : public fasttext::FastText {
 struct FastTextModel::Member {
   std::unique_ptr<FastTextLoader> ft;
   std::vector<int> label_index;  // fastText label id -> index into info_.labels
+  size_t feature_set = 0;        // which featurizer makes this member's input
 };
 
 namespace {
@@ -172,9 +173,9 @@ Json TrainToJson(const TrainOptions& t) {
               {"refit_on_all", t.refit_on_all}};
 }
 
-TrainOptions TrainFromJson(const Json& j, const FeatureOptions& features) {
+TrainOptions TrainFromJson(const Json& j, std::vector<FeatureOptions> feature_sets) {
   TrainOptions t;
-  t.features = features;
+  t.feature_sets = std::move(feature_sets);
   t.epoch = j.at("epoch").get<int>();
   t.lr = j.at("lr").get<double>();
   t.dim = j.at("dim").get<int>();
@@ -266,12 +267,23 @@ Result<std::vector<int>> LabelIndex(const fasttext::FastText& ft, size_t n_label
 
 }  // namespace
 
+std::vector<FeatureOptions> DefaultFeatureSets() {
+  FeatureOptions words;
+  words.char_ngram_min = 0;
+  words.char_ngram_max = 0;
+  FeatureOptions chars;
+  chars.words = false;
+  chars.char_ngram_min = 1;
+  chars.char_ngram_max = 2;
+  return {words, chars};
+}
+
 FastTextModel::FastTextModel(TrainOptions options, ModelInfo info,
-                             std::unique_ptr<TextFeaturizer> featurizer,
+                             std::vector<std::unique_ptr<TextFeaturizer>> featurizers,
                              std::vector<Member> members)
     : options_(std::move(options)),
       info_(std::move(info)),
-      featurizer_(std::move(featurizer)),
+      featurizers_(std::move(featurizers)),
       members_(std::move(members)) {}
 
 FastTextModel::~FastTextModel() = default;
@@ -306,10 +318,10 @@ std::vector<size_t> Oversample(const std::vector<size_t>& rows, const std::vecto
 // Trains `options.ensemble` fastText members on rows `rows` (feature lines + label ids).
 Result<std::vector<std::unique_ptr<FastTextLoader>>> TrainMembers(
     const std::vector<std::string>& lines, const std::vector<int>& label_ids,
-    const std::vector<size_t>& rows, const TrainOptions& options) {
+    const std::vector<size_t>& rows, const TrainOptions& options, int first_seed) {
   HOTLINE_ASSIGN_OR_RETURN(TempFile input, TempFile::Create("train"));
   {
-    std::mt19937_64 rng(static_cast<uint64_t>(options.seed));
+    std::mt19937_64 rng(static_cast<uint64_t>(first_seed));
     std::vector<size_t> order = Oversample(rows, label_ids, options.balance, rng);
     // SGD sees rows in file order; the input is often sorted by label, so shuffle.
     std::shuffle(order.begin(), order.end(), rng);
@@ -337,7 +349,7 @@ Result<std::vector<std::unique_ptr<FastTextLoader>>> TrainMembers(
     args.minn = 0;  // our features already hold character n-grams
     args.maxn = 0;
     args.thread = options.threads;
-    args.seed = options.seed + m;
+    args.seed = first_seed + m;
     args.verbose = 0;
     auto ft = std::make_unique<FastTextLoader>();
     try {
@@ -365,12 +377,20 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
   if (info.labels.size() < 2) {
     return InvalidArgument("training needs at least two distinct labels");
   }
-  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
-                           TextFeaturizer::Create(options.features));
-  std::vector<std::string> lines(data.size());
+  std::vector<std::unique_ptr<TextFeaturizer>> featurizers;
+  for (const FeatureOptions& features : options.feature_sets) {
+    HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
+                             TextFeaturizer::Create(features));
+    featurizers.push_back(std::move(featurizer));
+  }
+  // lines[s][i]: row i under feature set s.
+  std::vector<std::vector<std::string>> lines(featurizers.size(),
+                                              std::vector<std::string>(data.size()));
   std::vector<int> label_ids(data.size());
   for (size_t i = 0; i < data.size(); ++i) {
-    lines[i] = featurizer->FeatureLine(data[i].text);
+    for (size_t s = 0; s < featurizers.size(); ++s) {
+      lines[s][i] = featurizers[s]->FeatureLine(data[i].text);
+    }
     label_ids[i] = static_cast<int>(
         std::lower_bound(info.labels.begin(), info.labels.end(), data[i].label) -
         info.labels.begin());
@@ -379,11 +399,15 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
   std::iota(all.begin(), all.end(), size_t{0});
 
   auto make_members = [&](const std::vector<size_t>& rows) -> Result<std::vector<Member>> {
-    HOTLINE_ASSIGN_OR_RETURN(auto trained, TrainMembers(lines, label_ids, rows, options));
     std::vector<Member> members;
-    for (auto& ft : trained) {
-      HOTLINE_ASSIGN_OR_RETURN(std::vector<int> index, LabelIndex(*ft, info.labels.size()));
-      members.push_back(Member{std::move(ft), std::move(index)});
+    for (size_t s = 0; s < lines.size(); ++s) {
+      const int first_seed = options.seed + static_cast<int>(s) * options.ensemble;
+      HOTLINE_ASSIGN_OR_RETURN(auto trained,
+                               TrainMembers(lines[s], label_ids, rows, options, first_seed));
+      for (auto& ft : trained) {
+        HOTLINE_ASSIGN_OR_RETURN(std::vector<int> index, LabelIndex(*ft, info.labels.size()));
+        members.push_back(Member{std::move(ft), std::move(index), s});
+      }
     }
     return members;
   };
@@ -402,11 +426,15 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
                          fit_labels.size() == info.labels.size();
   if (calibrate) {
     HOTLINE_ASSIGN_OR_RETURN(members, make_members(split.train));
-    FastTextModel probe(options, info, nullptr, std::move(members));
+    FastTextModel probe(options, info, {}, std::move(members));
     std::vector<std::vector<double>> logits;
     std::vector<int> gold;
     for (size_t row : split.test) {
-      HOTLINE_ASSIGN_OR_RETURN(std::vector<double> z, probe.LogitsOfLine(lines[row]));
+      std::vector<std::string> row_lines;
+      for (const auto& set_lines : lines) {
+        row_lines.push_back(set_lines[row]);
+      }
+      HOTLINE_ASSIGN_OR_RETURN(std::vector<double> z, probe.LogitsOfLines(row_lines));
       logits.push_back(std::move(z));
       gold.push_back(label_ids[row]);
     }
@@ -440,16 +468,17 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
   info.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::unique_ptr<FastTextModel>(
-      new FastTextModel(options, std::move(info), std::move(featurizer), std::move(members)));
+      new FastTextModel(options, std::move(info), std::move(featurizers), std::move(members)));
 }
 
-Result<std::vector<double>> FastTextModel::LogitsOfLine(const std::string& line) const {
+Result<std::vector<double>> FastTextModel::LogitsOfLines(
+    const std::vector<std::string>& lines) const {
   const size_t n = info_.labels.size();
   std::vector<double> logits(n, 0.0);
   const double weight = 1.0 / static_cast<double>(members_.size());
   for (const Member& member : members_) {
     // The trailing newline makes fastText add the end-of-sentence token, as in training.
-    std::istringstream in(line + "\n");
+    std::istringstream in(lines[member.feature_set] + "\n");
     std::vector<int32_t> words;
     std::vector<int32_t> ignored_labels;
     fasttext::Predictions predictions;
@@ -471,11 +500,16 @@ Result<std::vector<double>> FastTextModel::LogitsOfLine(const std::string& line)
 }
 
 Result<std::vector<double>> FastTextModel::Logits(std::string_view text) const {
-  const std::string line = featurizer_->FeatureLine(text);
-  if (line.empty()) {
+  std::vector<std::string> lines;
+  bool any = false;
+  for (const auto& featurizer : featurizers_) {
+    lines.push_back(featurizer->FeatureLine(text));
+    any = any || !lines.back().empty();
+  }
+  if (!any) {
     return InvalidArgument("the text has no words to classify");
   }
-  return LogitsOfLine(line);
+  return LogitsOfLines(lines);
 }
 
 Result<std::vector<double>> FastTextModel::Probabilities(std::string_view text) const {
@@ -501,8 +535,17 @@ Result<std::vector<Prediction>> FastTextModel::Predict(std::string_view text, in
 }
 
 Result<std::string> FastTextModel::Serialize() const {
+  Json feature_sets = Json::array();
+  for (const FeatureOptions& f : options_.feature_sets) {
+    feature_sets.push_back(FeaturesToJson(f));
+  }
+  Json member_sets = Json::array();
+  for (const Member& member : members_) {
+    member_sets.push_back(member.feature_set);
+  }
   Json header{{"format", kFormatVersion},
-              {"features", FeaturesToJson(options_.features)},
+              {"feature_sets", feature_sets},
+              {"member_feature_sets", member_sets},
               {"train", TrainToJson(options_)},
               {"info", InfoToJson(info_)}};
   const std::string header_text = header.dump();
@@ -596,29 +639,44 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
   }
   TrainOptions options;
   ModelInfo info;
+  std::vector<size_t> member_sets;
   try {
     if (header.at("format").get<int>() != kFormatVersion) {
       return InvalidArgument("unsupported classifier model format " +
                              header.at("format").dump() + " (this build reads " +
                              std::to_string(kFormatVersion) + ")");
     }
-    options = TrainFromJson(header.at("train"), FeaturesFromJson(header.at("features")));
+    std::vector<FeatureOptions> feature_sets;
+    for (const Json& f : header.at("feature_sets")) {
+      feature_sets.push_back(FeaturesFromJson(f));
+    }
+    options = TrainFromJson(header.at("train"), std::move(feature_sets));
     info = InfoFromJson(header.at("info"));
+    member_sets = header.at("member_feature_sets").get<std::vector<size_t>>();
   } catch (const Json::exception& e) {
     return InvalidArgument(std::string("the classifier model header is incomplete: ") + e.what());
   }
   if (info.labels.size() < 2 || !(info.temperature > 0.0)) {
     return InvalidArgument("the classifier model header has too few labels or a bad temperature");
   }
-  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
-                           TextFeaturizer::Create(options.features));
+  std::vector<std::unique_ptr<TextFeaturizer>> featurizers;
+  for (const FeatureOptions& features : options.feature_sets) {
+    HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
+                             TextFeaturizer::Create(features));
+    featurizers.push_back(std::move(featurizer));
+  }
   if (body - pos < 4) {
     return InvalidArgument("the classifier model is truncated");
   }
   const size_t n_members = GetLe(bytes, pos, 4);
   pos += 4;
-  if (n_members < 1) {
-    return InvalidArgument("the classifier model has no members");
+  if (n_members < 1 || n_members != member_sets.size() || featurizers.empty()) {
+    return InvalidArgument("the classifier model has no members or inconsistent feature sets");
+  }
+  for (size_t set : member_sets) {
+    if (set >= featurizers.size()) {
+      return InvalidArgument("a classifier model member refers to a missing feature set");
+    }
   }
   std::vector<Member> members;
   for (size_t m = 0; m < n_members; ++m) {
@@ -655,13 +713,13 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
       return InvalidArgument("a classifier model member is not a softmax supervised model");
     }
     HOTLINE_ASSIGN_OR_RETURN(std::vector<int> index, LabelIndex(*ft, info.labels.size()));
-    members.push_back(Member{std::move(ft), std::move(index)});
+    members.push_back(Member{std::move(ft), std::move(index), member_sets[m]});
   }
   if (pos != body) {
     return InvalidArgument("the classifier model has trailing bytes");
   }
   return std::unique_ptr<FastTextModel>(
-      new FastTextModel(options, std::move(info), std::move(featurizer), std::move(members)));
+      new FastTextModel(options, std::move(info), std::move(featurizers), std::move(members)));
 }
 
 }  // namespace hotline::adapters::classify

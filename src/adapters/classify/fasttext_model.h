@@ -25,17 +25,24 @@ class FastText;
 
 namespace hotline::adapters::classify {
 
+// The default ensemble: one member on ICU words (+ word bigrams via word_ngrams), one on
+// Han characters and character bigrams. See docs/classify.md for how it was chosen.
+std::vector<FeatureOptions> DefaultFeatureSets();
+
 struct TrainOptions {
-  FeatureOptions features;
+  // Each feature set gets `ensemble` fastText members (seeds seed, seed+1, ...); all
+  // members' log-probabilities are averaged. Several sets (e.g. words, characters) make
+  // the ensemble more diverse than seeds alone.
+  std::vector<FeatureOptions> feature_sets = DefaultFeatureSets();
   int epoch = 25;
   double lr = 0.5;
-  int dim = 100;
+  int dim = 50;
   int word_ngrams = 2;
-  int min_count = 1;
-  int bucket = 200000;  // hashed n-gram rows; the model file grows by bucket * dim * 4 bytes
+  int min_count = 2;      // rarer tokens only reach the model through hashed n-grams
+  int bucket = 100000;  // hashed n-gram rows; the model file grows by bucket * dim * 4 bytes
   int threads = 2;      // fastText is only deterministic (for a seed) with 1 thread
   int seed = 42;
-  int ensemble = 1;                    // members trained with seeds seed, seed+1, ...
+  int ensemble = 1;                    // members per feature set
   // Oversampling of small labels: a label with c rows (largest label: m) is repeated to
   // about c * (m / c)^balance rows. 0 = as given, 1 = all labels equally large.
   double balance = 0.0;
@@ -94,13 +101,15 @@ class FastTextModel final : public Classifier {
 
  private:
   struct Member;
-  FastTextModel(TrainOptions options, ModelInfo info, std::unique_ptr<TextFeaturizer> featurizer,
+  FastTextModel(TrainOptions options, ModelInfo info,
+                std::vector<std::unique_ptr<TextFeaturizer>> featurizers,
                 std::vector<Member> members);
-  Result<std::vector<double>> LogitsOfLine(const std::string& line) const;
+  // `lines[s]` is the text's feature line under feature set s.
+  Result<std::vector<double>> LogitsOfLines(const std::vector<std::string>& lines) const;
 
   TrainOptions options_;
   ModelInfo info_;
-  std::unique_ptr<TextFeaturizer> featurizer_;
+  std::vector<std::unique_ptr<TextFeaturizer>> featurizers_;  // one per feature set
   std::vector<Member> members_;
 };
 

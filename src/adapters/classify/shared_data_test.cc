@@ -23,13 +23,14 @@ TEST(ClassifySharedData, ReadsAndLearnsTheRealMessages) {
   // real figures come from `hotline classify eval` (docs/classify.md).
   const Split split = StratifiedSplit(*rows, 0.1, 7);
   std::vector<LabelledText> train;
-  for (size_t i = 0; i < split.train.size(); i += 2) {
+  for (size_t i = 0; i < split.train.size(); i += 3) {
     train.push_back((*rows)[split.train[i]]);
   }
   TrainOptions o;
-  o.features.max_chars = 200;
-  o.epoch = 25;
-  o.dim = 32;
+  o.feature_sets = ParseFeatureSets("c12").value();  // no ICU segmentation: cheaper
+  o.feature_sets[0].max_chars = 120;
+  o.epoch = 20;
+  o.dim = 16;
   o.bucket = 50000;
   o.threads = 2;
   o.calibration_fraction = 0.0;
@@ -41,7 +42,7 @@ TEST(ClassifySharedData, ReadsAndLearnsTheRealMessages) {
     right += top.has_value() && top->front().label == (*rows)[i].label ? 1 : 0;
   }
   // Seven unbalanced labels: always answering the largest would score about 0.22.
-  EXPECT_GT(static_cast<double>(right) / static_cast<double>(split.test.size()), 0.6);
+  EXPECT_GT(static_cast<double>(right) / static_cast<double>(split.test.size()), 0.55);
 }
 
 }  // namespace

@@ -31,7 +31,92 @@ bool IsSentenceEnd(UChar32 c) {
          c == u';' || c == u'\n';
 }
 
+// The BMP Han characters OpenCC changes when converting them one per line; empty (meaning
+// "always convert") if OpenCC's output does not line up with its input.
+std::vector<bool> ConvertibleCharacters(void* opencc) {
+  constexpr std::pair<UChar32, UChar32> kHanRanges[] = {
+      {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF}};
+  std::string input;
+  std::vector<UChar32> chars;
+  for (const auto& [first, last] : kHanRanges) {
+    for (UChar32 c = first; c <= last; ++c) {
+      chars.push_back(c);
+      AppendUtf8(input, c);
+      input.push_back('\n');
+    }
+  }
+  char* converted = opencc_convert_utf8(opencc, input.data(), input.size());
+  if (converted == nullptr || converted == kOpenCcError) {
+    return {};
+  }
+  const std::string output(converted);
+  opencc_convert_utf8_free(converted);
+  std::vector<bool> changes(0x10000, false);
+  size_t line_start = 0;
+  for (UChar32 c : chars) {
+    const size_t line_end = output.find('\n', line_start);
+    if (line_end == std::string::npos) {
+      return {};
+    }
+    std::string original;
+    AppendUtf8(original, c);
+    if (output.compare(line_start, line_end - line_start, original) != 0) {
+      changes[static_cast<size_t>(c)] = true;
+    }
+    line_start = line_end + 1;
+  }
+  return changes;
+}
+
 }  // namespace
+
+Result<std::vector<FeatureOptions>> ParseFeatureSets(std::string_view spec) {
+  std::vector<FeatureOptions> sets;
+  size_t start = 0;
+  while (start <= spec.size()) {
+    size_t comma = spec.find(',', start);
+    if (comma == std::string_view::npos) {
+      comma = spec.size();
+    }
+    const std::string_view code = spec.substr(start, comma - start);
+    start = comma + 1;
+    FeatureOptions f;
+    f.words = false;
+    f.char_ngram_min = 0;
+    f.char_ngram_max = 0;
+    size_t i = 0;
+    if (i < code.size() && code[i] == 'w') {
+      f.words = true;
+      ++i;
+    }
+    if (i < code.size() && code[i] == 'c') {
+      if (i + 3 != code.size() || code[i + 1] < '1' || code[i + 1] > '9' || code[i + 2] < '1' ||
+          code[i + 2] > '9' || code[i + 2] < code[i + 1]) {
+        return InvalidArgument("bad character n-gram code in '" + std::string(code) +
+                               "': expected cXY with digits 1 <= X <= Y <= 9");
+      }
+      f.char_ngram_min = code[i + 1] - '0';
+      f.char_ngram_max = code[i + 2] - '0';
+      i += 3;
+    }
+    if (i != code.size() || code.empty()) {
+      return InvalidArgument("bad feature set '" + std::string(code) +
+                             "': expected w, cXY or wcXY (e.g. w,c12)");
+    }
+    sets.push_back(f);
+  }
+  return sets;
+}
+
+std::string FeatureSetCode(const FeatureOptions& options) {
+  std::string code = options.words ? "w" : "";
+  if (options.char_ngram_max > 0) {
+    code.push_back('c');
+    code.append(std::to_string(options.char_ngram_min));
+    code.append(std::to_string(options.char_ngram_max));
+  }
+  return code;
+}
 
 Result<std::unique_ptr<TextFeaturizer>> TextFeaturizer::Create(const FeatureOptions& options) {
   if (options.char_ngram_min < 0 || options.char_ngram_max < options.char_ngram_min ||
@@ -62,8 +147,12 @@ Result<std::unique_ptr<TextFeaturizer>> TextFeaturizer::Create(const FeatureOpti
       return Internal(std::string("OpenCC t2s.json: ") + opencc_error());
     }
   }
-  return std::unique_ptr<TextFeaturizer>(
-      new TextFeaturizer(options, std::move(words), nfkc, opencc));
+  auto featurizer =
+      std::unique_ptr<TextFeaturizer>(new TextFeaturizer(options, std::move(words), nfkc, opencc));
+  if (opencc != nullptr) {
+    featurizer->traditional_ = ConvertibleCharacters(opencc);
+  }
+  return featurizer;
 }
 
 TextFeaturizer::TextFeaturizer(const FeatureOptions& options,
@@ -79,8 +168,21 @@ TextFeaturizer::~TextFeaturizer() {
 
 namespace {
 
+bool NeedsConversion(const icu::UnicodeString& u, const std::vector<bool>& traditional) {
+  if (traditional.empty()) {
+    return true;
+  }
+  for (int32_t i = 0; i < u.length(); ++i) {
+    if (traditional[u.charAt(i)]) {
+      return true;
+    }
+  }
+  return false;
+}
+
 icu::UnicodeString NormalizeToUnicode(std::string_view text, const FeatureOptions& options,
                                       void* opencc, std::mutex& opencc_mu,
+                                      const std::vector<bool>& traditional,
                                       const icu::Normalizer2& nfkc) {
   // fromUTF8 replaces invalid sequences by U+FFFD, so OpenCC only sees valid UTF-8.
   icu::UnicodeString u =
@@ -88,7 +190,7 @@ icu::UnicodeString NormalizeToUnicode(std::string_view text, const FeatureOption
   if (u.countChar32() > options.max_chars) {
     u.truncate(u.moveIndex32(0, options.max_chars));
   }
-  if (opencc != nullptr) {
+  if (opencc != nullptr && NeedsConversion(u, traditional)) {
     std::string utf8;
     u.toUTF8String(utf8);
     char* converted = nullptr;
@@ -111,7 +213,7 @@ icu::UnicodeString NormalizeToUnicode(std::string_view text, const FeatureOption
 
 std::string TextFeaturizer::Normalize(std::string_view text) const {
   std::string out;
-  NormalizeToUnicode(text, options_, opencc_, opencc_mu_, *nfkc_).toUTF8String(out);
+  NormalizeToUnicode(text, options_, opencc_, opencc_mu_, traditional_, *nfkc_).toUTF8String(out);
   return out;
 }
 
@@ -168,7 +270,7 @@ void TextFeaturizer::AppendTokens(const std::string& normalized_utf8,
 }
 
 std::vector<std::string> TextFeaturizer::Tokenize(std::string_view text) const {
-  const icu::UnicodeString u = NormalizeToUnicode(text, options_, opencc_, opencc_mu_, *nfkc_);
+  const icu::UnicodeString u = NormalizeToUnicode(text, options_, opencc_, opencc_mu_, traditional_, *nfkc_);
   std::string utf8;
   u.toUTF8String(utf8);
   std::vector<std::string> tokens;

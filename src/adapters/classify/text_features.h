@@ -7,6 +7,7 @@
 // This is a small tokenizer private to the classifier; the search tokenizer lives in
 // src/adapters/text. Thread-safe: Featurize() is const and may run on many threads (each
 // call clones the ICU break iterator; the OpenCC converter is guarded by a mutex).
+// Create() costs a few milliseconds (OpenCC and ICU dictionaries); reuse featurizers.
 #pragma once
 
 #include <memory>
@@ -39,6 +40,13 @@ struct FeatureOptions {
   friend bool operator==(const FeatureOptions&, const FeatureOptions&) = default;
 };
 
+// Parses a comma-separated list of feature-set codes, e.g. "w,c12": 'w' = ICU words,
+// 'cXY' = Han character n-grams of X..Y characters (X, Y digits 1-9), combinable ("wc22").
+// Other fields keep their defaults. kInvalidArgument on a malformed code.
+Result<std::vector<FeatureOptions>> ParseFeatureSets(std::string_view spec);
+// The code of one feature set ("wc22"), as ParseFeatureSets reads it.
+std::string FeatureSetCode(const FeatureOptions& options);
+
 class TextFeaturizer {
  public:
   // kInternal if ICU or OpenCC cannot be initialised (missing data files).
@@ -67,6 +75,10 @@ class TextFeaturizer {
   const icu::Normalizer2* nfkc_;  // owned by ICU
   void* opencc_;                  // opencc_t; null when t2s is off
   mutable std::mutex opencc_mu_;
+  // BMP characters that t2s changes. OpenCC costs about as much as the rest of the
+  // featurization together, so texts without any of them skip it (most input is
+  // Simplified already).
+  std::vector<bool> traditional_;
 };
 
 }  // namespace hotline::adapters::classify

@@ -95,5 +95,20 @@ TEST(TextFeaturizer, RejectsBadOptions) {
   EXPECT_THAT(TextFeaturizer::Create(nothing), HasErrorCode(ErrorCode::kInvalidArgument));
 }
 
+TEST(ParseFeatureSets, ReadsCodes) {
+  auto sets = ParseFeatureSets("w,c12,wc22");
+  ASSERT_OK(sets);
+  ASSERT_EQ(sets->size(), 3u);
+  EXPECT_TRUE((*sets)[0].words);
+  EXPECT_EQ((*sets)[0].char_ngram_max, 0);
+  EXPECT_FALSE((*sets)[1].words);
+  EXPECT_EQ((*sets)[1].char_ngram_min, 1);
+  EXPECT_EQ((*sets)[1].char_ngram_max, 2);
+  EXPECT_EQ(FeatureSetCode((*sets)[2]), "wc22");
+  for (const char* bad : {"", "x", "w,", "c1", "c21", "wc123", "cw12"}) {
+    EXPECT_THAT(ParseFeatureSets(bad), HasErrorCode(ErrorCode::kInvalidArgument)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace hotline::adapters::classify
