@@ -26,6 +26,7 @@
 #include "adapters/fiscal/render.h"
 #include "cli/commands.h"
 #include "domain/fiscal/document.h"
+#include "domain/fiscal/figures.h"
 #include "domain/fiscal/rules.h"
 #include "domain/fiscal/scoring.h"
 
@@ -184,6 +185,10 @@ void RunRender(const FiscalArgs& args) {
   if (ec) {
     Fail(kExitFindings, "无法创建输出目录 " + args.out + "：" + ec.message());
     return;
+  }
+  if (doc.prior_year.empty()) {
+    // A text disclosure states last year only through its changes: recover the figures.
+    doc.prior_year = fiscal::PriorYearFromExplanation(doc);
   }
   const fs::path dir(args.out);
   auto wants = [&](std::string_view f) { return args.formats.find(f) != std::string::npos; };

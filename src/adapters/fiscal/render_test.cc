@@ -49,6 +49,18 @@ TEST(FiscalRender, FiguresComputeChangesFromLastYear) {
   EXPECT_EQ(text[0], "2024年度收入总计520.00万元，比上年增加20.00万元，增长4.00%。");
 }
 
+TEST(FiscalRender, LastYearIsRecoveredFromTheExplanation) {
+  auto doc = LoadDisclosure(hotline::testing::SourceDir() / "src" / "domain" / "fiscal" /
+                            "testdata" / "clean_2024.txt");
+  ASSERT_OK(doc);
+  const auto prior = df::PriorYearFromExplanation(*doc);
+  EXPECT_EQ(prior.at("income_total").ToString(), "500.00");     // 520.00 − 20.00
+  EXPECT_EQ(prior.at("fiscal_total").ToString(), "475.00");     // 500.00 − 25.00
+  EXPECT_EQ(prior.at("2010399").ToString(), "338.00");          // 350.00 − 12.00
+  EXPECT_EQ(prior.at("sangong.reception").ToString(), "1.50");  // 1.20 + 0.30
+  EXPECT_EQ(prior.count("basic"), 0u);
+}
+
 TEST(FiscalRender, HtmlHasEveryTableAndSheet) {
   df::Document doc = CleanWithPriorYear();
   doc.sheets[0].project = "<script>x</script>";

@@ -96,6 +96,52 @@ std::vector<Figure> ExplanationFigures(const Document& doc) {
   return out;
 }
 
+std::map<std::string, Fixed2> PriorYearFromExplanation(const Document& doc) {
+  std::map<std::string, Fixed2> out;
+  for (const auto& st : doc.explanation.statements) {
+    if (!st.change) {
+      continue;
+    }
+    const std::string& s = st.subject;
+    std::string key;
+    switch (st.section) {
+      case Section::kOverview:
+        key = Contains(s, "收入") ? "income_total" : Contains(s, "支出") ? "expense_total" : "";
+        break;
+      case Section::kFiscalOverview:
+        key = Contains(s, "收入") ? "fiscal_total" : "";
+        break;
+      case Section::kGeneralBudget: {
+        size_t digits = 0;
+        while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') {
+          ++digits;
+        }
+        key = digits == 7 ? s.substr(0, 7) : digits == 0 ? "general_budget" : "";
+        break;
+      }
+      case Section::kGovFund:
+        key = "gov_fund";
+        break;
+      case Section::kStateCapital:
+        key = "state_capital";
+        break;
+      case Section::kSanGong:
+        key = Contains(s, "三公")                                        ? "sangong"
+              : Contains(s, "出国")                                      ? "sangong.abroad"
+              : Contains(s, "接待")                                      ? "sangong.reception"
+              : (Contains(s, "购置及运行") || Contains(s, "购置和运行")) ? "sangong.car"
+                                                                         : "";
+        break;
+      default:
+        break;
+    }
+    if (!key.empty() && out.count(key) == 0) {
+      out[key] = st.amount - *st.change;
+    }
+  }
+  return out;
+}
+
 std::string DescribeChange(const Figure& f) {
   if (!f.change) {
     return "";

@@ -4,6 +4,7 @@
 // thread-safe.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct Figure {
 
 // The figures available from the tables of `doc`, in the order of the explanation.
 std::vector<Figure> ExplanationFigures(const Document& doc);
+
+// Last year's figures implied by the explanation's stated changes (amount − change), keyed
+// like Document::prior_year; used when a text disclosure is turned into accounts.
+std::map<std::string, Fixed2> PriorYearFromExplanation(const Document& doc);
 
 // "比上年增加55.62万元，增长16.03%" / "与上年持平" / "" when there is no prior value.
 std::string DescribeChange(const Figure& figure);
