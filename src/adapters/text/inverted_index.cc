@@ -18,6 +18,8 @@ constexpr double kCompactDeadShare = 0.25;
 constexpr size_t kCompactMinPostings = 4096;
 // Common terms are only skipped in indexes large enough for document frequency to mean much.
 constexpr double kMinDocumentsToSkipTerms = 100;
+// Norms are recomputed once an average field length has moved by this share.
+constexpr double kNormDrift = 0.02;
 
 bool IsBigramKind(TokenKind kind) {
   return kind == TokenKind::kBigram || kind == TokenKind::kUnigram;
@@ -28,6 +30,7 @@ bool IsBigramKind(TokenKind kind) {
 InvertedIndex::InvertedIndex(const Tokenizer& tokenizer, IndexOptions options)
     : tokenizer_(tokenizer), options_(std::move(options)) {
   total_field_length_.assign(options_.fields.size(), 0.0);
+  norm_average_.assign(options_.fields.size(), 0.0);
 }
 
 InvertedIndex::~InvertedIndex() = default;
@@ -73,24 +76,82 @@ Status InvertedIndex::Upsert(IndexDocument document) {
   const auto slot = static_cast<uint32_t>(slots_.size());
   std::vector<uint32_t> lengths;
   const auto counts = CountTerms(document, /*create_terms=*/true, &lengths);
+  std::vector<float> slot_norms(options_.fields.size());
+  for (size_t f = 0; f < slot_norms.size(); ++f) {
+    slot_norms[f] = ComputeNorm(f, lengths[f]);
+  }
+  max_tfn_.resize(postings_.size(), 0.0F);
   for (const auto& [term_id, per_field] : counts) {
     ++df_[term_id];
     auto& list = postings_[term_id];
+    float tfn = 0;
     for (size_t f = 0; f < per_field.size(); ++f) {
       if (per_field[f] > 0) {
-        list.push_back({slot, static_cast<uint16_t>(std::min<uint32_t>(per_field[f], kMaxTf)),
-                        static_cast<uint16_t>(f)});
+        const auto tf = static_cast<uint16_t>(std::min<uint32_t>(per_field[f], kMaxTf));
+        list.push_back({slot, tf, static_cast<uint16_t>(f)});
+        tfn += static_cast<float>(tf) * slot_norms[f];
         ++postings_count_;
       }
     }
+    max_tfn_[term_id] = std::max(max_tfn_[term_id], tfn);
   }
   for (size_t f = 0; f < lengths.size(); ++f) {
     total_field_length_[f] += lengths[f];
   }
   slot_of_id_.emplace(document.id, slot);
-  slots_.push_back(Slot{std::move(document), std::move(lengths), true});
   ++live_documents_;
+  live_.push_back(1);
+  norms_.insert(norms_.end(), slot_norms.begin(), slot_norms.end());
+  slots_.push_back(Slot{std::move(document), std::move(lengths), true});
+  RefreshNorms(/*force=*/false);
   return OkStatus();
+}
+
+float InvertedIndex::ComputeNorm(size_t field, uint32_t length) const {
+  const FieldSpec& spec = options_.fields[field];
+  const double average = norm_average_[field];
+  const double relative = average > 0 ? static_cast<double>(length) / average : 1.0;
+  const double denominator = 1.0 - spec.b + spec.b * relative;
+  return denominator > 0 ? static_cast<float>(spec.weight / denominator) : 0.0F;
+}
+
+void InvertedIndex::RefreshNorms(bool force) {
+  const size_t field_count = options_.fields.size();
+  const auto n = static_cast<double>(live_documents_);
+  bool drifted = force;
+  for (size_t f = 0; f < field_count && !drifted; ++f) {
+    const double current = n > 0 ? total_field_length_[f] / n : 0.0;
+    const double used = norm_average_[f];
+    drifted = std::fabs(current - used) > kNormDrift * std::max(used, 1e-9);
+  }
+  if (!drifted) {
+    return;
+  }
+  for (size_t f = 0; f < field_count; ++f) {
+    norm_average_[f] = n > 0 ? total_field_length_[f] / n : 0.0;
+  }
+  norms_.assign(slots_.size() * field_count, 0.0F);
+  for (uint32_t s = 0; s < slots_.size(); ++s) {
+    for (size_t f = 0; f < field_count && f < slots_[s].field_lengths.size(); ++f) {
+      norms_[static_cast<size_t>(s) * field_count + f] = ComputeNorm(f, slots_[s].field_lengths[f]);
+    }
+  }
+  max_tfn_.assign(postings_.size(), 0.0F);
+  for (size_t t = 0; t < postings_.size(); ++t) {
+    const auto& list = postings_[t];
+    float best = 0;
+    for (size_t i = 0; i < list.size();) {
+      const uint32_t doc = list[i].doc;
+      float tfn = 0;
+      for (; i < list.size() && list[i].doc == doc; ++i) {
+        tfn += static_cast<float>(list[i].tf) * SlotNorm(doc, list[i].field);
+      }
+      if (live_[doc] != 0) {
+        best = std::max(best, tfn);
+      }
+    }
+    max_tfn_[t] = best;
+  }
 }
 
 void InvertedIndex::Unindex(uint32_t slot_index) {
@@ -107,6 +168,7 @@ void InvertedIndex::Unindex(uint32_t slot_index) {
     total_field_length_[f] -= slot.field_lengths[f];
   }
   slot.live = false;
+  live_[slot_index] = 0;
   --live_documents_;
 }
 
@@ -122,6 +184,8 @@ bool InvertedIndex::Remove(std::string_view id) {
       static_cast<double>(dead_postings_) >
           kCompactDeadShare * static_cast<double>(postings_count_)) {
     Compact();
+  } else {
+    RefreshNorms(/*force=*/false);
   }
   return true;
 }
@@ -153,7 +217,9 @@ void InvertedIndex::Compact() {
   for (auto& [id, slot] : slot_of_id_) {
     slot = new_slot[slot];
   }
+  live_.assign(slots_.size(), 1);
   dead_postings_ = 0;
+  RefreshNorms(/*force=*/true);
 }
 
 const IndexDocument* InvertedIndex::Find(std::string_view id) const {
@@ -201,38 +267,6 @@ AnalyzedQuery InvertedIndex::Analyze(const std::vector<QueryPart>& parts) const 
   return query;
 }
 
-double InvertedIndex::Norm(uint16_t field, uint32_t length) const {
-  const FieldSpec& spec = options_.fields[field];
-  const double average = live_documents_ == 0
-                             ? 1.0
-                             : total_field_length_[field] / static_cast<double>(live_documents_);
-  const double relative = average > 0 ? static_cast<double>(length) / average : 1.0;
-  return spec.weight / (1.0 - spec.b + spec.b * relative);
-}
-
-std::unique_ptr<InvertedIndex::Scratch> InvertedIndex::AcquireScratch() const {
-  std::unique_ptr<Scratch> scratch;
-  {
-    std::lock_guard lock(scratch_mutex_);
-    if (!scratch_pool_.empty()) {
-      scratch = std::move(scratch_pool_.back());
-      scratch_pool_.pop_back();
-    }
-  }
-  if (scratch == nullptr) {
-    scratch = std::make_unique<Scratch>();
-  }
-  if (scratch->scores.size() < slots_.size()) {
-    scratch->scores.resize(slots_.size(), 0.0F);
-  }
-  return scratch;
-}
-
-void InvertedIndex::ReleaseScratch(std::unique_ptr<Scratch> scratch) const {
-  std::lock_guard lock(scratch_mutex_);
-  scratch_pool_.push_back(std::move(scratch));
-}
-
 bool InvertedIndex::Matches(const Slot& slot, const SearchQuery& query) const {
   if (!slot.live) {
     return false;
@@ -264,48 +298,16 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query) const {
 
 std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
                                              const AnalyzedQuery& analyzed) const {
-  auto scratch = AcquireScratch();
-  auto& scores = scratch->scores;
-  auto& touched = scratch->touched;
-  touched.clear();
-  const double k1 = options_.k1;
-  for (const auto& term : analyzed.terms) {
-    const auto& list = postings_[term.term_id];
-    const double term_weight = term.weight * term.idf;
-    size_t i = 0;
-    while (i < list.size()) {
-      const uint32_t doc = list[i].doc;
-      double tf = 0;
-      for (; i < list.size() && list[i].doc == doc; ++i) {
-        tf += list[i].tf * Norm(list[i].field, slots_[doc].field_lengths[list[i].field]);
-      }
-      if (!slots_[doc].live) {
-        continue;
-      }
-      if (scores[doc] == 0.0F) {
-        touched.push_back(doc);
-      }
-      scores[doc] += static_cast<float>(term_weight * tf * (k1 + 1.0) / (k1 + tf));
-    }
-  }
-  std::vector<std::pair<float, uint32_t>> candidates;
-  candidates.reserve(touched.size());
-  for (const uint32_t doc : touched) {
-    if (Matches(slots_[doc], query)) {
-      candidates.emplace_back(scores[doc], doc);
-    }
-    scores[doc] = 0.0F;
-  }
-  ReleaseScratch(std::move(scratch));
-  const auto better = [](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  };
-  if (options_.rerank_depth > 0 && options_.phrase_weight > 0) {
+  const bool rerank = options_.rerank_depth > 0 && options_.phrase_weight > 0;
+  const size_t want = rerank ? std::max(query.limit, options_.rerank_depth) : query.limit;
+  std::vector<Scored> candidates = TopDocs(query, analyzed, want);
+  if (rerank) {
     RerankByPhrases(query.parts, &candidates);
+    std::stable_sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
   }
   const size_t limit = std::min(query.limit, candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<ptrdiff_t>(limit),
-                    candidates.end(), better);
   std::vector<SearchHit> hits;
   hits.reserve(limit);
   for (size_t i = 0; i < limit; ++i) {
@@ -325,6 +327,150 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
     hits.push_back(std::move(hit));
   }
   return hits;
+}
+
+namespace {
+
+// A position in one query term's posting list.
+struct Cursor {
+  size_t at = 0;
+  size_t end = 0;
+  double weight = 0;  // query weight · idf
+  double bound = 0;   // the most this term can add to any document's score
+  uint32_t term = 0;
+};
+
+}  // namespace
+
+std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& query,
+                                                          const AnalyzedQuery& analyzed,
+                                                          size_t want) const {
+  std::vector<Scored> heap;  // the best so far; heap.front() is the worst of them
+  if (want == 0) {
+    return heap;
+  }
+  const double k1 = options_.k1;
+  const auto saturate = [k1](double tf) { return tf * (k1 + 1.0) / (k1 + tf); };
+  std::vector<Cursor> cursors;
+  cursors.reserve(analyzed.terms.size());
+  for (const auto& term : analyzed.terms) {
+    const auto& list = postings_[term.term_id];
+    if (list.empty()) {
+      continue;
+    }
+    Cursor cursor;
+    cursor.end = list.size();
+    cursor.weight = term.weight * term.idf;
+    cursor.bound = cursor.weight * saturate(max_tfn_[term.term_id]);
+    cursor.term = term.term_id;
+    cursors.push_back(cursor);
+  }
+  std::sort(cursors.begin(), cursors.end(),
+            [](const Cursor& a, const Cursor& b) { return a.bound < b.bound; });
+  const size_t n = cursors.size();
+  std::vector<double> prefix(n);  // prefix[i]: sum of the bounds of cursors[0..i]
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sum += cursors[i].bound;
+    prefix[i] = sum;
+  }
+  // Worse: lower score, or the same score and inserted later.
+  const auto worse = [](const Scored& a, const Scored& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  std::vector<uint32_t> excluded;
+  for (const auto& id : query.exclude_ids) {
+    const auto found = slot_of_id_.find(id);
+    if (found != slot_of_id_.end()) {
+      excluded.push_back(found->second);
+    }
+  }
+  const bool has_filters =
+      !query.filters.empty() || query.time_from.has_value() || query.time_to.has_value();
+  double threshold = -1.0;
+  size_t essential = 0;  // cursors[essential..n) drive the candidates
+  const auto accumulate = [&](Cursor& cursor, uint32_t doc) {
+    const auto& list = postings_[cursor.term];
+    double tf = 0;
+    for (; cursor.at < cursor.end && list[cursor.at].doc == doc; ++cursor.at) {
+      tf += list[cursor.at].tf * SlotNorm(doc, list[cursor.at].field);
+    }
+    return tf > 0 ? cursor.weight * saturate(tf) : 0.0;
+  };
+  while (essential < n) {
+    uint32_t doc = UINT32_MAX;
+    for (size_t i = essential; i < n; ++i) {
+      if (cursors[i].at < cursors[i].end) {
+        doc = std::min(doc, postings_[cursors[i].term][cursors[i].at].doc);
+      }
+    }
+    if (doc == UINT32_MAX) {
+      break;
+    }
+    const bool eligible =
+        live_[doc] != 0 &&
+        std::find(excluded.begin(), excluded.end(), doc) == excluded.end() &&
+        (!has_filters || Matches(slots_[doc], query));
+    double score = 0;
+    for (size_t i = essential; i < n; ++i) {
+      Cursor& cursor = cursors[i];
+      if (cursor.at < cursor.end && postings_[cursor.term][cursor.at].doc == doc) {
+        if (eligible) {
+          score += accumulate(cursor, doc);
+        } else {
+          const auto& list = postings_[cursor.term];
+          while (cursor.at < cursor.end && list[cursor.at].doc == doc) {
+            ++cursor.at;
+          }
+        }
+      }
+    }
+    if (!eligible) {
+      continue;
+    }
+    // Probe the non-essential terms, strongest first, while they can still matter.
+    for (size_t i = essential; i-- > 0;) {
+      if (score + prefix[i] <= threshold) {
+        break;
+      }
+      Cursor& cursor = cursors[i];
+      const auto& list = postings_[cursor.term];
+      // Galloping search for the first posting at or after `doc`.
+      size_t step = 1;
+      size_t low = cursor.at;
+      size_t high = cursor.at;
+      while (high < cursor.end && list[high].doc < doc) {
+        low = high;
+        high += step;
+        step *= 2;
+      }
+      high = std::min(high, cursor.end);
+      cursor.at = static_cast<size_t>(
+          std::lower_bound(list.begin() + static_cast<ptrdiff_t>(low),
+                           list.begin() + static_cast<ptrdiff_t>(high), doc,
+                           [](const Posting& p, uint32_t d) { return p.doc < d; }) -
+          list.begin());
+      score += accumulate(cursor, doc);
+    }
+    if (heap.size() < want) {
+      heap.emplace_back(score, doc);
+      std::push_heap(heap.begin(), heap.end(), worse);
+    } else if (score > heap.front().first) {
+      std::pop_heap(heap.begin(), heap.end(), worse);
+      heap.back() = {score, doc};
+      std::push_heap(heap.begin(), heap.end(), worse);
+    } else {
+      continue;
+    }
+    if (heap.size() == want) {
+      threshold = heap.front().first;
+      while (essential < n && prefix[essential] <= threshold) {
+        ++essential;
+      }
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end(), worse);
+  return heap;
 }
 
 double InvertedIndex::TermIdf(const std::string& term) const {
@@ -352,8 +498,8 @@ uint64_t HashChars(const char32_t* chars, size_t count) {
 }  // namespace
 
 void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
-                                    std::vector<std::pair<float, uint32_t>>* candidates) const {
-  const auto better = [](const std::pair<float, uint32_t>& a, const std::pair<float, uint32_t>& b) {
+                                    std::vector<Scored>* candidates) const {
+  const auto better = [](const Scored& a, const Scored& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
   const size_t depth = std::min(options_.rerank_depth, candidates->size());
@@ -412,11 +558,11 @@ void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
         hit += covered[i] ? p.weights[i] : 0.0;
       }
     }
-    score = static_cast<float>(score / best + options_.phrase_weight * hit / total);
+    score = score / best + options_.phrase_weight * hit / total;
   }
   // Hits below the re-ranked depth keep a normalised BM25 score, so they stay below.
   for (size_t c = depth; c < candidates->size(); ++c) {
-    (*candidates)[c].first = static_cast<float>((*candidates)[c].first / best);
+    (*candidates)[c].first = (*candidates)[c].first / best;
   }
 }
 
@@ -434,7 +580,7 @@ double InvertedIndex::Score(const AnalyzedQuery& query, std::string_view id) con
                                [](const Posting& p, uint32_t d) { return p.doc < d; });
     double tf = 0;
     for (; it != list.end() && it->doc == doc; ++it) {
-      tf += it->tf * Norm(it->field, slots_[doc].field_lengths[it->field]);
+      tf += it->tf * SlotNorm(doc, it->field);
     }
     if (tf > 0) {
       score += term.weight * term.idf * tf * (k1 + 1.0) / (k1 + tf);
@@ -451,7 +597,7 @@ double InvertedIndex::ScoreUnindexed(const AnalyzedQuery& query,
   }
   for (size_t f = 0; f < document.fields.size() && f < options_.fields.size(); ++f) {
     const auto tokens = tokenizer_.Tokenize(document.fields[f]);
-    const double norm = Norm(static_cast<uint16_t>(f), static_cast<uint32_t>(tokens.size()));
+    const double norm = ComputeNorm(f, static_cast<uint32_t>(tokens.size()));
     for (const auto& token : tokens) {
       const auto id = term_ids_.find(token.text);
       if (id == term_ids_.end()) {
@@ -566,6 +712,7 @@ IndexStats InvertedIndex::Stats() const {
     }
   }
   bytes += slot_of_id_.size() * (sizeof(std::string) + 4 + 2 * sizeof(void*));
+  bytes += norms_.capacity() * sizeof(float) + live_.capacity() + max_tfn_.capacity() * 4;
   stats.memory_bytes = bytes;
   return stats;
 }

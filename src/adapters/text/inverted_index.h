@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -158,21 +157,29 @@ class InvertedIndex {
     std::vector<uint32_t> field_lengths;
     bool live = false;
   };
-  struct Scratch {
-    std::vector<float> scores;
-    std::vector<uint32_t> touched;
-  };
+  // A scored candidate: (score, slot).
+  using Scored = std::pair<double, uint32_t>;
   // Unique (term, field) counts of a document's fields.
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>> CountTerms(
       const IndexDocument& doc, bool create_terms, std::vector<uint32_t>* lengths);
   void Unindex(uint32_t slot);
   bool Matches(const Slot& slot, const SearchQuery& query) const;
-  std::unique_ptr<Scratch> AcquireScratch() const;
-  void ReleaseScratch(std::unique_ptr<Scratch> scratch) const;
-  double Norm(uint16_t field, uint32_t length) const;
+  // The best `want` live documents passing the query's filters, best first. Document-at-a-
+  // time with MaxScore pruning: query terms whose summed upper bounds cannot lift a
+  // document above the current k-th score are only probed for documents that the other
+  // terms make competitive, so long posting lists of common terms are mostly skipped.
+  std::vector<Scored> TopDocs(const SearchQuery& query, const AnalyzedQuery& analyzed,
+                              size_t want) const;
+  // Length normalisation times field weight, against the averages in norm_average_.
+  float ComputeNorm(size_t field, uint32_t length) const;
+  float SlotNorm(uint32_t slot, uint16_t field) const {
+    return norms_[static_cast<size_t>(slot) * options_.fields.size() + field];
+  }
+  // Recomputes every norm and term bound when the average field lengths have drifted by
+  // more than a small share since the last recomputation (or always if `force`).
+  void RefreshNorms(bool force);
   // Re-orders candidates[0, depth) by phrase coverage (see IndexOptions::rerank_depth).
-  void RerankByPhrases(const std::vector<QueryPart>& parts,
-                       std::vector<std::pair<float, uint32_t>>* candidates) const;
+  void RerankByPhrases(const std::vector<QueryPart>& parts, std::vector<Scored>* candidates) const;
 
   const Tokenizer& tokenizer_;
   IndexOptions options_;
@@ -185,8 +192,13 @@ class InvertedIndex {
   size_t live_documents_ = 0;
   size_t dead_postings_ = 0;
   size_t postings_count_ = 0;
-  mutable std::mutex scratch_mutex_;
-  mutable std::vector<std::unique_ptr<Scratch>> scratch_pool_;
+  // Precomputed BM25F norms (slot-major, one per field), computed against norm_average_;
+  // kept approximately current (RefreshNorms) so that scoring needs no division.
+  std::vector<float> norms_;
+  std::vector<double> norm_average_;
+  std::vector<uint8_t> live_;  // by slot: a flat copy of Slot::live for the scoring loop
+  // By term: an upper bound of sum over fields of tf · norm in any document (MaxScore).
+  std::vector<float> max_tfn_;
 };
 
 }  // namespace hotline::adapters::text

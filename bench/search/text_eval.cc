@@ -1,0 +1,80 @@
+// text_eval: the `hotline eval search|similar` figures without linking the whole CLI (for
+// quick tuning runs while other modules are being edited).
+//
+//   text_eval search DOCS.tsv QUERIES.tsv [--half 0|1] [key=value ...]
+//   text_eval similar MESSAGES.tsv CLUSTERS.tsv [--half 0|1] [key=value ...]
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "adapters/text/evaluation.h"
+#include "adapters/text/tokenizer.h"
+#include "adapters/text/tsv.h"
+
+namespace {
+
+namespace text = hotline::adapters::text;
+
+int Usage() {
+  std::fprintf(stderr,
+               "usage: text_eval search|similar FILE1 FILE2 [--half 0|1] [key=value ...]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    return Usage();
+  }
+  const std::string mode = argv[1];
+  auto first = text::ReadTsvFile(argv[2]);
+  auto second = text::ReadTsvFile(argv[3]);
+  auto tokenizer = text::Tokenizer::CreateDefault();
+  if (!first.has_value() || !second.has_value() || !tokenizer.has_value()) {
+    std::fprintf(stderr, "text_eval: cannot read the inputs or create the tokenizer\n");
+    return 1;
+  }
+  text::SearchEvalOptions search;
+  text::SimilarEvalOptions similar;
+  for (int i = 4; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--half") == 0 && i + 1 < argc) {
+      search.half = similar.half = std::atoi(argv[++i]);
+      continue;
+    }
+    const std::string param = argv[i];
+    const size_t eq = param.find('=');
+    if (eq == std::string::npos) {
+      return Usage();
+    }
+    const double value = std::strtod(param.c_str() + eq + 1, nullptr);
+    const auto status = mode == "search"
+                            ? text::ApplySearchParam(param.substr(0, eq), value, &search)
+                            : text::ApplySimilarParam(param.substr(0, eq), value, &similar);
+    if (!status.has_value()) {
+      std::fprintf(stderr, "text_eval: %s\n", status.error().message.c_str());
+      return 2;
+    }
+  }
+  if (mode == "search") {
+    const auto report = text::EvaluateSearch(**tokenizer, *first, *second, search);
+    if (!report.has_value()) {
+      std::fprintf(stderr, "text_eval: %s\n", report.error().message.c_str());
+      return 1;
+    }
+    std::printf("{\"queries\":%zu,\"mrr@10\":%.4f,\"recall@1\":%.4f,\"recall@10\":%.4f}\n",
+                report->queries, report->mrr_at_10, report->recall_at_1, report->recall_at_10);
+  } else if (mode == "similar") {
+    const auto report = text::EvaluateSimilar(**tokenizer, *first, *second, similar);
+    if (!report.has_value()) {
+      std::fprintf(stderr, "text_eval: %s\n", report.error().message.c_str());
+      return 1;
+    }
+    std::printf("{\"queries\":%zu,\"precision@5\":%.4f}\n", report->queries,
+                report->precision_at_5);
+  } else {
+    return Usage();
+  }
+  return 0;
+}
