@@ -28,6 +28,11 @@ class DirectoryStore {
   virtual Status SaveRouting(const domain::RoutingDirectory& directory) = 0;
   virtual Result<domain::RoutingDirectory> LoadRouting() = 0;
 
+  /// Sets a user's password hash (Argon2id string). kNotFound for an unknown user.
+  virtual Status SetPasswordHash(domain::UserId user, const std::string& hash) = 0;
+  /// The user's password hash; "" when none is set. kNotFound for an unknown login.
+  virtual Result<std::string> GetPasswordHash(const std::string& login) = 0;
+
   /// Free-form settings (calendar text, policies text, ticket number prefix...).
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
   /// nullopt when the key is not set.

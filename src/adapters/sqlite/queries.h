@@ -64,6 +64,9 @@ inline constexpr char kInsertRule[] =
 inline constexpr char kSelectRules[] =
     "SELECT id, category, region, lead_unit, co_units, priority, valid_from, valid_to, note "
     "FROM routing_rules ORDER BY id";
+inline constexpr char kSetPassword[] = "UPDATE users SET password_hash = ?2 WHERE id = ?1";
+inline constexpr char kGetPassword[] =
+    "SELECT COALESCE(password_hash, '') FROM users WHERE login = ?1";
 inline constexpr char kPutSetting[] =
     "INSERT INTO settings (key, value) VALUES (?1, ?2) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value";

@@ -618,6 +618,12 @@ Result<std::vector<std::string>> SqliteStore::VerifyProjections() {
 
 Status SqliteStore::SaveOrg(const domain::OrgTree& org) {
   return RunWrite([&](Db& db) -> Status {
+    // Password hashes are not part of the org tree: keep them across the rewrite.
+    HOTLINE_RETURN_IF_ERROR(db.Exec(
+        "CREATE TEMP TABLE IF NOT EXISTS kept_passwords (id INTEGER PRIMARY KEY, hash TEXT); "
+        "DELETE FROM kept_passwords; "
+        "INSERT INTO kept_passwords SELECT id, password_hash FROM users "
+        "WHERE password_hash IS NOT NULL;"));
     HOTLINE_RETURN_IF_ERROR(db.Exec("DELETE FROM users; DELETE FROM units; DELETE FROM regions;"));
     for (const auto& r : org.regions()) {
       HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kInsertRegion));
@@ -650,7 +656,9 @@ Status SqliteStore::SaveOrg(const domain::OrgTree& org) {
           .Bind(6, int64_t{u.active ? 1 : 0});
       HOTLINE_RETURN_IF_ERROR(s->Run());
     }
-    return OkStatus();
+    return db.Exec(
+        "UPDATE users SET password_hash = (SELECT hash FROM kept_passwords k "
+        "WHERE k.id = users.id); DELETE FROM kept_passwords;");
   });
 }
 
@@ -784,6 +792,31 @@ Result<domain::RoutingDirectory> SqliteStore::LoadRouting() {
     }
   }
   return domain::RoutingDirectory(std::move(rules), fallback_unit);
+}
+
+Status SqliteStore::SetPasswordHash(domain::UserId user, const std::string& hash) {
+  return RunWrite([&](Db& db) -> Status {
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kSetPassword));
+    s->Bind(1, user.value()).Bind(2, hash);
+    HOTLINE_RETURN_IF_ERROR(s->Run());
+    if (db.Changes() != 1) {
+      return NotFound(fmt::format("用户不存在: #{}", user.value()));
+    }
+    return OkStatus();
+  });
+}
+
+Result<std::string> SqliteStore::GetPasswordHash(const std::string& login) {
+  HOTLINE_READER(r);
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(q::kGetPassword));
+  s->Bind(1, login);
+  HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) {
+    return NotFound("用户不存在: " + login);
+  }
+  std::string hash = s->Text(0);
+  s->Reset();
+  return hash;
 }
 
 Status SqliteStore::PutSetting(const std::string& key, const std::string& value) {

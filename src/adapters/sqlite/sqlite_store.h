@@ -65,6 +65,8 @@ class SqliteStore final : public ports::TicketStore, public ports::DirectoryStor
   Result<domain::CategoryTree> LoadCategories() override;
   Status SaveRouting(const domain::RoutingDirectory& directory) override;
   Result<domain::RoutingDirectory> LoadRouting() override;
+  Status SetPasswordHash(domain::UserId user, const std::string& hash) override;
+  Result<std::string> GetPasswordHash(const std::string& login) override;
   Status PutSetting(const std::string& key, const std::string& value) override;
   Result<std::optional<std::string>> GetSetting(const std::string& key) override;
 

@@ -1,0 +1,324 @@
+// The API through real HTTP on an ephemeral port, against a real SQLite store.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/api.h"
+#include "adapters/http/http_server.h"
+#include "adapters/security/password.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "testing/matchers.h"
+#include "testing/small_city.h"
+
+namespace hotline::adapters::http {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct Reply {
+  int status = 0;
+  std::string headers;
+  std::string body;
+  json Json() const { return json::parse(body, nullptr, false); }
+};
+
+// A minimal HTTP/1.1 client over a plain socket (Connection: close).
+Reply Call(uint16_t port, const std::string& method, const std::string& path,
+           const std::string& body = "", const std::vector<std::string>& headers = {}) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {};
+  }
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  for (const auto& h : headers) {
+    req += h + "\r\n";
+  }
+  if (!body.empty() || method == "POST") {
+    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n";
+  }
+  req += "\r\n" + body;
+  size_t sent = 0;
+  while (sent < req.size()) {
+    ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) {
+      break;
+    }
+    sent += static_cast<size_t>(n);
+  }
+  std::string raw;
+  char buf[8192];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  Reply r;
+  if (raw.size() > 12) {
+    r.status = std::stoi(raw.substr(9, 3));
+  }
+  size_t split = raw.find("\r\n\r\n");
+  if (split != std::string::npos) {
+    r.headers = raw.substr(0, split);
+    r.body = raw.substr(split + 4);
+  }
+  return r;
+}
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() /
+           ("hotline-api-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    fs::create_directories(dir_);
+    sqlite::SqliteOptions options;
+    options.path = (dir_ / "h.db").string();
+    auto store = sqlite::SqliteStore::Open(options);
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+    ASSERT_OK(store_->SaveOrg(city_->org));
+    ASSERT_OK(store_->SaveCategories(city_->categories));
+    ASSERT_OK(store_->SaveRouting(city_->routing));
+    static const std::string hash = *security::HashPassword("secret-pass");
+    for (const auto& u : city_->org.users()) {
+      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
+    }
+    auto config = std::make_shared<app::HotlineConfig>();
+    config->org = city_->org;
+    config->categories = city_->categories;
+    config->routing = city_->routing;
+    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+    api_ = std::make_unique<Api>(*service_, *store_, clock_);
+    ServerOptions so;
+    so.port = 0;
+    so.threads = 4;
+    so.max_body_bytes = 64 * 1024;
+    so.read_timeout = std::chrono::seconds(2);
+    server_ = std::make_unique<HttpServer>(so, [this](const HttpRequest& r) {
+      return api_->Handle(r);
+    });
+    auto port = server_->Start();
+    ASSERT_OK(port);
+    port_ = *port;
+  }
+
+  void TearDown() override {
+    server_.reset();
+    api_.reset();
+    service_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // Logs in and returns the headers that authenticate later calls (cookie + CSRF).
+  std::vector<std::string> As(const std::string& login) {
+    Reply r = Call(port_, "POST", "/api/v1/auth/login",
+                   json{{"login", login}, {"password", "secret-pass"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = r.Json();
+    return {"Cookie: hotline_session=" + j.value("token", ""),
+            "X-CSRF-Token: " + j.value("csrf_token", "")};
+  }
+
+  Reply Post(const std::string& login, const std::string& path, const json& body) {
+    return Call(port_, "POST", path, body.dump(), As(login));
+  }
+
+  std::string NewTicket(const json& extra = json::object()) {
+    json body = {{"type", "投诉"},
+                 {"content", "小区夜间施工噪音"},
+                 {"citizen_name", "张三"},
+                 {"citizen_phone", "13812345678"}};
+    body.update(extra);
+    Reply r = Post("op", "/api/v1/tickets", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json().value("number", "");
+  }
+
+  Reply Act(const std::string& login, const std::string& number, const std::string& action,
+            const json& body = json::object()) {
+    return Post(login, "/api/v1/tickets/" + number + "/actions/" + action, body);
+  }
+
+  std::unique_ptr<hotline::testing::SmallCity> city_ = hotline::testing::MakeSmallCity();
+  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
+  fs::path dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::unique_ptr<app::TicketService> service_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+};
+
+void ExpectError(const Reply& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  auto j = r.Json();
+  ASSERT_TRUE(j.is_object()) << r.body;
+  ASSERT_TRUE(j.contains("error")) << r.body;
+  EXPECT_EQ(j["error"]["code"], code) << r.body;
+  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+}
+
+TEST_F(ApiTest, LifecycleEndToEndByTheRolesThatOwnEachStep) {
+  std::string n = NewTicket();
+  ASSERT_FALSE(n.empty());
+  EXPECT_EQ(Act("disp", n, "dispatch", {{"lead_unit", 2}}).status, 200);
+  EXPECT_EQ(Act("housing", n, "sign").status, 200);
+  EXPECT_EQ(Act("housing", n, "reply", {{"reply", "已责令停工"}}).status, 200);
+  EXPECT_EQ(Act("disp", n, "review_pass").status, 200);
+  Reply cb = Act("cb", n, "callback",
+                 {{"reached", true}, {"resolved", false}, {"satisfaction", "不满意"}});
+  EXPECT_EQ(cb.status, 200) << cb.body;
+  EXPECT_EQ(Act("cb", n, "rehandle", {{"reason", "仍有噪音"}}).status, 200);
+  EXPECT_EQ(Act("housing", n, "sign").status, 200);
+  EXPECT_EQ(Act("housing", n, "reply", {{"reply", "已联合执法"}}).status, 200);
+  EXPECT_EQ(Act("disp", n, "review_pass").status, 200);
+  EXPECT_EQ(Act("cb", n, "callback",
+                {{"reached", true}, {"resolved", true}, {"satisfaction", "满意"}}).status,
+            200);
+  Reply done = Act("system", n, "archive");
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.Json()["state"], "archived");
+  EXPECT_EQ(done.Json()["rehandle_count"], 1);
+  Reply show = Call(port_, "GET", "/api/v1/tickets/" + n, "", As("disp"));
+  ASSERT_EQ(show.status, 200);
+  EXPECT_EQ(show.Json()["history"].size(), 12u);
+}
+
+TEST_F(ApiTest, AuthenticationThrottlingAndCsrf) {
+  ExpectError(Call(port_, "GET", "/api/v1/tickets"), 401, "unauthenticated");
+  ExpectError(Call(port_, "POST", "/api/v1/auth/login",
+                   json{{"login", "op"}, {"password", "wrong-pass"}}.dump()),
+              401, "unauthenticated");
+  for (int i = 0; i < 5; ++i) {
+    (void)Call(port_, "POST", "/api/v1/auth/login",
+               json{{"login", "sup"}, {"password", "guess" + std::to_string(i)}}.dump());
+  }
+  ExpectError(Call(port_, "POST", "/api/v1/auth/login",
+                   json{{"login", "sup"}, {"password", "secret-pass"}}.dump()),
+              429, "resource_exhausted");
+  auto headers = As("op");
+  // A cookie without the CSRF header cannot change anything.
+  ExpectError(Call(port_, "POST", "/api/v1/tickets",
+                   json{{"type", "咨询"}, {"content", "x"}}.dump(), {headers[0]}),
+              403, "permission_denied");
+  Reply login = Call(port_, "POST", "/api/v1/auth/login",
+                     json{{"login", "op"}, {"password", "secret-pass"}}.dump());
+  EXPECT_NE(login.headers.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(login.headers.find("SameSite=Strict"), std::string::npos);
+  // A bearer token needs no CSRF header.
+  Reply bearer = Call(port_, "POST", "/api/v1/tickets",
+                      json{{"type", "咨询"}, {"content", "社保卡怎么办"}}.dump(),
+                      {"Authorization: Bearer " + login.Json()["token"].get<std::string>()});
+  EXPECT_EQ(bearer.status, 201) << bearer.body;
+  EXPECT_EQ(Call(port_, "POST", "/api/v1/auth/logout", "", headers).status, 200);
+  ExpectError(Call(port_, "GET", "/api/v1/me", "", headers), 401, "unauthenticated");
+}
+
+TEST_F(ApiTest, DataScopeAndMasking) {
+  std::string n = NewTicket();
+  ASSERT_EQ(Act("disp", n, "dispatch", {{"lead_unit", 2}}).status, 200);
+  Reply unit = Call(port_, "GET", "/api/v1/tickets/" + n, "", As("housing"));
+  ASSERT_EQ(unit.status, 200);
+  EXPECT_EQ(unit.Json()["citizen_phone"], "138****5678");
+  EXPECT_EQ(unit.Json()["citizen_name"], "张*");
+  Reply callback = Call(port_, "GET", "/api/v1/tickets/" + n, "", As("cb"));
+  EXPECT_EQ(callback.Json()["citizen_phone"], "13812345678");
+  // Another unit cannot see it, nor act on it, nor list it.
+  ExpectError(Call(port_, "GET", "/api/v1/tickets/" + n, "", As("env")), 404, "not_found");
+  ExpectError(Act("env", n, "sign"), 404, "not_found");
+  Reply list = Call(port_, "GET", "/api/v1/tickets", "", As("env"));
+  ASSERT_EQ(list.status, 200);
+  EXPECT_TRUE(list.Json()["tickets"].empty());
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets", "", As("housing")).Json()["tickets"].size(),
+            1u);
+  ExpectError(Call(port_, "GET", "/api/v1/tickets?unit=3", "", As("housing")), 403,
+              "permission_denied");
+  // A whistle-blower is never shown to the unit reported on.
+  std::string report = NewTicket({{"type", "举报"}, {"content", "非法排污"}});
+  ASSERT_EQ(Act("disp", report, "dispatch", {{"lead_unit", 3}}).status, 200);
+  Reply r = Call(port_, "GET", "/api/v1/tickets/" + report, "", As("env"));
+  EXPECT_EQ(r.Json()["citizen_name"], "（保密）");
+  EXPECT_EQ(r.Json()["citizen_phone"], "（保密）");
+  EXPECT_EQ(r.body.find("13812345678"), std::string::npos);
+}
+
+TEST_F(ApiTest, BadInputGetsAClearErrorAndWritesNothing) {
+  auto op = As("op");
+  ExpectError(Call(port_, "POST", "/api/v1/tickets", "{not json", op), 400, "invalid_argument");
+  ExpectError(Call(port_, "POST", "/api/v1/tickets", "[1,2]", op), 400, "invalid_argument");
+  ExpectError(Call(port_, "POST", "/api/v1/tickets", "{\"type\":\"投诉\",\"content\":\"\xff\xfe\"}",
+                   op),
+              400, "invalid_argument");
+  ExpectError(Call(port_, "POST", "/api/v1/tickets",
+                   json{{"type", "投诉"}, {"content", {{"nested", 1}}}}.dump(), op),
+              400, "invalid_argument");
+  ExpectError(Call(port_, "POST", "/api/v1/tickets", json{{"content", "x"}}.dump(), op), 400,
+              "invalid_argument");
+  ExpectError(Call(port_, "POST", "/api/v1/tickets",
+                   json{{"type", "投诉"}, {"content", std::string(100000, 'a')}}.dump(), op),
+              413, "payload_too_large");
+  ExpectError(Call(port_, "GET", "/api/v1/nothing-here", "", op), 404, "not_found");
+  ExpectError(Call(port_, "GET", "/elsewhere"), 404, "not_found");
+  std::string n = NewTicket();
+  ExpectError(Act("op", n, "fly"), 404, "not_found");
+  ExpectError(Act("disp", n, "sign"), 409, "failed_precondition");
+  ExpectError(Act("disp", n, "dispatch", {{"lead_unit", "abc"}}), 400, "invalid_argument");
+  ExpectError(Act("disp", n, "dispatch", {{"lead_unit", 2}, {"version", "x"}}), 400,
+              "invalid_argument");
+  ExpectError(Act("disp", n, "dispatch", {{"lead_unit", 2}, {"version", 7}}), 409, "aborted");
+  ExpectError(Act("disp", "SM-none", "dispatch", {{"lead_unit", 2}}), 404, "not_found");
+  // Only the one valid ticket was written.
+  auto summary = store_->Summary();
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->tickets, 1);
+  EXPECT_EQ(summary->events, 1);
+  // The server still answers after all that.
+  EXPECT_EQ(Call(port_, "GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiTest, HealthReadinessAndMetrics) {
+  EXPECT_EQ(Call(port_, "GET", "/healthz").Json()["status"], "ok");
+  EXPECT_EQ(Call(port_, "GET", "/readyz").Json()["status"], "ready");
+  (void)Call(port_, "GET", "/api/v1/tickets");
+  Reply m = Call(port_, "GET", "/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("hotline_http_requests_total"), std::string::npos);
+  EXPECT_NE(m.body.find("hotline_http_errors_total 1"), std::string::npos) << m.body;
+}
+
+TEST_F(ApiTest, MalformedHttpIsAnsweredAndTheServerSurvives) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port_);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string junk = "THIS IS NOT HTTP\r\n\r\n";
+  ASSERT_GT(send(fd, junk.data(), junk.size(), MSG_NOSIGNAL), 0);
+  char buf[1024];
+  ssize_t n = recv(fd, buf, sizeof buf, 0);
+  close(fd);
+  ASSERT_GT(n, 12);
+  EXPECT_EQ(std::string(buf, 12), "HTTP/1.1 400");
+  std::string big_header(20000, 'x');
+  ExpectError(Call(port_, "GET", "/healthz", "", {"X-Big: " + big_header}), 431,
+              "headers_too_large");
+  EXPECT_EQ(Call(port_, "GET", "/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::http
