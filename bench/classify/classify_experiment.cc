@@ -2,8 +2,8 @@
 // stratified split or stratified k-fold cross-validation. Used to produce the tables in
 // docs/classify.md. Usage:
 //   classify_experiment data=TRAIN.tsv [mode=split|cv] [folds=5] [test=0.3] [key=value...]
-// Keys: epoch lr dim ngrams mincount bucket ensemble threads seed cal refit words cngmin
-// title titlechars numbers t2s maxchars balance sets (e.g. sets=w,c12).
+// Keys: epoch lr dim ngrams mincount bucket ensemble threads seed cal refit balance
+// sets (e.g. sets=w,c12 or wc22) title titlechars numbers t2s maxchars splitseed.
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   o.threads = static_cast<int>(num("threads", o.threads));
   o.seed = static_cast<int>(num("seed", o.seed));
   o.calibration_fraction = num("cal", 0.0);
-  o.refit_on_all = num("refit", 1) != 0;
+  o.refit_on_all = num("refit", o.refit_on_all ? 1 : 0) != 0;
   auto sets = cls::ParseFeatureSets(get("sets", "wc22"));
   if (!sets.has_value()) {
     std::fprintf(stderr, "%s\n", sets.error().ToString().c_str());

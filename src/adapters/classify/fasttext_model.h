@@ -46,8 +46,11 @@ struct TrainOptions {
   // Oversampling of small labels: a label with c rows (largest label: m) is repeated to
   // about c * (m / c)^balance rows. 0 = as given, 1 = all labels equally large.
   double balance = 0.0;
-  double calibration_fraction = 0.15;  // held out to fit the temperature; 0 = no calibration
-  bool refit_on_all = true;            // after calibrating, retrain the members on all rows
+  double calibration_fraction = 0.1;  // held out to fit the temperature; 0 = no calibration
+  // After calibrating, retrain the members on all rows (keeping the temperature). Off by
+  // default: it doubles training time (over a minute on 2 cores for 5,350 messages) to
+  // add the last 10% of rows.
+  bool refit_on_all = false;
 };
 
 struct ModelInfo {

@@ -35,7 +35,7 @@ struct FeatureOptions {
   int title_max_chars = 40;      // the leading sentence is cut here at the latest
   bool fold_numbers = true;      // digit runs become "<n1>".."<n4>" by length
   bool traditional_to_simplified = true;
-  int max_chars = 3000;          // longer texts are truncated (bounds prediction latency)
+  int max_chars = 1500;          // longer texts (about 3%) are cut: bounds the p99 latency
 
   friend bool operator==(const FeatureOptions&, const FeatureOptions&) = default;
 };
