@@ -45,8 +45,9 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
-// "2019-02-28 11:25:05" or "2019/2/28 11:25:05" (seconds optional) → seconds; 0 if unparsable.
-int64_t ParseTime(const std::string& text) {
+}  // namespace
+
+int64_t ParseMessageTime(const std::string& text) {
   int64_t parts[6] = {0, 0, 0, 0, 0, 0};
   size_t count = 0;
   bool in_number = false;
@@ -70,6 +71,26 @@ int64_t ParseTime(const std::string& text) {
   constexpr int64_t kDay = 86400;
   return DaysFromCivil(parts[0], parts[1], parts[2]) * kDay + parts[3] * 3600 + parts[4] * 60 +
          parts[5];
+}
+
+namespace {
+
+// The text up to the end of its first sentence (。！？ or a line break), at most
+// `max_chars` characters; "" if max_chars is 0.
+std::string LeadSentence(const std::string& text, size_t max_chars) {
+  size_t pos = 0;
+  size_t chars = 0;
+  while (pos < text.size() && chars < max_chars) {
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    const size_t width = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    const std::string_view ch(text.data() + pos, std::min(width, text.size() - pos));
+    pos += ch.size();
+    ++chars;
+    if (ch == "。" || ch == "！" || ch == "？" || ch == "\n") {
+      break;
+    }
+  }
+  return text.substr(0, pos);
 }
 
 Result<int> RequireColumn(const TsvTable& table, const char* name, const char* what) {
@@ -101,7 +122,7 @@ Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTab
                              ": empty id (编号为空)");
     }
     if (row.size() == 2) {
-      doc.fields = {"", row[1]};
+      doc.fields = {LeadSentence(row[1], options.lead_chars), row[1]};
     } else {
       std::string body;
       for (size_t c = 2; c < row.size(); ++c) {
@@ -181,7 +202,7 @@ Result<SimilarEvalReport> EvaluateSimilar(const Tokenizer& tokenizer, const TsvT
     }
     report.title = row[title_column];
     report.text = row[text_column];
-    report.time = time_column >= 0 ? ParseTime(row[time_column]) : 0;
+    report.time = time_column >= 0 ? ParseMessageTime(row[time_column]) : 0;
     HOTLINE_RETURN_IF_ERROR(finder.Upsert(report));
     reports.emplace(report.id, std::move(report));
   }
@@ -240,6 +261,12 @@ Status ApplyIndexParam(const std::string& key, double value, IndexOptions* index
     index->phrase_chars = static_cast<size_t>(value);
   } else if (key == "phrase_weight") {
     index->phrase_weight = value;
+  } else if (key == "prf_docs") {
+    index->prf_docs = static_cast<size_t>(value);
+  } else if (key == "prf_terms") {
+    index->prf_terms = static_cast<size_t>(value);
+  } else if (key == "prf_weight") {
+    index->prf_weight = value;
   } else if (key == "title_weight" && !index->fields.empty()) {
     index->fields[0].weight = value;
   } else if (key == "b_title" && !index->fields.empty()) {
@@ -256,9 +283,38 @@ Status ApplyIndexParam(const std::string& key, double value, IndexOptions* index
 
 }  // namespace
 
+Result<std::vector<Report>> ReportsFromMessages(const TsvTable& messages) {
+  HOTLINE_ASSIGN_OR_RETURN(const int id_column, RequireColumn(messages, "留言编号", "messages"));
+  HOTLINE_ASSIGN_OR_RETURN(const int title_column, RequireColumn(messages, "留言主题", "messages"));
+  HOTLINE_ASSIGN_OR_RETURN(const int text_column, RequireColumn(messages, "留言详情", "messages"));
+  int time_column = messages.Column("留言时间_iso");
+  if (time_column < 0) {
+    time_column = messages.Column("留言时间");
+  }
+  std::vector<Report> reports;
+  for (size_t r = 0; r < messages.rows.size(); ++r) {
+    const auto& row = messages.rows[r];
+    Report report;
+    report.id = row[id_column];
+    if (report.id.empty()) {
+      return InvalidArgument("messages line " + std::to_string(messages.line_numbers[r]) +
+                             ": empty 留言编号 (编号为空)");
+    }
+    report.title = row[title_column];
+    report.text = row[text_column];
+    report.time = time_column >= 0 ? ParseMessageTime(row[time_column]) : 0;
+    reports.push_back(std::move(report));
+  }
+  return reports;
+}
+
 Status ApplySearchParam(const std::string& key, double value, SearchEvalOptions* options) {
   if (key == "first_column_weight") {
     options->first_column_weight = value;
+    return OkStatus();
+  }
+  if (key == "lead_chars") {
+    options->lead_chars = static_cast<size_t>(value);
     return OkStatus();
   }
   return ApplyIndexParam(key, value, &options->index);

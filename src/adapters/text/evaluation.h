@@ -19,6 +19,10 @@ struct SearchEvalOptions {
   // Query-part weight of the first query column when there are several (a title);
   // the other columns weigh 1.
   double first_column_weight = 2.0;
+  // When the documents have a single text column (e.g. official replies), its first
+  // sentence, cut at `lead_chars` characters, is also indexed as the title field: replies
+  // usually open by restating the request. 0 disables it.
+  size_t lead_chars = 0;
   // -1: every query; 0 / 1: only the even / odd query rows (tuning on one half).
   int half = -1;
   size_t threads = 2;
@@ -57,6 +61,14 @@ struct SimilarEvalReport {
 Result<SimilarEvalReport> EvaluateSimilar(const Tokenizer& tokenizer, const TsvTable& messages,
                                           const TsvTable& clusters,
                                           const SimilarEvalOptions& options);
+
+// The messages of a table with columns 留言编号, 留言主题, 留言详情 and 留言时间_iso or
+// 留言时间 as reports. kInvalidArgument naming a missing column or an empty id's line.
+Result<std::vector<Report>> ReportsFromMessages(const TsvTable& messages);
+
+// "2019-02-28 11:25:05" or "2019/2/28 11:25:05" (time optional) → seconds since the epoch
+// (UTC clock reading); 0 if unparsable.
+int64_t ParseMessageTime(const std::string& text);
 
 // Applies "key=value" tuning parameters (k1, b_title, b_body, title_weight, body_weight,
 // word_weight, k3, max_df_ratio, first_column_weight...). kInvalidArgument on an unknown key

@@ -300,7 +300,9 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
                                              const AnalyzedQuery& analyzed) const {
   const bool rerank = options_.rerank_depth > 0 && options_.phrase_weight > 0;
   const size_t want = rerank ? std::max(query.limit, options_.rerank_depth) : query.limit;
-  std::vector<Scored> candidates = TopDocs(query, analyzed, want);
+  std::vector<Scored> candidates = options_.prf_docs > 0
+                                       ? TopDocs(query, Expand(query, analyzed), want)
+                                       : TopDocs(query, analyzed, want);
   if (rerank) {
     RerankByPhrases(query.parts, &candidates);
     std::stable_sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) {
@@ -327,6 +329,76 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
     hits.push_back(std::move(hit));
   }
   return hits;
+}
+
+AnalyzedQuery InvertedIndex::Expand(const SearchQuery& query, const AnalyzedQuery& analyzed) const {
+  const auto first = TopDocs(query, analyzed, options_.prf_docs);
+  if (first.empty() || first.front().first <= 0) {
+    return analyzed;
+  }
+  const auto n = static_cast<double>(live_documents_);
+  std::unordered_map<uint32_t, double> feedback;
+  std::unordered_map<uint32_t, uint32_t> counts;
+  for (const auto& [score, slot] : first) {
+    counts.clear();
+    uint32_t length = 0;
+    for (const auto& field : slots_[slot].document.fields) {
+      for (const auto& token : tokenizer_.Tokenize(field)) {
+        const auto found = term_ids_.find(token.text);
+        if (found != term_ids_.end()) {
+          ++counts[found->second];
+          ++length;
+        }
+      }
+    }
+    const double doc_weight = score / first.front().first;
+    for (const auto& [term, count] : counts) {
+      feedback[term] += doc_weight * count / std::max<uint32_t>(length, 1);
+    }
+  }
+  std::vector<AnalyzedQuery::Term> candidates;
+  for (const auto& [term, weight] : feedback) {
+    const auto df = static_cast<double>(df_[term]);
+    if (df == 0 || (n >= kMinDocumentsToSkipTerms && df > options_.max_df_ratio * n)) {
+      continue;
+    }
+    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    candidates.push_back({term, weight * idf, idf});
+  }
+  const size_t keep = std::min(options_.prf_terms, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<ptrdiff_t>(keep),
+                    candidates.end(), [](const auto& a, const auto& b) {
+                      return a.weight != b.weight ? a.weight > b.weight : a.term_id < b.term_id;
+                    });
+  candidates.resize(keep);
+  double original = 0;
+  for (const auto& term : analyzed.terms) {
+    original += term.weight * term.idf;
+  }
+  double added = 0;
+  for (const auto& term : candidates) {
+    added += term.weight;  // already weight · idf
+  }
+  if (added <= 0) {
+    return analyzed;
+  }
+  AnalyzedQuery expanded = analyzed;
+  std::unordered_map<uint32_t, size_t> position;
+  for (size_t i = 0; i < expanded.terms.size(); ++i) {
+    position.emplace(expanded.terms[i].term_id, i);
+  }
+  // Scale so that the added terms weigh prf_weight times the original query in total.
+  const double scale = options_.prf_weight * original / added;
+  for (const auto& term : candidates) {
+    const double weight = scale * term.weight / term.idf;
+    const auto found = position.find(term.term_id);
+    if (found != position.end()) {
+      expanded.terms[found->second].weight += weight;
+    } else {
+      expanded.terms.push_back({term.term_id, weight, term.idf});
+    }
+  }
+  return expanded;
 }
 
 namespace {
@@ -407,10 +479,9 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
     if (doc == UINT32_MAX) {
       break;
     }
-    const bool eligible =
-        live_[doc] != 0 &&
-        std::find(excluded.begin(), excluded.end(), doc) == excluded.end() &&
-        (!has_filters || Matches(slots_[doc], query));
+    const bool eligible = live_[doc] != 0 &&
+                          std::find(excluded.begin(), excluded.end(), doc) == excluded.end() &&
+                          (!has_filters || Matches(slots_[doc], query));
     double score = 0;
     for (size_t i = essential; i < n; ++i) {
       Cursor& cursor = cursors[i];

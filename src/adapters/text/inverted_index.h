@@ -52,6 +52,13 @@ struct IndexOptions {
   size_t rerank_depth = 0;
   size_t phrase_chars = 4;
   double phrase_weight = 0.0;
+  // Pseudo-relevance feedback (RM3-like): the terms most typical of the best `prf_docs`
+  // first-pass hits (term share of each document, weighted by its score, times IDF) are
+  // added to the query, the top `prf_terms` of them with total weight `prf_weight` relative
+  // to the original query. 0 documents disables it.
+  size_t prf_docs = 0;
+  size_t prf_terms = 20;
+  double prf_weight = 0.3;
 };
 
 struct IndexDocument {
@@ -178,6 +185,8 @@ class InvertedIndex {
   // Recomputes every norm and term bound when the average field lengths have drifted by
   // more than a small share since the last recomputation (or always if `force`).
   void RefreshNorms(bool force);
+  // The query with pseudo-relevance feedback terms added (see IndexOptions::prf_docs).
+  AnalyzedQuery Expand(const SearchQuery& query, const AnalyzedQuery& analyzed) const;
   // Re-orders candidates[0, depth) by phrase coverage (see IndexOptions::rerank_depth).
   void RerankByPhrases(const std::vector<QueryPart>& parts, std::vector<Scored>* candidates) const;
 

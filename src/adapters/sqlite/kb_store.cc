@@ -1,0 +1,387 @@
+#include "adapters/sqlite/kb_store.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <set>
+#include <unordered_set>
+
+#include "adapters/sqlite/schema.h"
+
+namespace hotline::adapters::sqlite {
+
+namespace {
+
+using domain::kb::Article;
+
+// The SQL of this store stays here rather than in queries.h, which belongs to the ticket
+// store: the knowledge base is a separate table set (schema/002_kb.sql).
+#define HOTLINE_KB_COLUMNS                                                                  \
+  "id, kind, title, answer, category, department, region, keywords, source, valid_from, "   \
+  "valid_to, review_date, status, conditions, materials, place, time_limit, fee, version, " \
+  "updated_at, updated_by"
+constexpr int kColumnCount = 21;
+
+constexpr const char* kSelectById =
+    "SELECT doc, " HOTLINE_KB_COLUMNS " FROM kb_articles WHERE id = ?1";
+constexpr const char* kInsert = "INSERT INTO kb_articles (" HOTLINE_KB_COLUMNS
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+constexpr const char* kUpdate =
+    "UPDATE kb_articles SET kind = ?2, title = ?3, answer = ?4, category = ?5, "
+    "department = ?6, region = ?7, keywords = ?8, source = ?9, valid_from = ?10, "
+    "valid_to = ?11, review_date = ?12, status = ?13, conditions = ?14, materials = ?15, "
+    "place = ?16, time_limit = ?17, fee = ?18, version = ?19, updated_at = ?20, "
+    "updated_by = ?21 WHERE id = ?1";
+constexpr const char* kInsertVersion =
+    "INSERT INTO kb_article_versions (" HOTLINE_KB_COLUMNS ") SELECT " HOTLINE_KB_COLUMNS
+    " FROM kb_articles WHERE id = ?1";
+constexpr const char* kDeleteFts = "DELETE FROM kb_fts WHERE rowid = ?1";
+constexpr const char* kInsertFts =
+    "INSERT INTO kb_fts (rowid, title, body, keywords) VALUES (?1, ?2, ?3, ?4)";
+constexpr const char* kHistory =
+    "SELECT 0, " HOTLINE_KB_COLUMNS " FROM kb_article_versions WHERE id = ?1 ORDER BY version";
+constexpr const char* kList =
+    "SELECT doc, " HOTLINE_KB_COLUMNS
+    " FROM kb_articles WHERE (?1 = '' OR category = ?1) AND (?2 = '' OR department = ?2) "
+    "AND (?3 = '' OR region = ?3) AND (?4 = 0 OR status = 'published') ORDER BY id";
+constexpr const char* kDue =
+    "SELECT doc, " HOTLINE_KB_COLUMNS
+    " FROM kb_articles WHERE review_date <> '' AND review_date < ?1 AND status <> 'retired' "
+    "AND (?2 = '' OR department = ?2) ORDER BY department, review_date, id";
+// bm25() weights: title, body, keywords; lower bm25 is better. The score is returned in
+// millionths as an integer (Stmt reads integers and text only).
+constexpr const char* kSearch =
+    "SELECT doc, " HOTLINE_KB_COLUMNS
+    ", score FROM kb_articles JOIN (SELECT rowid AS hit, "
+    "CAST(-1000000.0 * bm25(kb_fts, 2.0, 1.0, 1.5) AS INTEGER) AS score, "
+    "bm25(kb_fts, 2.0, 1.0, 1.5) AS rank FROM kb_fts WHERE kb_fts MATCH ?1) ON doc = hit "
+    "WHERE (?2 = '' OR category = ?2) AND (?3 = '' OR department = ?3) AND "
+    "(?4 = '' OR region = ?4) AND (?5 = 0 OR status = 'published') ORDER BY rank LIMIT ?6";
+#undef HOTLINE_KB_COLUMNS
+
+// At most this many distinct query terms go into the FTS5 MATCH expression.
+constexpr size_t kMaxQueryTerms = 64;
+constexpr size_t kSnippetChars = 80;
+
+std::string JoinKeywords(const std::vector<std::string>& keywords) {
+  std::string out;
+  for (const auto& keyword : keywords) {
+    out += out.empty() ? "" : "\n";
+    out += keyword;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitKeywords(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Binds ?1..?21 in HOTLINE_KB_COLUMNS order.
+void BindArticle(Stmt& stmt, const Article& a, int64_t version, int64_t now,
+                 std::string_view actor) {
+  stmt.Bind(1, a.id)
+      .Bind(2, domain::kb::KindName(a.kind))
+      .Bind(3, a.title)
+      .Bind(4, a.answer)
+      .Bind(5, a.category)
+      .Bind(6, a.department)
+      .Bind(7, a.region)
+      .Bind(8, JoinKeywords(a.keywords))
+      .Bind(9, a.source)
+      .Bind(10, a.valid_from)
+      .Bind(11, a.valid_to)
+      .Bind(12, a.review_date)
+      .Bind(13, domain::kb::StatusName(a.status))
+      .Bind(14, a.service.conditions)
+      .Bind(15, a.service.materials)
+      .Bind(16, a.service.place)
+      .Bind(17, a.service.time_limit)
+      .Bind(18, a.service.fee)
+      .Bind(19, version)
+      .Bind(20, now)
+      .Bind(21, actor);
+}
+
+// Reads HOTLINE_KB_COLUMNS starting at column `first`.
+Article ReadArticle(const Stmt& stmt, int first) {
+  Article a;
+  int c = first;
+  a.id = stmt.Text(c++);
+  a.kind = domain::kb::ParseKind(stmt.Text(c++)).value_or(domain::kb::ArticleKind::kAnswer);
+  a.title = stmt.Text(c++);
+  a.answer = stmt.Text(c++);
+  a.category = stmt.Text(c++);
+  a.department = stmt.Text(c++);
+  a.region = stmt.Text(c++);
+  a.keywords = SplitKeywords(stmt.Text(c++));
+  a.source = stmt.Text(c++);
+  a.valid_from = stmt.Text(c++);
+  a.valid_to = stmt.Text(c++);
+  a.review_date = stmt.Text(c++);
+  a.status = domain::kb::ParseStatus(stmt.Text(c++)).value_or(domain::kb::ArticleStatus::kDraft);
+  a.service.conditions = stmt.Text(c++);
+  a.service.materials = stmt.Text(c++);
+  a.service.place = stmt.Text(c++);
+  a.service.time_limit = stmt.Text(c++);
+  a.service.fee = stmt.Text(c++);
+  a.version = stmt.Int(c++);
+  a.updated_at = stmt.Int(c++);
+  a.updated_by = stmt.Text(c++);
+  return a;
+}
+
+Result<std::vector<Article>> ReadAll(Stmt& stmt) {
+  std::vector<Article> out;
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) {
+      break;
+    }
+    out.push_back(ReadArticle(stmt, 1));
+  }
+  stmt.Reset();
+  return out;
+}
+
+// An FTS5 string literal.
+std::string Quote(const std::string& term) {
+  std::string out = "\"";
+  for (const char c : term) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+SqliteKbStore::SqliteKbStore(std::unique_ptr<Db> db, const text::Tokenizer& tokenizer)
+    : db_(std::move(db)), tokenizer_(tokenizer), snippets_(tokenizer) {}
+
+SqliteKbStore::~SqliteKbStore() = default;
+
+Result<std::unique_ptr<SqliteKbStore>> SqliteKbStore::Open(const std::string& path, bool create,
+                                                           const text::Tokenizer& tokenizer) {
+  if (!create && path != ":memory:" && !std::filesystem::exists(path)) {
+    return NotFound(fmt::format("数据库不存在: {}（先运行 hotline store init）", path));
+  }
+  HOTLINE_ASSIGN_OR_RETURN(auto db, Db::Open(path, create, /*read_only=*/false));
+  std::unique_ptr<SqliteKbStore> store(new SqliteKbStore(std::move(db), tokenizer));
+  HOTLINE_RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+// The same migration bookkeeping as SqliteStore::Migrate (table schema_migrations), so a
+// database opened first by either store ends up with the same schema. The version is read
+// inside the write transaction, so two processes cannot apply a migration twice.
+Status SqliteKbStore::Migrate() {
+  Db& db = *db_;
+  HOTLINE_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+              "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+  for (const Migration& m : kMigrations) {
+    HOTLINE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    auto applied = [&]() -> Result<bool> {
+      HOTLINE_ASSIGN_OR_RETURN(
+          Stmt * s, db.Prepare("SELECT COUNT(*) FROM schema_migrations WHERE version = ?1"));
+      s->Bind(1, static_cast<int64_t>(m.version));
+      HOTLINE_ASSIGN_OR_RETURN(const bool row, s->Step());
+      const bool done = row && s->Int(0) > 0;
+      s->Reset();
+      return done;
+    }();
+    Status status = applied.has_value() ? OkStatus() : Status(applied.error());
+    if (status.has_value() && !*applied) {
+      status = db.Exec(m.sql);
+      if (status.has_value()) {
+        auto insert = db.Prepare(
+            "INSERT INTO schema_migrations (version, name, applied_at) "
+            "VALUES (?1, ?2, strftime('%s', 'now'))");
+        status = insert.has_value()
+                     ? (*insert)->Bind(1, static_cast<int64_t>(m.version)).Bind(2, m.name).Run()
+                     : Status(insert.error());
+      }
+    }
+    if (!status.has_value()) {
+      (void)db.Exec("ROLLBACK");
+      return Internal(
+          fmt::format("迁移 {:03d}_{} 失败: {}", m.version, m.name, status.error().message));
+    }
+    HOTLINE_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  }
+  return OkStatus();
+}
+
+std::string SqliteKbStore::JoinedTerms(std::string_view text) const {
+  std::string out;
+  for (const auto& term : tokenizer_.Terms(text)) {
+    out += out.empty() ? "" : " ";
+    out += term;
+  }
+  return out;
+}
+
+Status SqliteKbStore::SaveOne(const Article& article, std::string_view actor, int64_t now,
+                              ports::KbSaveSummary* summary) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select, db_->Prepare(kSelectById));
+  select->Bind(1, article.id);
+  HOTLINE_ASSIGN_OR_RETURN(const bool exists, select->Step());
+  int64_t version = 1;
+  if (exists) {
+    const Article current = ReadArticle(*select, 1);
+    select->Reset();
+    if (current.SameContent(article)) {
+      ++summary->unchanged;
+      return OkStatus();
+    }
+    version = current.version + 1;
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * update, db_->Prepare(kUpdate));
+    BindArticle(*update, article, version, now, actor);
+    HOTLINE_RETURN_IF_ERROR(update->Run());
+    ++summary->updated;
+  } else {
+    select->Reset();
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * insert, db_->Prepare(kInsert));
+    BindArticle(*insert, article, version, now, actor);
+    HOTLINE_RETURN_IF_ERROR(insert->Run());
+    ++summary->created;
+  }
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * history, db_->Prepare(kInsertVersion));
+  HOTLINE_RETURN_IF_ERROR(history->Bind(1, article.id).Run());
+  select->Bind(1, article.id);
+  HOTLINE_ASSIGN_OR_RETURN(const bool found, select->Step());
+  const int64_t doc = found ? select->Int(0) : 0;
+  select->Reset();
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * remove, db_->Prepare(kDeleteFts));
+  HOTLINE_RETURN_IF_ERROR(remove->Bind(1, doc).Run());
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * index, db_->Prepare(kInsertFts));
+  return index->Bind(1, doc)
+      .Bind(2, JoinedTerms(article.title))
+      .Bind(3, JoinedTerms(domain::kb::SearchBody(article)))
+      .Bind(4, JoinedTerms(JoinKeywords(article.keywords)))
+      .Run();
+}
+
+Result<ports::KbSaveSummary> SqliteKbStore::Save(const std::vector<Article>& articles,
+                                                 std::string_view actor, int64_t now) {
+  std::unordered_set<std::string_view> ids;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    const Status valid = domain::kb::Validate(articles[i]);
+    if (!valid.has_value()) {
+      return InvalidArgument(
+          fmt::format("第 {} 条 ({}): {}", i + 1, articles[i].id, valid.error().message));
+    }
+    if (!ids.insert(articles[i].id).second) {
+      return AlreadyExists(fmt::format("第 {} 条: 编号 {} 重复", i + 1, articles[i].id));
+    }
+  }
+  ports::KbSaveSummary summary;
+  HOTLINE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  for (size_t i = 0; i < articles.size(); ++i) {
+    Status status = SaveOne(articles[i], actor, now, &summary);
+    if (status.has_value() && fault_) {
+      status = fault_(i);
+    }
+    if (!status.has_value()) {
+      (void)db_->Exec("ROLLBACK");
+      return Error{status.error().code,
+                   fmt::format("第 {} 条 ({}): {}", i + 1, articles[i].id, status.error().message)};
+    }
+  }
+  HOTLINE_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  return summary;
+}
+
+Result<Article> SqliteKbStore::Find(std::string_view id) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select, db_->Prepare(kSelectById));
+  select->Bind(1, id);
+  HOTLINE_ASSIGN_OR_RETURN(const bool row, select->Step());
+  if (!row) {
+    select->Reset();
+    return NotFound(fmt::format("知识库中没有条目 {}", id));
+  }
+  Article article = ReadArticle(*select, 1);
+  select->Reset();
+  return article;
+}
+
+Result<std::vector<Article>> SqliteKbStore::History(std::string_view id) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select, db_->Prepare(kHistory));
+  select->Bind(1, id);
+  HOTLINE_ASSIGN_OR_RETURN(auto versions, ReadAll(*select));
+  if (versions.empty()) {
+    return NotFound(fmt::format("知识库中没有条目 {}", id));
+  }
+  return versions;
+}
+
+Result<std::vector<Article>> SqliteKbStore::List(const ports::KbFilter& filter) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select, db_->Prepare(kList));
+  select->Bind(1, filter.category)
+      .Bind(2, filter.department)
+      .Bind(3, filter.region)
+      .Bind(4, static_cast<int64_t>(filter.published_only ? 1 : 0));
+  return ReadAll(*select);
+}
+
+Result<std::vector<Article>> SqliteKbStore::DueForReview(std::string_view today,
+                                                         std::string_view department) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select, db_->Prepare(kDue));
+  select->Bind(1, today).Bind(2, department);
+  return ReadAll(*select);
+}
+
+Result<std::vector<ports::KbSearchHit>> SqliteKbStore::Search(const ports::KbSearchQuery& query) {
+  std::vector<std::string> terms;
+  std::set<std::string> seen;
+  for (auto& term : tokenizer_.Terms(query.text)) {
+    if (terms.size() < kMaxQueryTerms && seen.insert(term).second) {
+      terms.push_back(std::move(term));
+    }
+  }
+  std::vector<ports::KbSearchHit> hits;
+  if (terms.empty()) {
+    return hits;
+  }
+  std::string match;
+  for (const auto& term : terms) {
+    match += match.empty() ? "" : " OR ";
+    match += Quote(term);
+  }
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select, db_->Prepare(kSearch));
+  select->Bind(1, match)
+      .Bind(2, query.filter.category)
+      .Bind(3, query.filter.department)
+      .Bind(4, query.filter.region)
+      .Bind(5, static_cast<int64_t>(query.filter.published_only ? 1 : 0))
+      .Bind(6, static_cast<int64_t>(query.limit));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(const bool row, select->Step());
+    if (!row) {
+      break;
+    }
+    ports::KbSearchHit hit;
+    hit.article = ReadArticle(*select, 1);
+    constexpr double kMillionths = 1e-6;
+    hit.score = static_cast<double>(select->Int(1 + kColumnCount)) * kMillionths;
+    hits.push_back(std::move(hit));
+  }
+  select->Reset();
+  for (auto& hit : hits) {
+    const std::string body = domain::kb::SearchBody(hit.article);
+    hit.snippet = snippets_.Snippet(body.empty() ? hit.article.title : body, terms, kSnippetChars);
+  }
+  return hits;
+}
+
+}  // namespace hotline::adapters::sqlite

@@ -1,0 +1,59 @@
+// SqliteKbStore: the knowledge base in the embedded SQLite store (tables of migration
+// 002_kb.sql). Articles, their versions and the FTS5 index are written in one transaction;
+// the FTS5 columns hold the text engine's terms (Tokenizer::Terms), so search matches words,
+// synonyms and Traditional/Simplified script exactly as the in-memory index does.
+//
+// Thread-compatible: one instance per thread (SQLite's WAL lets several processes and
+// connections read while one writes).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/sqlite/db.h"
+#include "adapters/text/inverted_index.h"
+#include "adapters/text/tokenizer.h"
+#include "ports/kb_store.h"
+
+namespace hotline::adapters::sqlite {
+
+class SqliteKbStore final : public ports::KbStore {
+ public:
+  // Opens (creating if `create`) the database at `path` and applies pending migrations.
+  // kNotFound if it does not exist and !create; kInternal on SQLite errors. `tokenizer`
+  // must outlive the store.
+  static Result<std::unique_ptr<SqliteKbStore>> Open(const std::string& path, bool create,
+                                                     const text::Tokenizer& tokenizer);
+  ~SqliteKbStore() override;
+  SqliteKbStore(const SqliteKbStore&) = delete;
+  SqliteKbStore& operator=(const SqliteKbStore&) = delete;
+
+  // KbStore
+  Result<ports::KbSaveSummary> Save(const std::vector<domain::kb::Article>& articles,
+                                    std::string_view actor, int64_t now) override;
+  Result<domain::kb::Article> Find(std::string_view id) override;
+  Result<std::vector<domain::kb::Article>> History(std::string_view id) override;
+  Result<std::vector<domain::kb::Article>> List(const ports::KbFilter& filter) override;
+  Result<std::vector<domain::kb::Article>> DueForReview(std::string_view today,
+                                                        std::string_view department) override;
+  Result<std::vector<ports::KbSearchHit>> Search(const ports::KbSearchQuery& query) override;
+
+  // Test hook: called inside Save's transaction after each article is written; an error
+  // aborts the transaction (to show that nothing is half-saved).
+  void SetFaultAfterArticle(std::function<Status(size_t index)> hook) { fault_ = std::move(hook); }
+
+ private:
+  SqliteKbStore(std::unique_ptr<Db> db, const text::Tokenizer& tokenizer);
+  Status Migrate();
+  Status SaveOne(const domain::kb::Article& article, std::string_view actor, int64_t now,
+                 ports::KbSaveSummary* summary);
+  std::string JoinedTerms(std::string_view text) const;
+
+  std::unique_ptr<Db> db_;
+  const text::Tokenizer& tokenizer_;
+  text::InvertedIndex snippets_;  // empty: used only for its Snippet()
+  std::function<Status(size_t)> fault_;
+};
+
+}  // namespace hotline::adapters::sqlite
