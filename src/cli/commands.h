@@ -19,5 +19,6 @@ void RegisterCalendarCommands(CLI::App& app);  // calendar ...
 void RegisterFiscalCommands(CLI::App& app);    // fiscal check|render|score
 void RegisterEvalCommands(CLI::App& app);      // eval search|similar
 void RegisterClassifyCommands(CLI::App& app);  // classify train|eval|predict
+void RegisterKbCommands(CLI::App& app);
 
 }  // namespace hotline::cli

@@ -2,6 +2,7 @@
 // labelled TSV files. The last line of output is one JSON object with the figures.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "adapters/text/evaluation.h"
+#include "adapters/text/hot_topics.h"
 #include "adapters/text/tokenizer.h"
 #include "adapters/text/tsv.h"
 #include "cli/commands.h"
@@ -24,6 +26,9 @@ struct EvalArgs {
   std::string queries;
   std::string messages;
   std::string clusters;
+  std::string from;  // hot topics: YYYY-MM-DD, inclusive
+  std::string to;    // exclusive
+  size_t limit = 10;
   int half = -1;
   size_t threads = 2;
   std::vector<std::string> params;
@@ -142,6 +147,72 @@ void RunSimilar(const EvalArgs& args) {
   std::printf("%s\n", json.dump().c_str());
 }
 
+void RunHot(const EvalArgs& args) {
+  auto messages = text::ReadTsvFile(args.messages);
+  if (!messages.has_value()) {
+    return Fail("messages: " + messages.error().message);
+  }
+  auto reports = text::ReportsFromMessages(*messages);
+  if (!reports.has_value()) {
+    return Fail(reports.error().message);
+  }
+  auto tokenizer = MakeTokenizer();
+  if (!tokenizer.has_value()) {
+    return Fail(tokenizer.error().message);
+  }
+  constexpr int64_t kDay = 86400;
+  constexpr int64_t kDefaultDays = 7;
+  int64_t latest = 0;
+  for (const auto& report : *reports) {
+    latest = std::max(latest, report.time);
+  }
+  text::HotTopicOptions options;
+  options.limit = args.limit;
+  options.to = args.to.empty() ? (latest / kDay + 1) * kDay : text::ParseMessageTime(args.to);
+  options.from =
+      args.from.empty() ? options.to - kDefaultDays * kDay : text::ParseMessageTime(args.from);
+  if (options.from == 0 || options.to == 0 || options.from >= options.to) {
+    return Fail("--from/--to 应为 YYYY-MM-DD，且 from 早于 to");
+  }
+  text::SimilarityFinder finder(**tokenizer);
+  for (const auto& report : *reports) {
+    if (report.time >= 2 * options.from - options.to && report.time < options.to) {
+      const Status status = finder.Upsert(report);
+      if (!status.has_value()) {
+        return Fail(status.error().message);
+      }
+    }
+  }
+  const auto topics = text::FindHotTopics(finder, *reports, options);
+  const auto day = [](int64_t t) {
+    const int64_t days = t / 86400;
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    const int64_t z = days + 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    return fmt::format("{:04d}-{:02d}-{:02d}", yoe + era * 400 + (m <= 2 ? 1 : 0), m, d);
+  };
+  std::printf("热点问题 %s 至 %s（与前一等长时段比较），共 %zu 项\n", day(options.from).c_str(),
+              day(options.to - 1).c_str(), topics.size());
+  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < topics.size(); ++i) {
+    const auto& topic = topics[i];
+    std::printf("%zu. %s\n", i + 1, topic.explanation.c_str());
+    json.push_back({{"label", topic.label},
+                    {"kind", topic.kind == text::HotTopic::Kind::kCluster ? "cluster" : "place"},
+                    {"count", topic.count},
+                    {"before", topic.before},
+                    {"new", topic.is_new},
+                    {"score", Round4(topic.score)}});
+  }
+  std::printf("%s\n", nlohmann::ordered_json{{"topics", json}}.dump().c_str());
+}
+
 void AddCommonOptions(CLI::App* command, EvalArgs* args) {
   command
       ->add_option("--half", args->half,
@@ -176,6 +247,16 @@ void RegisterEvalCommands(CLI::App& app) {
   similar->add_option("--clusters", args->clusters, "TSV with 问题ID, 留言编号")->required();
   AddCommonOptions(similar, args.get());
   similar->callback([args] { RunSimilar(*args); });
+
+  auto* hot = eval->add_subcommand(
+      "hot", "Rising issues of a period in MESSAGES.tsv, ranked with an explanation (热点)");
+  hot->add_option("--messages", args->messages,
+                  "TSV with 留言编号, 留言主题, 留言详情, 留言时间_iso")
+      ->required();
+  hot->add_option("--from", args->from, "First day YYYY-MM-DD (default: 7 days before --to)");
+  hot->add_option("--to", args->to, "Day after the period YYYY-MM-DD (default: after the last)");
+  hot->add_option("--limit", args->limit, "Number of topics")->check(CLI::Range(1, 100));
+  hot->callback([args] { RunHot(*args); });
 }
 
 }  // namespace hotline::cli

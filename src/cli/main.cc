@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterFiscalCommands(app);
   hotline::cli::RegisterEvalCommands(app);
   hotline::cli::RegisterClassifyCommands(app);
+  hotline::cli::RegisterKbCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
