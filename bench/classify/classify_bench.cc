@@ -158,8 +158,7 @@ int main(int argc, char** argv) {
     (void)model.Predict(texts[static_cast<size_t>(i) % texts.size()], 3);
     latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
-  const double single_seconds =
-      std::chrono::duration<double>(Clock::now() - single_start).count();
+  const double single_seconds = std::chrono::duration<double>(Clock::now() - single_start).count();
   const double cpu_ms = (ThreadCpuSeconds() - cpu_start) * 1e3 / n;
 
   // Two threads sharing one model.
@@ -185,8 +184,8 @@ int main(int argc, char** argv) {
 
   const double p50 = Percentile(latency_ms, 0.50);
   const double p99 = Percentile(latency_ms, 0.99);
-  std::printf("data: %s (%zu test texts, ~%.0f characters each)\n", source.c_str(),
-              texts.size(), mean_chars);
+  std::printf("data: %s (%zu test texts, ~%.0f characters each)\n", source.c_str(), texts.size(),
+              mean_chars);
   if (trained_here) {
     std::printf("train: %.1f s on %zu rows (default options, 2 threads)\n", train_seconds,
                 split.train.size());

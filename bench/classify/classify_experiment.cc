@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     args += std::string(argv[i]) + " ";
   }
-  std::printf("%-70s acc %.4f f1 %.4f ece %.4f T %.2f train_s %.1f\n", args.c_str(),
-              mean.accuracy, mean.macro_f1, mean.ece, mean.temperature, mean.train_seconds);
+  std::printf("%-70s acc %.4f f1 %.4f ece %.4f T %.2f train_s %.1f\n", args.c_str(), mean.accuracy,
+              mean.macro_f1, mean.ece, mean.temperature, mean.train_seconds);
   return 0;
 }

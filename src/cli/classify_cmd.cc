@@ -139,9 +139,9 @@ int RunEval(const EvalArgs& args) {
     predicted.push_back(label);
     confidence.push_back(top.has_value() ? top->front().confidence : 0.0);
     correct.push_back(label == row.label);
-    if (top.has_value() &&
-        std::any_of(top->begin(), top->end(),
-                    [&](const cls::Prediction& p) { return p.label == row.label; })) {
+    if (top.has_value() && std::any_of(top->begin(), top->end(), [&](const cls::Prediction& p) {
+          return p.label == row.label;
+        })) {
       ++top3_hits;
     }
   }
@@ -166,14 +166,14 @@ int RunEval(const EvalArgs& args) {
               PadLeft("R", kCell).c_str(), PadLeft("F1", kCell).c_str());
   for (size_t g = 0; g < e.labels.size(); ++g) {
     const cls::ClassMetrics& m = e.per_class[g];
-    std::printf("%s", PadRight("[" + std::to_string(g + 1) + "] " + e.labels[g], label_width + 5)
-                          .c_str());
+    std::printf(
+        "%s", PadRight("[" + std::to_string(g + 1) + "] " + e.labels[g], label_width + 5).c_str());
     for (size_t p = 0; p < e.labels.size(); ++p) {
       std::printf("%s", PadLeft(std::to_string(e.confusion[g][p]), kCell).c_str());
     }
     char figures[64];
-    std::snprintf(figures, sizeof figures, "%7d%7.3f%7.3f%7.3f", m.support, m.precision,
-                  m.recall, m.f1);
+    std::snprintf(figures, sizeof figures, "%7d%7.3f%7.3f%7.3f", m.support, m.precision, m.recall,
+                  m.f1);
     std::printf("%s\n", figures);
   }
   std::printf("\n可靠性 reliability of the top-1 confidence (ECE %.4f)\n", reliability.ece);
@@ -186,8 +186,7 @@ int RunEval(const EvalArgs& args) {
   }
   const double n = static_cast<double>(e.n);
   std::printf("\naccuracy %.4f, macro-F1 %.4f, top-3 accuracy %.4f, %.3f ms per prediction\n",
-              e.accuracy, e.macro_f1, n > 0 ? top3_hits / n : 0.0,
-              n > 0 ? seconds * 1e3 / n : 0.0);
+              e.accuracy, e.macro_f1, n > 0 ? top3_hits / n : 0.0, n > 0 ? seconds * 1e3 / n : 0.0);
   const Json summary{{"n", e.n},
                      {"accuracy", e.accuracy},
                      {"macro_f1", e.macro_f1},
@@ -242,8 +241,7 @@ void RegisterClassifyCommands(CLI::App& app) {
   train->add_option("--epoch", o.epoch, "fastText epochs")->capture_default_str();
   train->add_option("--lr", o.lr, "fastText learning rate")->capture_default_str();
   train->add_option("--dim", o.dim, "embedding dimension")->capture_default_str();
-  train->add_option("--word-ngrams", o.word_ngrams, "token n-gram length")
-      ->capture_default_str();
+  train->add_option("--word-ngrams", o.word_ngrams, "token n-gram length")->capture_default_str();
   train->add_option("--bucket", o.bucket, "hashed n-gram rows")->capture_default_str();
   train->add_option("--ensemble", o.ensemble, "members per feature set (different seeds)")
       ->capture_default_str();
@@ -252,8 +250,9 @@ void RegisterClassifyCommands(CLI::App& app) {
   train->add_option("--balance", o.balance, "oversample small labels (0 = no, 1 = equal)")
       ->capture_default_str();
   train->add_option("--seed", o.seed, "random seed")->capture_default_str();
-  train->add_option("--calibration-fraction", o.calibration_fraction,
-                    "rows held out to fit the temperature (0 = none)")
+  train
+      ->add_option("--calibration-fraction", o.calibration_fraction,
+                   "rows held out to fit the temperature (0 = none)")
       ->capture_default_str();
   train->add_flag("--refit", o.refit_on_all,
                   "after calibrating, retrain on all rows (twice the time)");

@@ -13,8 +13,7 @@ constexpr int kGoldenSectionSteps = 60;
 
 }  // namespace
 
-std::vector<double> SoftmaxWithTemperature(const std::vector<double>& logits,
-                                           double temperature) {
+std::vector<double> SoftmaxWithTemperature(const std::vector<double>& logits, double temperature) {
   std::vector<double> p(logits.size());
   if (logits.empty()) {
     return p;

@@ -99,8 +99,7 @@ Result<std::vector<LabelledText>> ReadLabelledTsv(const std::filesystem::path& p
   return rows;
 }
 
-Split StratifiedSplit(const std::vector<LabelledText>& data, double test_fraction,
-                      uint64_t seed) {
+Split StratifiedSplit(const std::vector<LabelledText>& data, double test_fraction, uint64_t seed) {
   Split split;
   for (const std::vector<size_t>& rows : ShuffledGroups(data, seed)) {
     size_t n_test = static_cast<size_t>(test_fraction * static_cast<double>(rows.size()) + 0.5);
@@ -116,8 +115,7 @@ Split StratifiedSplit(const std::vector<LabelledText>& data, double test_fractio
   return split;
 }
 
-std::vector<int> StratifiedFolds(const std::vector<LabelledText>& data, int folds,
-                                 uint64_t seed) {
+std::vector<int> StratifiedFolds(const std::vector<LabelledText>& data, int folds, uint64_t seed) {
   std::vector<int> fold(data.size(), 0);
   folds = std::max(folds, 1);
   int next = 0;  // continue round-robin across labels so small labels spread too
@@ -180,9 +178,8 @@ Evaluation Evaluate(const std::vector<std::string>& gold,
     const int tp = e.confusion[c][c];
     m.precision = predicted_c == 0 ? 0.0 : static_cast<double>(tp) / predicted_c;
     m.recall = m.support == 0 ? 0.0 : static_cast<double>(tp) / m.support;
-    m.f1 = m.precision + m.recall == 0.0
-               ? 0.0
-               : 2.0 * m.precision * m.recall / (m.precision + m.recall);
+    m.f1 = m.precision + m.recall == 0.0 ? 0.0
+                                         : 2.0 * m.precision * m.recall / (m.precision + m.recall);
     if (c < n_gold_labels) {
       f1_sum += m.f1;
     }

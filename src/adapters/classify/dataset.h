@@ -29,12 +29,10 @@ struct Split {
   std::vector<size_t> train;
   std::vector<size_t> test;
 };
-Split StratifiedSplit(const std::vector<LabelledText>& data, double test_fraction,
-                      uint64_t seed);
+Split StratifiedSplit(const std::vector<LabelledText>& data, double test_fraction, uint64_t seed);
 
 // The fold (0..folds-1) of every row; each label is spread evenly over the folds.
-std::vector<int> StratifiedFolds(const std::vector<LabelledText>& data, int folds,
-                                 uint64_t seed);
+std::vector<int> StratifiedFolds(const std::vector<LabelledText>& data, int folds, uint64_t seed);
 
 // Labels in first-seen order.
 std::vector<std::string> DistinctLabels(const std::vector<LabelledText>& data);
@@ -51,8 +49,8 @@ struct Evaluation {
   int n = 0;
   double accuracy = 0.0;
   double macro_f1 = 0.0;
-  std::vector<std::string> labels;            // rows/columns of the confusion matrix
-  std::vector<std::vector<int>> confusion;    // [gold][predicted]
+  std::vector<std::string> labels;          // rows/columns of the confusion matrix
+  std::vector<std::vector<int>> confusion;  // [gold][predicted]
   std::vector<ClassMetrics> per_class;
 };
 

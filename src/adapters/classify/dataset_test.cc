@@ -14,9 +14,9 @@ class TsvFile {
  public:
   explicit TsvFile(const std::string& content)
       : path_(std::filesystem::temp_directory_path() /
-              ("classify_dataset_test_" + std::to_string(::testing::UnitTest::GetInstance()
-                                                             ->random_seed()) +
-               "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".tsv")) {
+              ("classify_dataset_test_" +
+               std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".tsv")) {
     std::ofstream(path_, std::ios::binary) << content;
   }
   ~TsvFile() { std::filesystem::remove(path_); }

@@ -296,9 +296,8 @@ std::vector<size_t> Oversample(const std::vector<size_t>& rows, const std::vecto
   if (balance <= 0.0) {
     return rows;
   }
-  std::vector<int> count(static_cast<size_t>(
-                             *std::max_element(label_ids.begin(), label_ids.end()) + 1),
-                         0);
+  std::vector<int> count(
+      static_cast<size_t>(*std::max_element(label_ids.begin(), label_ids.end()) + 1), 0);
   for (size_t row : rows) {
     ++count[static_cast<size_t>(label_ids[row])];
   }
@@ -391,9 +390,9 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
     for (size_t s = 0; s < featurizers.size(); ++s) {
       lines[s][i] = featurizers[s]->FeatureLine(data[i].text);
     }
-    label_ids[i] = static_cast<int>(
-        std::lower_bound(info.labels.begin(), info.labels.end(), data[i].label) -
-        info.labels.begin());
+    label_ids[i] =
+        static_cast<int>(std::lower_bound(info.labels.begin(), info.labels.end(), data[i].label) -
+                         info.labels.begin());
   }
   std::vector<size_t> all(data.size());
   std::iota(all.begin(), all.end(), size_t{0});
@@ -413,8 +412,8 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
   };
 
   std::vector<Member> members;
-  const Split split = StratifiedSplit(data, options.calibration_fraction,
-                                      static_cast<uint64_t>(options.seed));
+  const Split split =
+      StratifiedSplit(data, options.calibration_fraction, static_cast<uint64_t>(options.seed));
   // Calibration needs held-out rows and every label among the training rows.
   std::vector<std::string> fit_labels;
   for (size_t row : split.train) {
@@ -492,8 +491,7 @@ Result<std::vector<double>> FastTextModel::LogitsOfLines(
       return Internal(std::string("fastText prediction failed: ") + e.what());
     }
     for (const auto& [log_prob, id] : predictions) {
-      logits[static_cast<size_t>(member.label_index[static_cast<size_t>(id)])] +=
-          weight * log_prob;
+      logits[static_cast<size_t>(member.label_index[static_cast<size_t>(id)])] += weight * log_prob;
     }
   }
   return logits;
@@ -642,9 +640,8 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
   std::vector<size_t> member_sets;
   try {
     if (header.at("format").get<int>() != kFormatVersion) {
-      return InvalidArgument("unsupported classifier model format " +
-                             header.at("format").dump() + " (this build reads " +
-                             std::to_string(kFormatVersion) + ")");
+      return InvalidArgument("unsupported classifier model format " + header.at("format").dump() +
+                             " (this build reads " + std::to_string(kFormatVersion) + ")");
     }
     std::vector<FeatureOptions> feature_sets;
     for (const Json& f : header.at("feature_sets")) {

@@ -38,11 +38,11 @@ struct TrainOptions {
   double lr = 0.5;
   int dim = 50;
   int word_ngrams = 2;
-  int min_count = 2;      // rarer tokens only reach the model through hashed n-grams
+  int min_count = 2;    // rarer tokens only reach the model through hashed n-grams
   int bucket = 100000;  // hashed n-gram rows; the model file grows by bucket * dim * 4 bytes
   int threads = 2;      // fastText is only deterministic (for a seed) with 1 thread
   int seed = 42;
-  int ensemble = 1;                    // members per feature set
+  int ensemble = 1;  // members per feature set
   // Oversampling of small labels: a label with c rows (largest label: m) is repeated to
   // about c * (m / c)^balance rows. 0 = as given, 1 = all labels equally large.
   double balance = 0.0;

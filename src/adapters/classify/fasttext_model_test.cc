@@ -116,8 +116,8 @@ TEST_F(FastTextModelTest, MissingModelIsNotFound) {
 }
 
 void WriteBytes(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(),
-                                             static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST_F(FastTextModelTest, CorruptModelFilesAreInvalidArgument) {

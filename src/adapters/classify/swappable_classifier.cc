@@ -21,8 +21,7 @@ Status SwappableClassifier::LoadAndSwap(const std::filesystem::path& path) {
 
 std::shared_ptr<const Classifier> SwappableClassifier::Current() const { return model_.load(); }
 
-Result<std::vector<Prediction>> SwappableClassifier::Predict(std::string_view text,
-                                                             int k) const {
+Result<std::vector<Prediction>> SwappableClassifier::Predict(std::string_view text, int k) const {
   const std::shared_ptr<const Classifier> model = model_.load();
   if (model == nullptr) {
     return FailedPrecondition("no classifier model is loaded");

@@ -185,8 +185,8 @@ icu::UnicodeString NormalizeToUnicode(std::string_view text, const FeatureOption
                                       const std::vector<bool>& traditional,
                                       const icu::Normalizer2& nfkc) {
   // fromUTF8 replaces invalid sequences by U+FFFD, so OpenCC only sees valid UTF-8.
-  icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   if (u.countChar32() > options.max_chars) {
     u.truncate(u.moveIndex32(0, options.max_chars));
   }
@@ -270,7 +270,8 @@ void TextFeaturizer::AppendTokens(const std::string& normalized_utf8,
 }
 
 std::vector<std::string> TextFeaturizer::Tokenize(std::string_view text) const {
-  const icu::UnicodeString u = NormalizeToUnicode(text, options_, opencc_, opencc_mu_, traditional_, *nfkc_);
+  const icu::UnicodeString u =
+      NormalizeToUnicode(text, options_, opencc_, opencc_mu_, traditional_, *nfkc_);
   std::string utf8;
   u.toUTF8String(utf8);
   std::vector<std::string> tokens;
@@ -279,7 +280,8 @@ std::vector<std::string> TextFeaturizer::Tokenize(std::string_view text) const {
     // The leading sentence: up to the first sentence end or title_max_chars characters.
     int32_t end = 0;
     int chars = 0;
-    while (end < u.length() && chars < options_.title_max_chars && !IsSentenceEnd(u.char32At(end))) {
+    while (end < u.length() && chars < options_.title_max_chars &&
+           !IsSentenceEnd(u.char32At(end))) {
       end = u.moveIndex32(end, 1);
       ++chars;
     }

@@ -10,13 +10,13 @@
 // Create() costs a few milliseconds (OpenCC and ICU dictionaries); reuse featurizers.
 #pragma once
 
+#include <unicode/uversion.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <unicode/uversion.h>
 
 #include "common/result.h"
 
@@ -28,14 +28,14 @@ U_NAMESPACE_END
 namespace hotline::adapters::classify {
 
 struct FeatureOptions {
-  bool words = true;             // ICU word tokens
-  int char_ngram_min = 2;        // character n-grams over Han runs; 0 disables them
+  bool words = true;       // ICU word tokens
+  int char_ngram_min = 2;  // character n-grams over Han runs; 0 disables them
   int char_ngram_max = 2;
-  int title_repeat = 0;          // extra copies of the leading sentence's tokens
-  int title_max_chars = 40;      // the leading sentence is cut here at the latest
-  bool fold_numbers = true;      // digit runs become "<n1>".."<n4>" by length
+  int title_repeat = 0;      // extra copies of the leading sentence's tokens
+  int title_max_chars = 40;  // the leading sentence is cut here at the latest
+  bool fold_numbers = true;  // digit runs become "<n1>".."<n4>" by length
   bool traditional_to_simplified = true;
-  int max_chars = 1500;          // longer texts (about 3%) are cut: bounds the p99 latency
+  int max_chars = 1500;  // longer texts (about 3%) are cut: bounds the p99 latency
 
   friend bool operator==(const FeatureOptions&, const FeatureOptions&) = default;
 };
