@@ -29,8 +29,9 @@ run: release
 	@if [ ! -f "$(STORE)" ]; then \
 	  $(HOTLINE_RELEASE) demo --store $(STORE) --tickets 2000 --seed 12345; \
 	fi
-	$(HOTLINE_RELEASE) store summary --store $(STORE)
-	@echo "演示账号见上方 hotline demo 的输出；试一试: $(HOTLINE_RELEASE) ticket list --store $(STORE) --overdue" 
+	@$(HOTLINE_RELEASE) store summary --store $(STORE)
+	@echo "演示账号（密码均为 hotline12345）: op1 话务员, disp1 派单员, cb1 回访员, sup1 督办员, leader1 领导, admin, city-housing 住建局, hub-350404 三元区分平台"
+	$(HOTLINE_RELEASE) serve --store $(STORE) --listen 127.0.0.1:8080
 
 bench: release
 	bench/run.sh

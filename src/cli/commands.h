@@ -20,5 +20,6 @@ void RegisterFiscalCommands(CLI::App& app);    // fiscal check|render|score
 void RegisterEvalCommands(CLI::App& app);      // eval search|similar
 void RegisterClassifyCommands(CLI::App& app);  // classify train|eval|predict
 void RegisterKbCommands(CLI::App& app);
+void RegisterServeCommands(CLI::App& app);     // serve
 
 }  // namespace hotline::cli

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "adapters/security/password.h"
 #include "cli/common.h"
 #include "domain/fields.h"
 
@@ -101,6 +102,8 @@ constexpr const char* kPlaces[] = {"列东街", "新市北路", "梅列大道", 
                                    "建新路", "富兴路", "和平路", "工业路", "滨江路"};
 constexpr const char* kEstates[] = {"阳光花园", "江滨小区", "富兴小区", "金色家园", "翠竹苑",
                                     "碧桂园", "城市广场", "东方名城"};
+
+constexpr char kDemoPassword[] = "hotline12345";
 
 struct DemoArgs {
   std::string store = "var/hotline.db";
@@ -421,6 +424,16 @@ void RunDemo(const DemoArgs& args) {
       return Fail(st.error());
     }
   }
+  // Every demo user gets the same demo password, hashed once (Argon2id is deliberately slow).
+  auto hash = adapters::security::HashPassword(kDemoPassword);
+  if (!hash.has_value()) {
+    return Fail(hash.error());
+  }
+  for (const auto& u : city->org.users()) {
+    if (auto st = (*store)->SetPasswordHash(u.id, *hash); !st.has_value()) {
+      return Fail(st.error());
+    }
+  }
   auto config = app::LoadConfig(**store, calendar_text);
   if (!config.has_value()) {
     return Fail(config.error());
@@ -462,7 +475,7 @@ void RunDemo(const DemoArgs& args) {
                   static_cast<long long>(n));
     }
   }
-  std::printf("\n演示账号（登录名 / 角色）：\n");
+  std::printf("\n演示账号（登录名 / 角色），密码均为 %s：\n", kDemoPassword);
   for (const char* login : {"op1", "disp1", "cb1", "sup1", "qa1", "leader1", "admin",
                             "city-housing", "hub-350404", "town-350404001"}) {
     const User* u = city->org.FindUserByLogin(login);

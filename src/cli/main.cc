@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterEvalCommands(app);
   hotline::cli::RegisterClassifyCommands(app);
   hotline::cli::RegisterKbCommands(app);
+  hotline::cli::RegisterServeCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
