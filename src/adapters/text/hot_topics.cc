@@ -6,13 +6,25 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace hotline::adapters::text {
 
 namespace {
 
-// Places this common in the period (share of reports) are too broad to be a topic (A市).
-constexpr double kMaxPlaceShare = 0.2;
+// Places this common in the period (share of reports) are too broad to be a topic.
+constexpr double kMaxPlaceShare = 0.05;
+
+// Provinces, cities, counties and districts are regions, not recurring addresses: a rise
+// there is a category-by-region question, not a hot spot.
+bool IsAdministrativeArea(std::string_view place) {
+  for (const std::string_view suffix : {"省", "市", "县", "区"}) {
+    if (place.ends_with(suffix) && !place.ends_with("小区") && !place.ends_with("园区")) {
+      return true;
+    }
+  }
+  return false;
+}
 
 void Finish(const std::vector<Report>& reports, const std::vector<size_t>& in_period,
             const HotTopicOptions& options, HotTopic* topic) {
@@ -87,7 +99,9 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
       continue;
     }
     for (const auto& term : cluster.top_terms) {
-      topic.label += (topic.label.empty() ? "" : " ") + term;
+      if (!IsAdministrativeArea(term) && term.size() > 1) {
+        topic.label += (topic.label.empty() ? "" : " ") + term;
+      }
     }
     if (topic.label.empty()) {
       topic.label = window[members.front()].title;
@@ -102,7 +116,7 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
     std::set<std::string> seen;
     for (const auto* text : {&window[i].title, &window[i].text, &window[i].address}) {
       for (const auto& token : finder.index().tokenizer().Tokenize(*text)) {
-        if (token.kind == TokenKind::kAddress) {
+        if (token.kind == TokenKind::kAddress && !IsAdministrativeArea(token.text)) {
           seen.insert(token.text);
         }
       }
