@@ -21,5 +21,6 @@ void RegisterEvalCommands(CLI::App& app);      // eval search|similar
 void RegisterClassifyCommands(CLI::App& app);  // classify train|eval|predict
 void RegisterKbCommands(CLI::App& app);
 void RegisterServeCommands(CLI::App& app);     // serve
+void RegisterAuditCommands(CLI::App& app);     // audit verify|list
 
 }  // namespace hotline::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterClassifyCommands(app);
   hotline::cli::RegisterKbCommands(app);
   hotline::cli::RegisterServeCommands(app);
+  hotline::cli::RegisterAuditCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,7 +38,8 @@ void RunServe(ServeArgs args) {
   if (!session.has_value()) {
     return Fail(session.error());
   }
-  adapters::http::Api api(*session->service, *session->store, *session->clock);
+  adapters::http::Api api(*session->service, *session->store, *session->clock,
+                          session->store.get());
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);

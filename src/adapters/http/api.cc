@@ -121,6 +121,17 @@ Result<json> ParseBody(const HttpRequest& req) {
   return j;
 }
 
+// Whether showing `t` to `actor` reveals a citizen's unmasked name or phone.
+bool ReadsPersonalData(const domain::Actor& actor, const domain::Ticket& t) {
+  return domain::SeesPersonalData(actor, t) &&
+         (!t.citizen_phone.empty() || !t.citizen_name.empty());
+}
+
+std::string LoginOf(const domain::Actor& actor, const domain::OrgTree& org) {
+  const domain::User* u = org.FindUser(actor.user);
+  return u != nullptr ? u->login : std::string();
+}
+
 json TicketJson(const domain::Ticket& t, const domain::Actor& actor,
                 const app::HotlineConfig& config, Instant now) {
   return codec::TicketForDisplay(domain::ForViewer(actor, t), config.org, config.categories, now);
@@ -129,8 +140,20 @@ json TicketJson(const domain::Ticket& t, const domain::Actor& actor,
 }  // namespace
 
 Api::Api(app::TicketService& service, ports::DirectoryStore& directory, const ports::Clock& clock,
-         ApiOptions options)
-    : service_(service), directory_(directory), clock_(clock), options_(options) {}
+         ports::AuditLog* audit, ApiOptions options)
+    : service_(service), directory_(directory), clock_(clock), audit_(audit), options_(options) {}
+
+void Api::Audit(const HttpRequest& req, const std::string& login, std::string action,
+                std::string target, std::string detail) {
+  if (audit_ == nullptr) {
+    return;
+  }
+  auto st = audit_->Append(
+      {clock_.Now(), login, std::move(action), std::move(target), std::move(detail), req.remote});
+  if (!st.has_value()) {
+    std::fprintf(stderr, "hotline serve: audit append failed: %s\n", st.error().ToString().c_str());
+  }
+}
 
 HttpResponse Api::Handle(const HttpRequest& req) {
   ++requests_;
@@ -198,8 +221,11 @@ HttpResponse Api::Login(const HttpRequest& req) {
   auto hash = directory_.GetPasswordHash(login);
   auto actor = service_.config()->org.ActorFor(login);
   if (!hash.has_value() || !actor.has_value() || !security::VerifyPassword(*hash, password)) {
-    std::lock_guard lock(mu_);
-    ++failures_[login].count;
+    {
+      std::lock_guard lock(mu_);
+      ++failures_[login].count;
+    }
+    Audit(req, login, "auth.login_failed", "", "");
     return ErrorResponse(401, "unauthenticated", "用户名或密码错误");
   }
   std::string token = security::RandomToken();
@@ -209,6 +235,7 @@ HttpResponse Api::Login(const HttpRequest& req) {
     failures_.erase(login);
     sessions_[token] = Session{login, csrf, now + options_.session_ttl};
   }
+  Audit(req, login, "auth.login", "", "");
   auto cfg = service_.config();
   const domain::Unit* unit = cfg->org.FindUnit(actor->unit);
   HttpResponse res = Json(200, {{"login", login},
@@ -327,6 +354,7 @@ HttpResponse Api::Route(const HttpRequest& req) {
       if (!t.has_value()) {
         return FromError(t.error());
       }
+      Audit(req, LoginOf(*actor, config->org), "ticket.register", t->number, "");
       return Json(201, TicketJson(*t, *actor, *config, now));
     }
     if (parts.size() == 1 && m == "GET") {
@@ -378,10 +406,17 @@ HttpResponse Api::Route(const HttpRequest& req) {
         return FromError(list.error());
       }
       nlohmann::json arr = nlohmann::json::array();
+      std::string personal;
       for (const auto& t : *list) {
         if (domain::MayView(*actor, t, config->org)) {
           arr.push_back(TicketJson(t, *actor, *config, now));
+          if (ReadsPersonalData(*actor, t)) {
+            personal += (personal.empty() ? "" : ",") + t.number;
+          }
         }
+      }
+      if (!personal.empty()) {
+        Audit(req, LoginOf(*actor, config->org), "personal_data.read", "list", personal);
       }
       return Json(200, {{"tickets", arr},
                         {"next_after", list->empty() ? nlohmann::json(nullptr)
@@ -398,6 +433,10 @@ HttpResponse Api::Route(const HttpRequest& req) {
       }
       if (parts.size() == 2 && m == "GET") {
         nlohmann::json j = TicketJson(view->ticket, *actor, *config, now);
+        if (ReadsPersonalData(*actor, view->ticket)) {
+          Audit(req, LoginOf(*actor, config->org), "personal_data.read", view->ticket.number,
+                "ticket");
+        }
         nlohmann::json h = nlohmann::json::array();
         // The registration event carries the citizen's data: mask it as the ticket is.
         domain::Ticket shown = domain::ForViewer(*actor, view->ticket);
@@ -439,6 +478,8 @@ HttpResponse Api::Route(const HttpRequest& req) {
         if (!t.has_value()) {
           return FromError(t.error());
         }
+        Audit(req, LoginOf(*actor, config->org), "ticket." + std::string(domain::Code(*action)),
+              t->number, codec::FieldsToJson(*fields).dump());
         return Json(200, TicketJson(*t, *actor, *config, now));
       }
     }

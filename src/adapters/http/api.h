@@ -11,6 +11,7 @@
 
 #include "adapters/http/http_types.h"
 #include "app/ticket_service.h"
+#include "ports/audit_log.h"
 #include "ports/clock.h"
 #include "ports/directory_store.h"
 
@@ -24,8 +25,10 @@ struct ApiOptions {
 
 class Api {
  public:
+  // `audit` may be null (no audit trail); otherwise every change and every read of
+  // unmasked personal data is appended to it.
   Api(app::TicketService& service, ports::DirectoryStore& directory, const ports::Clock& clock,
-      ApiOptions options = {});
+      ports::AuditLog* audit, ApiOptions options = {});
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
@@ -47,10 +50,13 @@ class Api {
   HttpResponse Logout(const HttpRequest& request);
   Result<domain::Actor> Authenticate(const HttpRequest& request, bool unsafe_method);
   HttpResponse Metrics();
+  void Audit(const HttpRequest& req, const std::string& login, std::string action,
+             std::string target, std::string detail);
 
   app::TicketService& service_;
   ports::DirectoryStore& directory_;
   const ports::Clock& clock_;
+  ports::AuditLog* audit_;
   ApiOptions options_;
   std::mutex mu_;
   std::map<std::string, Session> sessions_;

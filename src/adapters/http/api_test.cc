@@ -101,7 +101,7 @@ class ApiTest : public ::testing::Test {
     config->categories = city_->categories;
     config->routing = city_->routing;
     service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
-    api_ = std::make_unique<Api>(*service_, *store_, clock_);
+    api_ = std::make_unique<Api>(*service_, *store_, clock_, store_.get());
     ServerOptions so;
     so.port = 0;
     so.threads = 4;
@@ -288,6 +288,29 @@ TEST_F(ApiTest, BadInputGetsAClearErrorAndWritesNothing) {
   EXPECT_EQ(summary->events, 1);
   // The server still answers after all that.
   EXPECT_EQ(Call(port_, "GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiTest, ChangesAndPersonalDataReadsAreAudited) {
+  std::string n = NewTicket();
+  ASSERT_EQ(Act("disp", n, "dispatch", {{"lead_unit", 2}}).status, 200);
+  (void)Call(port_, "GET", "/api/v1/tickets/" + n, "", As("cb"));       // unmasked: audited
+  (void)Call(port_, "GET", "/api/v1/tickets/" + n, "", As("housing"));  // masked: not
+  (void)Call(port_, "POST", "/api/v1/auth/login",
+             json{{"login", "op"}, {"password", "bad-password"}}.dump());
+  auto entries = store_->Entries(0, 1000);
+  ASSERT_OK(entries);
+  std::vector<std::string> seen;
+  for (const auto& e : *entries) {
+    if (e.record.action != "auth.login") {
+      seen.push_back(e.record.login + " " + e.record.action + " " + e.record.target);
+    }
+  }
+  std::vector<std::string> want = {"op ticket.register " + n, "disp ticket.dispatch " + n,
+                                   "cb personal_data.read " + n, "op auth.login_failed "};
+  EXPECT_EQ(seen, want);
+  auto v = store_->Verify();
+  ASSERT_OK(v);
+  EXPECT_TRUE(v->problems.empty());
 }
 
 TEST_F(ApiTest, HealthReadinessAndMetrics) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "adapters/sqlite/db.h"
+#include "ports/audit_log.h"
 #include "ports/directory_store.h"
 #include "ports/ticket_store.h"
 
@@ -30,7 +31,9 @@ struct SqliteOptions {
   bool durable = true;
 };
 
-class SqliteStore final : public ports::TicketStore, public ports::DirectoryStore {
+class SqliteStore final : public ports::TicketStore,
+                          public ports::DirectoryStore,
+                          public ports::AuditLog {
  public:
   // Opens the store and applies pending schema migrations. kNotFound if the file is missing
   // and !create; kInternal if the schema is newer than this program.
@@ -69,6 +72,11 @@ class SqliteStore final : public ports::TicketStore, public ports::DirectoryStor
   Result<std::string> GetPasswordHash(const std::string& login) override;
   Status PutSetting(const std::string& key, const std::string& value) override;
   Result<std::optional<std::string>> GetSetting(const std::string& key) override;
+
+  // AuditLog (audit_log.cc)
+  Status Append(const ports::AuditRecord& record) override;
+  Result<std::vector<ports::AuditEntry>> Entries(int64_t after, int limit) override;
+  Result<ports::AuditVerification> Verify() override;
 
  private:
   struct WriteJob {
