@@ -22,15 +22,16 @@ inline constexpr char kTicketExists[] = "SELECT version FROM tickets WHERE id = 
 inline constexpr char kDeleteTicketUnits[] = "DELETE FROM ticket_units WHERE ticket_id = ?1";
 inline constexpr char kInsertTicketUnit[] =
     "INSERT OR REPLACE INTO ticket_units (unit_id, ticket_id, role) VALUES (?1, ?2, ?3)";
-inline constexpr char kFindTicket[] = "SELECT doc FROM tickets WHERE id = ?1";
-inline constexpr char kFindTicketByNumber[] = "SELECT doc FROM tickets WHERE number = ?1";
+inline constexpr char kFindTicket[] = "SELECT id, number, doc FROM tickets WHERE id = ?1";
+inline constexpr char kFindTicketByNumber[] =
+    "SELECT id, number, doc FROM tickets WHERE number = ?1";
 inline constexpr char kHistory[] =
     "SELECT seq, at, actor_user, actor_role, actor_unit, actor_name, type, fields "
     "FROM ticket_events WHERE ticket_id = ?1 ORDER BY seq";
 inline constexpr char kAllEvents[] =
     "SELECT ticket_id, seq, at, actor_user, actor_role, actor_unit, actor_name, type, fields "
     "FROM ticket_events ORDER BY ticket_id, seq";
-inline constexpr char kAllTicketDocs[] = "SELECT id, doc FROM tickets ORDER BY id";
+inline constexpr char kAllTicketDocs[] = "SELECT id, number, doc FROM tickets ORDER BY id";
 inline constexpr char kCountTickets[] = "SELECT COUNT(*) FROM tickets";
 inline constexpr char kCountEvents[] = "SELECT COUNT(*) FROM ticket_events";
 inline constexpr char kCountByState[] =

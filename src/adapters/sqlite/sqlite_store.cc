@@ -33,7 +33,18 @@ std::string CompactDate(Instant t) {
   return d.substr(0, 4) + d.substr(5, 2) + d.substr(8, 2);
 }
 
-Status InsertEvent(Db& db, const TicketEvent& e) {
+// Serialised once, outside the writer thread, so that the one writer only runs SQL.
+std::string FieldsJson(const TicketEvent& e) { return json::FieldsToJson(e.fields).dump(); }
+
+// The projection document: the whole ticket but its id and number, which are columns.
+std::string DocOf(const Ticket& t) {
+  auto j = json::TicketToJson(t);
+  j.erase("id");
+  j.erase("number");
+  return j.dump();
+}
+
+Status InsertEvent(Db& db, const TicketEvent& e, const std::string& fields_json) {
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kInsertEvent));
   s->Bind(1, e.ticket.value())
       .Bind(2, e.seq)
@@ -43,7 +54,7 @@ Status InsertEvent(Db& db, const TicketEvent& e) {
       .Bind(6, e.actor.unit.value())
       .Bind(7, e.actor.name)
       .Bind(8, e.type)
-      .Bind(9, json::FieldsToJson(e.fields).dump());
+      .Bind(9, fields_json);
   auto st = s->Run();
   if (!st.has_value() && st.error().code == ErrorCode::kAlreadyExists) {
     return Aborted(fmt::format("工单 {} 的事件序号 {} 已存在（并发修改）", e.ticket.value(), e.seq));
@@ -52,7 +63,7 @@ Status InsertEvent(Db& db, const TicketEvent& e) {
 }
 
 // Binds the projection columns shared by insert and update (?1..?13).
-void BindProjection(Stmt& s, const Ticket& t) {
+void BindProjection(Stmt& s, const Ticket& t, const std::string& doc) {
   s.Bind(1, t.id.value())
       .Bind(2, t.number)
       .Bind(3, t.version)
@@ -66,7 +77,7 @@ void BindProjection(Stmt& s, const Ticket& t) {
       .Bind(11, ToUnix(t.created_at))
       .BindOpt(12, t.reply_deadline ? std::optional<int64_t>(ToUnix(*t.reply_deadline))
                                     : std::nullopt)
-      .Bind(13, json::TicketToJson(t).dump());
+      .Bind(13, doc);
 }
 
 Status WriteTicketUnits(Db& db, const Ticket& t) {
@@ -91,11 +102,13 @@ Status WriteTicketUnits(Db& db, const Ticket& t) {
   return OkStatus();
 }
 
-Result<Ticket> TicketFromDoc(const std::string& doc) {
+Result<Ticket> TicketFromDoc(int64_t id, const std::string& number, const std::string& doc) {
   auto j = nlohmann::json::parse(doc, nullptr, false);
-  if (j.is_discarded()) {
+  if (j.is_discarded() || !j.is_object()) {
     return Internal("工单文档不是有效的 JSON（数据库已损坏？）");
   }
+  j["id"] = id;
+  j["number"] = number;
   return json::TicketFromJson(j);
 }
 
@@ -311,6 +324,14 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
     return InvalidArgument("新工单没有登记事件");
   }
   Ticket stored;
+  // Everything but the id and number is known before the write: serialise it here, in the
+  // caller's thread. The registration event's fields gain the number, so that one is
+  // serialised in the writer.
+  const std::string doc = DocOf(domain::Replay(domain::TicketId{}, "", events));
+  std::vector<std::string> later_fields;
+  for (size_t i = 1; i < events.size(); ++i) {
+    later_fields.push_back(FieldsJson(events[i]));
+  }
   Status st = RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * next, db.Prepare(q::kNextTicketId));
     HOTLINE_ASSIGN_OR_RETURN(bool row, next->Step());
@@ -330,13 +351,14 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
     std::vector<TicketEvent> evs = events;
     evs.front().fields["number"] = number;
     t = domain::Replay(id, number, evs);
-    for (auto& e : evs) {
-      e.ticket = id;
-      HOTLINE_RETURN_IF_ERROR(InsertEvent(db, e));
+    for (size_t i = 0; i < evs.size(); ++i) {
+      evs[i].ticket = id;
+      HOTLINE_RETURN_IF_ERROR(
+          InsertEvent(db, evs[i], i == 0 ? FieldsJson(evs[0]) : later_fields[i - 1]));
     }
     HOTLINE_RETURN_IF_ERROR(Fault("create.after_events"));
     HOTLINE_ASSIGN_OR_RETURN(Stmt * ins, db.Prepare(q::kInsertTicket));
-    BindProjection(*ins, t);
+    BindProjection(*ins, t, doc);
     HOTLINE_RETURN_IF_ERROR(ins->Run());
     HOTLINE_RETURN_IF_ERROR(WriteTicketUnits(db, t));
     stored = std::move(t);
@@ -349,10 +371,20 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
 }
 
 Status SqliteStore::Commit(const std::vector<ports::TicketWrite>& writes) {
+  std::vector<std::string> docs;
+  std::vector<std::vector<std::string>> fields;
+  for (const ports::TicketWrite& w : writes) {
+    docs.push_back(DocOf(w.ticket));
+    fields.emplace_back();
+    for (const TicketEvent& e : w.events) {
+      fields.back().push_back(FieldsJson(e));
+    }
+  }
   return RunWrite([&](Db& db) -> Status {
-    for (const ports::TicketWrite& w : writes) {
+    for (size_t wi = 0; wi < writes.size(); ++wi) {
+      const ports::TicketWrite& w = writes[wi];
       HOTLINE_ASSIGN_OR_RETURN(Stmt * up, db.Prepare(q::kUpdateTicket));
-      BindProjection(*up, w.ticket);
+      BindProjection(*up, w.ticket, docs[wi]);
       up->Bind(14, w.expected_version);
       HOTLINE_RETURN_IF_ERROR(up->Run());
       if (db.Changes() != 1) {
@@ -368,8 +400,8 @@ Status SqliteStore::Commit(const std::vector<ports::TicketWrite>& writes) {
             "工单 {} 已被他人修改（当前版本 {}，基于版本 {} 的修改被拒绝），请刷新后重试",
             w.ticket.number, current, w.expected_version));
       }
-      for (const TicketEvent& e : w.events) {
-        HOTLINE_RETURN_IF_ERROR(InsertEvent(db, e));
+      for (size_t ei = 0; ei < w.events.size(); ++ei) {
+        HOTLINE_RETURN_IF_ERROR(InsertEvent(db, w.events[ei], fields[wi][ei]));
       }
       HOTLINE_RETURN_IF_ERROR(Fault("commit.after_events"));
       HOTLINE_RETURN_IF_ERROR(WriteTicketUnits(db, w.ticket));
@@ -386,9 +418,11 @@ Result<Ticket> SqliteStore::Find(domain::TicketId id) {
   if (!row) {
     return NotFound(fmt::format("工单不存在: #{}", id.value()));
   }
-  std::string doc = s->Text(0);
+  int64_t found_id = s->Int(0);
+  std::string found_number = s->Text(1);
+  std::string doc = s->Text(2);
   s->Reset();
-  return TicketFromDoc(doc);
+  return TicketFromDoc(found_id, found_number, doc);
 }
 
 Result<Ticket> SqliteStore::FindByNumber(const std::string& number) {
@@ -399,9 +433,11 @@ Result<Ticket> SqliteStore::FindByNumber(const std::string& number) {
   if (!row) {
     return NotFound(fmt::format("工单不存在: {}", number));
   }
-  std::string doc = s->Text(0);
+  int64_t found_id = s->Int(0);
+  std::string found_number = s->Text(1);
+  std::string doc = s->Text(2);
   s->Reset();
-  return TicketFromDoc(doc);
+  return TicketFromDoc(found_id, found_number, doc);
 }
 
 Result<std::vector<TicketEvent>> SqliteStore::History(domain::TicketId id) {
@@ -426,7 +462,7 @@ Result<std::vector<TicketEvent>> SqliteStore::History(domain::TicketId id) {
 
 Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
   // Built per call from fixed fragments; every value is bound, never spliced.
-  std::string sql = "SELECT t.doc FROM tickets t WHERE t.id > ?1";
+  std::string sql = "SELECT t.id, t.number, t.doc FROM tickets t WHERE t.id > ?1";
   int next = 2;
   std::vector<std::function<void(Stmt&)>> binds;
   auto add = [&](const std::string& clause, auto value) {
@@ -494,7 +530,7 @@ Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
     if (!row) {
       break;
     }
-    HOTLINE_ASSIGN_OR_RETURN(Ticket t, TicketFromDoc(s.Text(0)));
+    HOTLINE_ASSIGN_OR_RETURN(Ticket t, TicketFromDoc(s.Int(0), s.Text(1), s.Text(2)));
     out.push_back(std::move(t));
   }
   return out;
@@ -558,7 +594,7 @@ Status SqliteStore::RebuildProjections() {
     HOTLINE_RETURN_IF_ERROR(db.Exec("DELETE FROM ticket_units; DELETE FROM tickets;"));
     for (const Ticket& t : tickets) {
       HOTLINE_ASSIGN_OR_RETURN(Stmt * ins, db.Prepare(q::kInsertTicket));
-      BindProjection(*ins, t);
+      BindProjection(*ins, t, DocOf(t));
       HOTLINE_RETURN_IF_ERROR(ins->Run());
       HOTLINE_RETURN_IF_ERROR(WriteTicketUnits(db, t));
     }
@@ -570,7 +606,7 @@ Result<std::vector<std::string>> SqliteStore::VerifyProjections() {
   HOTLINE_READER(r);
   HOTLINE_RETURN_IF_ERROR(r.db().Exec("BEGIN"));  // one consistent snapshot for both reads
   auto replayed = ReplayAll(r.db());
-  std::map<int64_t, std::string> docs;
+  std::map<int64_t, std::pair<std::string, std::string>> docs;  // id -> (number, doc)
   Status st = OkStatus();
   if (replayed.has_value()) {
     auto s = r.db().Prepare(q::kAllTicketDocs);
@@ -586,7 +622,7 @@ Result<std::vector<std::string>> SqliteStore::VerifyProjections() {
         if (!*row) {
           break;
         }
-        docs[(*s)->Int(0)] = (*s)->Text(1);
+        docs[(*s)->Int(0)] = {(*s)->Text(1), (*s)->Text(2)};
       }
       (*s)->Reset();
     }
@@ -603,14 +639,14 @@ Result<std::vector<std::string>> SqliteStore::VerifyProjections() {
       differing.push_back(t.number);
       continue;
     }
-    auto live = TicketFromDoc(it->second);
+    auto live = TicketFromDoc(it->first, it->second.first, it->second.second);
     if (!live.has_value() || !json::SameTicket(*live, t)) {
       differing.push_back(t.number);
     }
     docs.erase(it);
   }
-  for (const auto& [id, doc] : docs) {
-    auto live = TicketFromDoc(doc);
+  for (const auto& [id, row] : docs) {
+    auto live = TicketFromDoc(id, row.first, row.second);
     differing.push_back(live.has_value() ? live->number : fmt::format("#{}", id));
   }
   return differing;
