@@ -6,6 +6,7 @@
 
 #include "adapters/http/error_mapping.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/openapi.h"
 #include "adapters/json/ticket_json.h"
 #include "adapters/security/password.h"
 #include "common/utf8.h"
@@ -313,6 +314,11 @@ HttpResponse Api::Route(const HttpRequest& req) {
   if (path == "/metrics") {
     return Metrics();
   }
+  if (path == "/api/openapi.json") {
+    HttpResponse doc;
+    doc.body = OpenApiDocument();
+    return doc;
+  }
   if (parts.size() < 2 || parts[0] != "api" || parts[1] != "v1") {
     return ErrorResponse(404, "not_found", "没有这个接口: " + path);
   }
@@ -486,6 +492,56 @@ HttpResponse Api::Route(const HttpRequest& req) {
     return ErrorResponse(405, "method_not_allowed", "不支持的方法: " + m + " " + path);
   }
 
+  if (parts.size() == 2 && parts[0] == "queues" && m == "GET") {
+    // A unit's work queues; centre roles may name the unit with ?unit=ID.
+    auto q = ParseQuery(query);
+    domain::UnitId unit = actor->unit;
+    bool unit_role =
+        actor->role == domain::Role::kUnitHandler || actor->role == domain::Role::kUnitAdmin;
+    if (q.contains("unit") && !q["unit"].empty()) {
+      auto v = domain::ParseInt64(q["unit"]);
+      if (!v.has_value() || *v <= 0) {
+        return ErrorResponse(400, "invalid_argument", "参数 unit 应为单位编号");
+      }
+      if (unit_role && domain::UnitId{*v} != actor->unit) {
+        return ErrorResponse(403, "permission_denied", "只能查看本单位的工作队列");
+      }
+      unit = domain::UnitId{*v};
+    }
+    ports::TicketFilter f;
+    f.lead_unit = unit;
+    f.limit = 500;
+    const std::string& queue = parts[1];
+    // "Due soon": the reply deadline falls within the next working day.
+    Instant soon = config->calendar.Deadline(now, {domain::LimitUnit::kWorkingDays, 1});
+    if (queue == "to_sign") {
+      f.states = {domain::TicketState::kDispatched};
+    } else if (queue == "in_progress") {
+      f.states = {domain::TicketState::kSigned, domain::TicketState::kReturnRequested,
+                  domain::TicketState::kSuspended};
+    } else if (queue == "due_soon" || queue == "overdue") {
+      f.states = {domain::TicketState::kDispatched, domain::TicketState::kSigned,
+                  domain::TicketState::kReturnRequested};
+      f.reply_deadline_before = queue == "overdue" ? now : soon;
+    } else {
+      return ErrorResponse(404, "not_found",
+                           "没有这个队列: " + queue + "（to_sign/in_progress/due_soon/overdue）");
+    }
+    auto list = service_.List(f);
+    if (!list.has_value()) {
+      return FromError(list.error());
+    }
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& t : *list) {
+      if (queue == "due_soon" && t.IsOverdue(now)) {
+        continue;  // already overdue: it belongs to the overdue queue
+      }
+      if (domain::MayView(*actor, t, config->org)) {
+        arr.push_back(TicketJson(t, *actor, *config, now));
+      }
+    }
+    return Json(200, {{"queue", queue}, {"unit", unit.value()}, {"tickets", arr}});
+  }
   if (parts.size() == 2 && parts[0] == "org" && parts[1] == "units" && m == "GET") {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& u : config->org.units()) {

@@ -11,6 +11,7 @@
 
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/openapi.h"
 #include "adapters/security/password.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "testing/matchers.h"
@@ -311,6 +312,73 @@ TEST_F(ApiTest, ChangesAndPersonalDataReadsAreAudited) {
   auto v = store_->Verify();
   ASSERT_OK(v);
   EXPECT_TRUE(v->problems.empty());
+}
+
+TEST_F(ApiTest, UnitWorkQueues) {
+  std::string a = NewTicket();
+  std::string b = NewTicket();
+  ASSERT_EQ(Act("disp", a, "dispatch", {{"lead_unit", 2}}).status, 200);
+  ASSERT_EQ(Act("disp", b, "dispatch", {{"lead_unit", 2}}).status, 200);
+  ASSERT_EQ(Act("housing", b, "sign").status, 200);
+  auto housing = As("housing");
+  auto numbers = [&](const std::string& queue) {
+    std::vector<std::string> out;
+    Reply r = Call(port_, "GET", "/api/v1/queues/" + queue, "", housing);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const json body = r.Json();  // kept alive: the loop walks into it
+    for (const auto& t : body["tickets"]) {
+      out.push_back(t["number"]);
+    }
+    return out;
+  };
+  EXPECT_EQ(numbers("to_sign"), std::vector<std::string>{a});
+  EXPECT_EQ(numbers("in_progress"), std::vector<std::string>{b});
+  EXPECT_TRUE(numbers("overdue").empty());
+  EXPECT_TRUE(numbers("due_soon").empty());
+  // 投诉 has 10 working days: 9 working days later it is due soon, 11 later overdue.
+  clock_.Advance(std::chrono::hours(24 * 13));
+  EXPECT_EQ(numbers("due_soon").size(), 2u);
+  clock_.Advance(std::chrono::hours(24 * 3));
+  EXPECT_EQ(numbers("overdue").size(), 2u);
+  EXPECT_TRUE(numbers("due_soon").empty());
+  ExpectError(Call(port_, "GET", "/api/v1/queues/nope", "", housing), 404, "not_found");
+  ExpectError(Call(port_, "GET", "/api/v1/queues/to_sign?unit=3", "", housing), 403,
+              "permission_denied");
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/queues/to_sign?unit=2", "", As("sup")).status, 200);
+}
+
+// The OpenAPI document lists exactly the routes the server answers.
+TEST_F(ApiTest, OpenApiDocumentIsTrue) {
+  Reply doc = Call(port_, "GET", "/api/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  auto j = doc.Json();
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["openapi"], "3.0.3");
+  auto headers = As("disp");
+  std::string n = NewTicket();
+  size_t operations = 0;
+  for (const auto& [path, methods] : j["paths"].items()) {
+    for (const auto& [method, op] : methods.items()) {
+      ++operations;
+      std::string concrete = path;
+      for (auto [name, value] : {std::pair{"{number}", n}, std::pair{"{action}", std::string("note")},
+                                 std::pair{"{queue}", std::string("to_sign")}}) {
+        if (auto pos = concrete.find(name); pos != std::string::npos) {
+          concrete.replace(pos, std::string(name).size(), value);
+        }
+      }
+      std::string body = method == "post" ? json{{"text", "x"}}.dump() : "";
+      if (concrete == "/api/v1/auth/logout") {
+        continue;  // would end the session the other calls use
+      }
+      Reply r = Call(port_, method == "get" ? "GET" : "POST", concrete, body, headers);
+      EXPECT_EQ(r.body.find("没有这个接口"), std::string::npos) << method << " " << concrete;
+      EXPECT_NE(r.status, 405) << method << " " << concrete;
+    }
+  }
+  EXPECT_EQ(operations, Routes().size());
+  // And a route that is not in the document is not served.
+  ExpectError(Call(port_, "GET", "/api/v1/undocumented", "", headers), 404, "not_found");
 }
 
 TEST_F(ApiTest, HealthReadinessAndMetrics) {
