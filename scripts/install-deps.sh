@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ccache pkg-config git
   libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libpq-dev libboost-dev
-  libicu-dev libopencc-dev libfasttext-dev libsodium-dev libxlsxwriter-dev
+  libicu-dev libopencc-dev libfasttext-dev libsodium-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   poppler-utils
 )
