@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/fiscal/accounts_json.h"
+#include "adapters/fiscal/accounts_xlsx.h"
 #include "adapters/fiscal/pdf_text.h"
 #include "domain/fiscal/parser.h"
 
@@ -42,10 +43,13 @@ Result<domain::fiscal::Document> LoadDisclosure(const std::filesystem::path& pat
   if (ext == ".json") {
     return DocumentFromJson(content);
   }
+  if (ext == ".xlsx") {
+    return DocumentFromXlsx(content);
+  }
   if (ext == ".txt" || ext == ".text" || ext.empty()) {
     return domain::fiscal::ParseDisclosure(content);
   }
-  return InvalidArgument(fmt::format("不支持的文件类型“{}”：请提供 .txt、.pdf 或 .json", ext));
+  return InvalidArgument(fmt::format("不支持的文件类型“{}”：请提供 .txt、.pdf、.json 或 .xlsx", ext));
 }
 
 }  // namespace hotline::adapters::fiscal
