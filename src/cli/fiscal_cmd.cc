@@ -11,7 +11,7 @@
 //   hotline fiscal rules [--format text|json]
 //       the rule catalogue
 //
-// FILE is .txt (the text form, tab-separated cells), .pdf (through pdftotext) or .json
+// FILE is .txt (the text form, tab-separated cells), .pdf (through pdftotext), .json or .xlsx
 // (structured accounts).
 #include <algorithm>
 #include <cstdio>
@@ -246,7 +246,7 @@ void RegisterFiscalCommands(CLI::App& app) {
 
   CLI::App* check = fiscal_app->add_subcommand(
       "check", "核对公开表、情况说明和绩效自评表；有错误时退出码为1，文件无法读取为2");
-  check->add_option("file", args->file, "决算文档：.txt、.pdf 或结构化 .json")->required();
+  check->add_option("file", args->file, "决算文档：.txt、.pdf 或结构化 .json / .xlsx")->required();
   check->add_option("--format", args->format, "输出格式 text|json")
       ->check(CLI::IsMember({"text", "json"}));
   check->add_option("--exec-rule", args->exec_rule,
@@ -254,7 +254,7 @@ void RegisterFiscalCommands(CLI::App& app) {
   check->callback([args]() { RunCheck(*args); });
 
   CLI::App* score = fiscal_app->add_subcommand("score", "按评分规则重新计算绩效自评表得分");
-  score->add_option("file", args->file, "决算文档：.txt、.pdf 或结构化 .json")->required();
+  score->add_option("file", args->file, "决算文档：.txt、.pdf 或结构化 .json / .xlsx")->required();
   score->add_option("--format", args->format, "输出格式 text|json")
       ->check(CLI::IsMember({"text", "json"}));
   score->add_option("--exec-rule", args->exec_rule, "执行率评分规则");
@@ -265,7 +265,7 @@ void RegisterFiscalCommands(CLI::App& app) {
 
   CLI::App* render = fiscal_app->add_subcommand(
       "render", "生成九张公开表、说明数据和绩效自评表（xlsx、HTML、结构化 JSON）");
-  render->add_option("file", args->file, "决算文档：.txt、.pdf 或结构化 .json")->required();
+  render->add_option("file", args->file, "决算文档：.txt、.pdf 或结构化 .json / .xlsx")->required();
   render->add_option("--out", args->out, "输出目录")->required();
   render->add_option("--formats", args->formats, "逗号分隔：xlsx,html,json");
   render->callback([args]() { RunRender(*args); });
