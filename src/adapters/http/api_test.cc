@@ -347,6 +347,53 @@ TEST_F(ApiTest, UnitWorkQueues) {
   EXPECT_EQ(Call(port_, "GET", "/api/v1/queues/to_sign?unit=2", "", As("sup")).status, 200);
 }
 
+// Every role against every ticket endpoint, on a ticket of another unit and of its own:
+// the expected status of each cell is written out here, independently of the code.
+TEST_F(ApiTest, AuthorisationMatrix) {
+  std::string t = NewTicket();  // dispatched to 住建局 (housing) by the centre
+  ASSERT_EQ(Act("disp", t, "dispatch", {{"lead_unit", 2}}).status, 200);
+  struct Row {
+    const char* login;
+    int show;    // GET /tickets/{t}
+    int create;  // POST /tickets
+    int note;    // POST /tickets/{t}/actions/note
+    int sign;    // POST /tickets/{t}/actions/sign (the ticket stays dispatched: nobody signs)
+  };
+  const Row rows[] = {
+      // login            show create note sign
+      {"op", 200, 201, 200, 403},           {"disp", 200, 201, 200, 403},
+      {"cb", 200, 403, 200, 403},           {"sup", 200, 403, 200, 403},
+      {"qa", 200, 403, 200, 403},           {"boss", 200, 403, 200, 403},
+      {"admin", 200, 403, 200, 403},        {"system", 200, 201, 200, 403},
+      {"env", 404, 403, 404, 404},          {"hub", 404, 403, 404, 404},
+      {"town", 404, 403, 404, 404},
+  };
+  for (const Row& row : rows) {
+    auto h = As(row.login);
+    EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets/" + t, "", h).status, row.show) << row.login;
+    EXPECT_EQ(Call(port_, "POST", "/api/v1/tickets",
+                   json{{"type", "咨询"}, {"content", "权限矩阵"}}.dump(), h)
+                  .status,
+              row.create)
+        << row.login;
+    EXPECT_EQ(Call(port_, "POST", "/api/v1/tickets/" + t + "/actions/note",
+                   json{{"text", "备注"}}.dump(), h)
+                  .status,
+              row.note)
+        << row.login;
+    EXPECT_EQ(Call(port_, "POST", "/api/v1/tickets/" + t + "/actions/sign", "{}", h).status,
+              row.sign)
+        << row.login;
+    EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets", "", h).status, 200) << row.login;
+    EXPECT_EQ(Call(port_, "GET", "/api/v1/queues/to_sign", "", h).status, 200) << row.login;
+  }
+  // The owning unit's staff: both may see and annotate; the admin signs last.
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets/" + t, "", As("housing")).status, 200);
+  EXPECT_EQ(Act("housing", t, "note", {{"text", "承办人备注"}}).status, 200);
+  EXPECT_EQ(Act("housing-admin", t, "sign").status, 200);
+  ExpectError(Act("housing", t, "sign"), 409, "failed_precondition");
+}
+
 // The OpenAPI document lists exactly the routes the server answers.
 TEST_F(ApiTest, OpenApiDocumentIsTrue) {
   Reply doc = Call(port_, "GET", "/api/openapi.json");
