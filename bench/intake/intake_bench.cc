@@ -3,6 +3,8 @@
 // clients, and prints throughput, latency percentiles and bytes per ticket.
 //
 //   intake_bench [--tickets N] [--clients C] [--dir DIR]
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -12,8 +14,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <unistd.h>
 
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/ticket_service.h"
@@ -111,12 +111,13 @@ int main(int argc, char** argv) {
         }
         auto t0 = Clock::now();
         auto t = service.Register(
-            op, {{"type", "投诉"},
-                 {"content", "三元区列东街" + std::to_string(i) + "号附近夜间施工噪音扰民，请求处理。"},
-                 {"citizen_phone", "138" + std::to_string(10000000 + i % 90000000)},
-                 {"region", "3"},
-                 {"category", "3"},
-                 {"address", "列东街" + std::to_string(i) + "号"}});
+            op,
+            {{"type", "投诉"},
+             {"content", "三元区列东街" + std::to_string(i) + "号附近夜间施工噪音扰民，请求处理。"},
+             {"citizen_phone", "138" + std::to_string(10000000 + i % 90000000)},
+             {"region", "3"},
+             {"category", "3"},
+             {"address", "列东街" + std::to_string(i) + "号"}});
         if (!t.has_value()) {
           ++failed;
           continue;
@@ -158,10 +159,11 @@ int main(int argc, char** argv) {
               static_cast<double>(bytes) / static_cast<double>(tickets));
   std::printf("  peak RSS           %ld MiB\n", PeakRssKb() / 1024);
   std::printf("  failed             %ld\n", failed.load());
-  std::printf("{\"tickets\":%ld,\"clients\":%d,\"seconds\":%.3f,\"tickets_per_s\":%.1f,"
-              "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"bytes_per_ticket\":%.1f,\"failed\":%ld}\n",
-              tickets, clients, seconds, static_cast<double>(all.size()) / seconds, p50, p99,
-              static_cast<double>(bytes) / static_cast<double>(tickets), failed.load());
+  std::printf(
+      "{\"tickets\":%ld,\"clients\":%d,\"seconds\":%.3f,\"tickets_per_s\":%.1f,"
+      "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"bytes_per_ticket\":%.1f,\"failed\":%ld}\n",
+      tickets, clients, seconds, static_cast<double>(all.size()) / seconds, p50, p99,
+      static_cast<double>(bytes) / static_cast<double>(tickets), failed.load());
   fs::remove_all(dir);
   return failed.load() == 0 ? 0 : 1;
 }

@@ -1,8 +1,8 @@
 #include "app/ticket_service.h"
 
-#include "domain/fields.h"
-
 #include <fmt/format.h>
+
+#include "domain/fields.h"
 
 namespace hotline::app {
 
@@ -104,8 +104,7 @@ Result<std::vector<Ticket>> TicketService::List(const ports::TicketFilter& filte
 Result<domain::RoutingSuggestion> TicketService::SuggestUnit(domain::CategoryId category,
                                                              domain::RegionId region) const {
   auto config = this->config();
-  return config->routing.Resolve(category, region, clock_.Now(), config->categories,
-                                 config->org);
+  return config->routing.Resolve(category, region, clock_.Now(), config->categories, config->org);
 }
 
 }  // namespace hotline::app

@@ -17,8 +17,7 @@ void RegisterAuditCommands(CLI::App& app) {
   auto* verify = audit->add_subcommand(
       "verify", "重新计算哈希链，发现被修改或删除的记录（有问题时退出码为 1）");
   verify->add_option("--store", *path, "数据库文件路径")->capture_default_str();
-  verify->add_option("--expect-head", *head,
-                     "上次校验时另行保存的链头哈希：可发现末尾记录被删除");
+  verify->add_option("--expect-head", *head, "上次校验时另行保存的链头哈希：可发现末尾记录被删除");
   verify->callback([path, head] {
     auto session = OpenSession(*path);
     if (!session.has_value()) {
@@ -71,8 +70,8 @@ void RegisterAuditCommands(CLI::App& app) {
     }
     for (const auto& e : *entries) {
       std::printf("#%lld %s %s %s %s %s\n", static_cast<long long>(e.seq),
-                  FormatLocal(e.record.at).c_str(), e.record.login.c_str(),
-                  e.record.action.c_str(), e.record.target.c_str(), e.record.detail.c_str());
+                  FormatLocal(e.record.at).c_str(), e.record.login.c_str(), e.record.action.c_str(),
+                  e.record.target.c_str(), e.record.detail.c_str());
     }
   });
 }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 
 namespace hotline::cli {
@@ -20,7 +19,7 @@ void RegisterFiscalCommands(CLI::App& app);    // fiscal check|render|score
 void RegisterEvalCommands(CLI::App& app);      // eval search|similar
 void RegisterClassifyCommands(CLI::App& app);  // classify train|eval|predict
 void RegisterKbCommands(CLI::App& app);
-void RegisterServeCommands(CLI::App& app);     // serve
-void RegisterAuditCommands(CLI::App& app);     // audit verify|list
+void RegisterServeCommands(CLI::App& app);  // serve
+void RegisterAuditCommands(CLI::App& app);  // audit verify|list
 
 }  // namespace hotline::cli

@@ -1,6 +1,8 @@
 // hotline demo: builds a realistic city (Sanming-like: a city centre, 11 counties with
 // their platforms and townships, city departments, users for every role, categories, a
 // routing directory) and N tickets spread over the lifecycle with realistic timings.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -9,10 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
-#include "cli/commands.h"
 #include "adapters/security/password.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "domain/fields.h"
 
@@ -72,36 +72,62 @@ struct Template {
   RequestType type;
 };
 const Template kTemplates[] = {
-    {"城乡建设/住房保障/物业管理", "{a}小区物业长期不清理楼道垃圾，电梯经常故障，业主多次反映无人处理。", RequestType::kComplaint},
-    {"城乡建设/住房保障/房屋质量", "{a}新交付的商品房墙体开裂渗水，开发商拖延维修，请求有关部门督促。", RequestType::kComplaint},
-    {"城乡建设/住房保障/公租房", "请问{a}附近的公租房如何申请，需要准备哪些材料？", RequestType::kConsultation},
-    {"城乡建设/市政设施/路灯照明", "{a}路段路灯已经坏了两个星期，晚上行人出行不安全，请尽快维修。", RequestType::kHelp},
-    {"城乡建设/市政设施/道路破损", "{a}路面坑洼严重，下雨积水，电动车经过容易摔倒。", RequestType::kComplaint},
-    {"城乡建设/市政设施/供水排水", "{a}一带今天早上开始停水，没有提前通知，请问什么时候恢复供水？", RequestType::kHelp},
-    {"城乡建设/市容环卫/垃圾清运", "{a}垃圾桶满了好几天没人清运，气味很大。", RequestType::kComplaint},
-    {"城乡建设/市容环卫/违章搭建", "举报{a}有住户在楼顶违章搭建铁皮房，存在安全隐患。", RequestType::kReport},
-    {"环境保护/污染防治/噪声污染", "{a}附近工地夜间施工到凌晨，噪音严重影响周边居民休息。", RequestType::kComplaint},
-    {"环境保护/污染防治/大气污染", "{a}的餐饮店油烟直排，楼上住户无法开窗。", RequestType::kComplaint},
-    {"环境保护/污染防治/水污染", "{a}旁边的小河出现大量死鱼，疑似有工厂偷排污水。", RequestType::kReport},
-    {"劳动和社会保障/劳动关系/拖欠工资", "我在{a}的工地务工，包工头拖欠三个月工资共两万余元，请求帮助讨薪。", RequestType::kHelp},
-    {"劳动和社会保障/社会保险/社保缴纳", "单位一直没有给我缴纳社保，公司地址在{a}，请问如何维权？", RequestType::kConsultation},
-    {"劳动和社会保障/社会保险/医保报销", "异地就医的医保报销需要哪些手续？我现在住在{a}。", RequestType::kConsultation},
-    {"教育文体/基础教育/入学招生", "孩子今年上小学，户籍在{a}，请问学区如何划分、什么时候报名？", RequestType::kConsultation},
-    {"教育文体/基础教育/校外培训", "{a}有培训机构收取高额预付费后关门，家长无法退费。", RequestType::kComplaint},
-    {"卫生计生/医疗服务/医疗纠纷", "在{a}的诊所看病后出现不良反应，诊所拒绝沟通。", RequestType::kComplaint},
-    {"卫生计生/公共卫生/疫苗接种", "请问{a}社区卫生服务中心的疫苗接种时间是什么时候？", RequestType::kConsultation},
-    {"交通运输/公共交通/公交线路", "建议在{a}增设公交站点，目前居民出行要步行一公里以上。", RequestType::kSuggestion},
-    {"交通运输/公共交通/出租车", "在{a}打车，出租车司机拒载还绕路多收费。", RequestType::kComplaint},
-    {"交通运输/道路交通/交通拥堵", "{a}路口早晚高峰拥堵严重，建议优化红绿灯配时。", RequestType::kSuggestion},
-    {"商贸旅游/市场监管/食品安全", "在{a}的超市买到过期食品，商家不予退换。", RequestType::kComplaint},
-    {"商贸旅游/市场监管/消费维权", "{a}的健身房突然停业，会员卡余额无法退还。", RequestType::kComplaint},
-    {"商贸旅游/旅游服务/景区服务", "表扬{a}景区工作人员热情帮助走失老人找到家人。", RequestType::kPraise},
-    {"公共安全/治安管理/治安隐患", "{a}附近夜间经常有人聚集飙车，存在安全隐患。", RequestType::kReport},
+    {"城乡建设/住房保障/物业管理",
+     "{a}小区物业长期不清理楼道垃圾，电梯经常故障，业主多次反映无人处理。",
+     RequestType::kComplaint},
+    {"城乡建设/住房保障/房屋质量",
+     "{a}新交付的商品房墙体开裂渗水，开发商拖延维修，请求有关部门督促。", RequestType::kComplaint},
+    {"城乡建设/住房保障/公租房", "请问{a}附近的公租房如何申请，需要准备哪些材料？",
+     RequestType::kConsultation},
+    {"城乡建设/市政设施/路灯照明", "{a}路段路灯已经坏了两个星期，晚上行人出行不安全，请尽快维修。",
+     RequestType::kHelp},
+    {"城乡建设/市政设施/道路破损", "{a}路面坑洼严重，下雨积水，电动车经过容易摔倒。",
+     RequestType::kComplaint},
+    {"城乡建设/市政设施/供水排水", "{a}一带今天早上开始停水，没有提前通知，请问什么时候恢复供水？",
+     RequestType::kHelp},
+    {"城乡建设/市容环卫/垃圾清运", "{a}垃圾桶满了好几天没人清运，气味很大。",
+     RequestType::kComplaint},
+    {"城乡建设/市容环卫/违章搭建", "举报{a}有住户在楼顶违章搭建铁皮房，存在安全隐患。",
+     RequestType::kReport},
+    {"环境保护/污染防治/噪声污染", "{a}附近工地夜间施工到凌晨，噪音严重影响周边居民休息。",
+     RequestType::kComplaint},
+    {"环境保护/污染防治/大气污染", "{a}的餐饮店油烟直排，楼上住户无法开窗。",
+     RequestType::kComplaint},
+    {"环境保护/污染防治/水污染", "{a}旁边的小河出现大量死鱼，疑似有工厂偷排污水。",
+     RequestType::kReport},
+    {"劳动和社会保障/劳动关系/拖欠工资",
+     "我在{a}的工地务工，包工头拖欠三个月工资共两万余元，请求帮助讨薪。", RequestType::kHelp},
+    {"劳动和社会保障/社会保险/社保缴纳", "单位一直没有给我缴纳社保，公司地址在{a}，请问如何维权？",
+     RequestType::kConsultation},
+    {"劳动和社会保障/社会保险/医保报销", "异地就医的医保报销需要哪些手续？我现在住在{a}。",
+     RequestType::kConsultation},
+    {"教育文体/基础教育/入学招生", "孩子今年上小学，户籍在{a}，请问学区如何划分、什么时候报名？",
+     RequestType::kConsultation},
+    {"教育文体/基础教育/校外培训", "{a}有培训机构收取高额预付费后关门，家长无法退费。",
+     RequestType::kComplaint},
+    {"卫生计生/医疗服务/医疗纠纷", "在{a}的诊所看病后出现不良反应，诊所拒绝沟通。",
+     RequestType::kComplaint},
+    {"卫生计生/公共卫生/疫苗接种", "请问{a}社区卫生服务中心的疫苗接种时间是什么时候？",
+     RequestType::kConsultation},
+    {"交通运输/公共交通/公交线路", "建议在{a}增设公交站点，目前居民出行要步行一公里以上。",
+     RequestType::kSuggestion},
+    {"交通运输/公共交通/出租车", "在{a}打车，出租车司机拒载还绕路多收费。",
+     RequestType::kComplaint},
+    {"交通运输/道路交通/交通拥堵", "{a}路口早晚高峰拥堵严重，建议优化红绿灯配时。",
+     RequestType::kSuggestion},
+    {"商贸旅游/市场监管/食品安全", "在{a}的超市买到过期食品，商家不予退换。",
+     RequestType::kComplaint},
+    {"商贸旅游/市场监管/消费维权", "{a}的健身房突然停业，会员卡余额无法退还。",
+     RequestType::kComplaint},
+    {"商贸旅游/旅游服务/景区服务", "表扬{a}景区工作人员热情帮助走失老人找到家人。",
+     RequestType::kPraise},
+    {"公共安全/治安管理/治安隐患", "{a}附近夜间经常有人聚集飙车，存在安全隐患。",
+     RequestType::kReport},
 };
 constexpr const char* kPlaces[] = {"列东街", "新市北路", "梅列大道", "崇宁路", "东新二路",
-                                   "建新路", "富兴路", "和平路", "工业路", "滨江路"};
-constexpr const char* kEstates[] = {"阳光花园", "江滨小区", "富兴小区", "金色家园", "翠竹苑",
-                                    "碧桂园", "城市广场", "东方名城"};
+                                   "建新路", "富兴路",   "和平路",   "工业路", "滨江路"};
+constexpr const char* kEstates[] = {"阳光花园", "江滨小区", "富兴小区", "金色家园",
+                                    "翠竹苑",   "碧桂园",   "城市广场", "东方名城"};
 
 constexpr char kDemoPassword[] = "hotline12345";
 
@@ -221,7 +247,7 @@ class Simulator {
     const Template& tpl = kTemplates[Pick(std::size(kTemplates))];
     const Region* town = PickTownship();
     std::string address = fmt::format("{}{}{}号{}", town->name, kPlaces[Pick(std::size(kPlaces))],
-                                       1 + Pick(200), kEstates[Pick(std::size(kEstates))]);
+                                      1 + Pick(200), kEstates[Pick(std::size(kEstates))]);
     std::string content = tpl.text;
     content.replace(content.find("{a}"), 3, address);
     const Category* cat = city_.categories.FindByPath(tpl.category);
@@ -245,12 +271,14 @@ class Simulator {
     number_ = t->number;
     ++registered;
     if (tpl.type == RequestType::kConsultation && Chance(0.8)) {
-      Step(Minutes(3, 10), "op1", Action::kAnswer, {{"answer", "已按知识库答复市民办理流程和所需材料。"}});
+      Step(Minutes(3, 10), "op1", Action::kAnswer,
+           {{"answer", "已按知识库答复市民办理流程和所需材料。"}});
       Step(Hours(1, 4), "disp1", Action::kArchive);
       return;
     }
     if (Chance(0.03)) {
-      Step(Minutes(2, 5), "op1", Action::kReject, {{"reason", "属于诉讼程序事项，已告知市民通过司法途径解决"}});
+      Step(Minutes(2, 5), "op1", Action::kReject,
+           {{"reason", "属于诉讼程序事项，已告知市民通过司法途径解决"}});
       return;
     }
     auto unit = service_.SuggestUnit(cat != nullptr ? cat->id : CategoryId{}, town->id);
@@ -274,7 +302,8 @@ class Simulator {
       return;
     }
     if (wrong) {
-      if (!Step(Hours(1, 8), Handler(first), Action::kRequestReturn, {{"reason", "该事项不属于本单位职责范围"}}) ||
+      if (!Step(Hours(1, 8), Handler(first), Action::kRequestReturn,
+                {{"reason", "该事项不属于本单位职责范围"}}) ||
           !Step(Hours(1, 4), "disp2", Action::kApproveReturn) ||
           !Step(Minutes(10, 60), "disp2", Action::kDispatch, {{"lead_unit", Id(lead)}}) ||
           !Step(Minutes(10, 120), Handler(lead), Action::kSign)) {
@@ -286,7 +315,8 @@ class Simulator {
       auto children = city_.org.Children(lead);
       UnitId sub = children.empty() ? lead : children[Pick(children.size())];
       if (sub != lead) {
-        if (!Step(Minutes(30, 240), Handler(lead), Action::kSubDispatch, {{"lead_unit", Id(sub)}}) ||
+        if (!Step(Minutes(30, 240), Handler(lead), Action::kSubDispatch,
+                  {{"lead_unit", Id(sub)}}) ||
             !Step(Minutes(10, 120), Handler(sub), Action::kSign)) {
           return;
         }
@@ -381,7 +411,9 @@ class Simulator {
   double Uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
   bool Chance(double p) { return Uniform() < p; }
   Duration Minutes(int lo, int hi) { return std::chrono::minutes(lo + Pick(hi - lo + 1)); }
-  Duration Hours(int lo, int hi) { return std::chrono::minutes(60 * lo + Pick(60 * (hi - lo) + 1)); }
+  Duration Hours(int lo, int hi) {
+    return std::chrono::minutes(60 * lo + Pick(60 * (hi - lo) + 1));
+  }
 
   app::TicketService& service_;
   ports::FakeClock& clock_;
@@ -396,8 +428,8 @@ void RunDemo(const DemoArgs& args) {
     return Fail("--tickets 不能为负数，--days 至少为 1");
   }
   if (std::filesystem::exists(args.store)) {
-    return Fail(fmt::format("{} 已存在；演示数据只写入新的数据库（请换一个路径或先删除它）",
-                            args.store));
+    return Fail(
+        fmt::format("{} 已存在；演示数据只写入新的数据库（请换一个路径或先删除它）", args.store));
   }
   if (auto parent = std::filesystem::path(args.store).parent_path(); !parent.empty()) {
     std::filesystem::create_directories(parent);
@@ -414,12 +446,12 @@ void RunDemo(const DemoArgs& args) {
     return Fail(store.error());
   }
   std::string calendar_text = DefaultCalendarText();
-  for (Status st : {(*store)->SaveOrg(city->org), (*store)->SaveCategories(city->categories),
-                    (*store)->SaveRouting(city->routing),
-                    (*store)->PutSetting(app::kCalendarSetting, calendar_text),
-                    (*store)->PutSetting(app::kPoliciesSetting,
-                                         TimeLimitPolicies::Defaults().Serialise()),
-                    (*store)->PutSetting(app::kTicketPrefixSetting, "SM")}) {
+  for (Status st :
+       {(*store)->SaveOrg(city->org), (*store)->SaveCategories(city->categories),
+        (*store)->SaveRouting(city->routing),
+        (*store)->PutSetting(app::kCalendarSetting, calendar_text),
+        (*store)->PutSetting(app::kPoliciesSetting, TimeLimitPolicies::Defaults().Serialise()),
+        (*store)->PutSetting(app::kTicketPrefixSetting, "SM")}) {
     if (!st.has_value()) {
       return Fail(st.error());
     }

@@ -1,7 +1,6 @@
 // `hotline`: the command-line entry point and the composition root (the only code that
 // names concrete adapters).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 

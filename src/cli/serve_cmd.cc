@@ -45,10 +45,8 @@ void RunServe(ServeArgs args) {
   options.port = static_cast<uint16_t>(port);
   options.threads = args.threads;
   options.max_body_bytes = args.max_body;
-  adapters::http::HttpServer server(options,
-                                    [&api](const adapters::http::HttpRequest& r) {
-                                      return api.Handle(r);
-                                    });
+  adapters::http::HttpServer server(
+      options, [&api](const adapters::http::HttpRequest& r) { return api.Handle(r); });
   auto bound = server.Start();
   if (!bound.has_value()) {
     return Fail(bound.error());

@@ -46,8 +46,7 @@ void RegisterStoreCommands(CLI::App& app) {
     const auto& org = session->config->org;
     std::printf("单位 %zu 个，用户 %zu 个，区域 %zu 个，分类 %zu 个，派单规则 %zu 条\n",
                 org.units().size(), org.users().size(), org.regions().size(),
-                session->config->categories.all().size(),
-                session->config->routing.rules().size());
+                session->config->categories.all().size(), session->config->routing.rules().size());
   });
 
   auto* rebuild = store->add_subcommand("rebuild", "按事件日志重建全部工单投影（单个事务）");

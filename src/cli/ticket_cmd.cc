@@ -2,10 +2,9 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "adapters/json/ticket_json.h"
 #include "cli/commands.h"
@@ -63,16 +62,16 @@ Status ResolveNames(domain::Fields& f, const app::HotlineConfig& config) {
     }
     it->second = out;
   }
-  if (auto it = f.find("region"); it != f.end() && !it->second.empty() &&
-                                  !domain::ParseInt64(it->second).has_value()) {
+  if (auto it = f.find("region");
+      it != f.end() && !it->second.empty() && !domain::ParseInt64(it->second).has_value()) {
     const domain::Region* r = config.org.FindRegionByCode(it->second);
     if (r == nullptr) {
       return NotFound("区域不存在: " + it->second);
     }
     it->second = std::to_string(r->id.value());
   }
-  if (auto it = f.find("category"); it != f.end() && !it->second.empty() &&
-                                    !domain::ParseInt64(it->second).has_value()) {
+  if (auto it = f.find("category");
+      it != f.end() && !it->second.empty() && !domain::ParseInt64(it->second).has_value()) {
     const domain::Category* c = config.categories.FindByPath(it->second);
     if (c == nullptr) {
       return NotFound("分类不存在: " + it->second);
@@ -84,8 +83,7 @@ Status ResolveNames(domain::Fields& f, const app::HotlineConfig& config) {
 
 void PrintTicket(const Session& s, const domain::Ticket& t, bool as_json,
                  const std::vector<domain::TicketEvent>* history) {
-  json j = adapters::json::TicketForDisplay(t, s.config->org, s.config->categories,
-                                            s.clock->Now());
+  json j = adapters::json::TicketForDisplay(t, s.config->org, s.config->categories, s.clock->Now());
   if (history != nullptr) {
     json h = json::array();
     for (const auto& e : *history) {
@@ -167,14 +165,16 @@ void RegisterTicketCommands(CLI::App& app) {
     cmd->add_option("--title", (*fields)["title"], "标题");
     cmd->add_option("--urgency", (*fields)["urgency"], "普通/紧急/特急");
     cmd->add_option("--channel", (*fields)["channel"], "来源渠道：电话/网站/微信...");
-    cmd->add_option("--category", (*fields)["category"], "分类编号或路径（如 城乡建设/住房保障/物业管理）");
+    cmd->add_option("--category", (*fields)["category"],
+                    "分类编号或路径（如 城乡建设/住房保障/物业管理）");
     cmd->add_option("--region", (*fields)["region"], "区域编号、代码或名称");
     cmd->add_option("--address", (*fields)["address"], "地址");
     cmd->add_option("--name", (*fields)["citizen_name"], "诉求人姓名");
     cmd->add_option("--phone", (*fields)["citizen_phone"], "诉求人电话");
-    cmd->add_flag("--anonymous", [fields](int64_t) { (*fields)["anonymous"] = "1"; }, "匿名");
-    cmd->add_flag("--confidential", [fields](int64_t) { (*fields)["confidential"] = "1"; },
-                  "举报人保密");
+    cmd->add_flag(
+        "--anonymous", [fields](int64_t) { (*fields)["anonymous"] = "1"; }, "匿名");
+    cmd->add_flag(
+        "--confidential", [fields](int64_t) { (*fields)["confidential"] = "1"; }, "举报人保密");
     cmd->add_flag("--json", args->json, "以 JSON 输出");
     cmd->callback([args, fields] {
       auto s = OpenSession(args->store);
@@ -313,8 +313,8 @@ void RegisterTicketCommands(CLI::App& app) {
     std::string actions_help = "操作：";
     for (auto a : domain::AllActions()) {
       if (a != domain::Action::kRegister && a != domain::Action::kMergedIn) {
-        actions_help += std::string(domain::Code(a)) + "(" + std::string(domain::ChineseName(a)) +
-                        ") ";
+        actions_help +=
+            std::string(domain::Code(a)) + "(" + std::string(domain::ChineseName(a)) + ") ";
       }
     }
     auto* cmd = ticket->add_subcommand("act", "对工单执行一项办理操作");

@@ -6,11 +6,11 @@ namespace hotline::internal {
 [[noreturn]] void CheckFailed(const char* file, int line, const char* cond, const char* why);
 }  // namespace hotline::internal
 
-#define HOTLINE_CHECK(cond, why)                                         \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      ::hotline::internal::CheckFailed(__FILE__, __LINE__, #cond, why);  \
-    }                                                                    \
+#define HOTLINE_CHECK(cond, why)                                        \
+  do {                                                                  \
+    if (!(cond)) {                                                      \
+      ::hotline::internal::CheckFailed(__FILE__, __LINE__, #cond, why); \
+    }                                                                   \
   } while (false)
 
 #ifdef NDEBUG

@@ -15,14 +15,15 @@ namespace hotline {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(const T& value) : data_(value) {}             // NOLINT(google-explicit-constructor)
-  Result(T&& value) : data_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
-  Result(const Error& error) : data_(error) {}         // NOLINT(google-explicit-constructor)
-  Result(Error&& error) : data_(std::move(error)) {}   // NOLINT(google-explicit-constructor)
+  Result(const T& value) : data_(value) {}            // NOLINT(google-explicit-constructor)
+  Result(T&& value) : data_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(const Error& error) : data_(error) {}        // NOLINT(google-explicit-constructor)
+  Result(Error&& error) : data_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
-  Result(U&& value) : data_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
+      Result(U&& value)
+      : data_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
 
   bool has_value() const { return data_.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -82,20 +83,20 @@ inline Status OkStatus() { return {}; }
 }  // namespace hotline
 
 // Propagates an error from an expression returning Result/Status.
-#define HOTLINE_RETURN_IF_ERROR(expr)              \
-  do {                                             \
-    auto hotline_status_ = (expr);                 \
-    if (!hotline_status_.has_value()) {            \
-      return hotline_status_.error();              \
-    }                                              \
+#define HOTLINE_RETURN_IF_ERROR(expr)   \
+  do {                                  \
+    auto hotline_status_ = (expr);      \
+    if (!hotline_status_.has_value()) { \
+      return hotline_status_.error();   \
+    }                                   \
   } while (false)
 
 #define HOTLINE_CONCAT_INNER(a, b) a##b
 #define HOTLINE_CONCAT(a, b) HOTLINE_CONCAT_INNER(a, b)
 // Declares `lhs` from a Result's value or returns its error.
-#define HOTLINE_ASSIGN_OR_RETURN(lhs, expr)                        \
-  auto HOTLINE_CONCAT(hotline_result_, __LINE__) = (expr);         \
-  if (!HOTLINE_CONCAT(hotline_result_, __LINE__).has_value()) {    \
-    return HOTLINE_CONCAT(hotline_result_, __LINE__).error();      \
-  }                                                                \
+#define HOTLINE_ASSIGN_OR_RETURN(lhs, expr)                     \
+  auto HOTLINE_CONCAT(hotline_result_, __LINE__) = (expr);      \
+  if (!HOTLINE_CONCAT(hotline_result_, __LINE__).has_value()) { \
+    return HOTLINE_CONCAT(hotline_result_, __LINE__).error();   \
+  }                                                             \
   lhs = std::move(HOTLINE_CONCAT(hotline_result_, __LINE__)).value()

@@ -98,10 +98,8 @@ Result<CategoryTree> CategoryTree::Build(std::vector<Category> categories) {
   CategoryTree tree;
   tree.categories_ = std::move(categories);
   for (size_t i = 0; i < tree.categories_.size(); ++i) {
-    if (!tree.categories_[i].id.valid() ||
-        !tree.index_.emplace(tree.categories_[i].id, i).second) {
-      return InvalidArgument(
-          fmt::format("分类编号重复或无效: {}", tree.categories_[i].id.value()));
+    if (!tree.categories_[i].id.valid() || !tree.index_.emplace(tree.categories_[i].id, i).second) {
+      return InvalidArgument(fmt::format("分类编号重复或无效: {}", tree.categories_[i].id.value()));
     }
   }
   for (const Category& c : tree.categories_) {

@@ -2,13 +2,13 @@
 // in Chinese that name the field. Pure functions; thread-safe.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "common/result.h"
 #include "domain/ticket.h"

@@ -100,8 +100,8 @@ bool StateAllows(Action a, S s) {
       return in({S::kRegistered, S::kDispatched, S::kSigned, S::kReturnRequested, S::kReplied,
                  S::kReviewed, S::kSuspended, S::kEscalated});
     case Action::kWithdraw:
-      return in({S::kRegistered, S::kDispatched, S::kSigned, S::kReturnRequested,
-                 S::kSuspended, S::kEscalated});
+      return in({S::kRegistered, S::kDispatched, S::kSigned, S::kReturnRequested, S::kSuspended,
+                 S::kEscalated});
     case Action::kResume:
       return s == S::kSuspended;
     case Action::kProvinceReply:
@@ -154,15 +154,14 @@ Status Permit(bool allowed, const Actor& actor, Action a) {
   if (allowed) {
     return OkStatus();
   }
-  return PermissionDenied(fmt::format("角色“{}”无权执行“{}”", ChineseName(actor.role),
-                                      ChineseName(a)));
+  return PermissionDenied(
+      fmt::format("角色“{}”无权执行“{}”", ChineseName(actor.role), ChineseName(a)));
 }
 
 Status CheckPermission(Action a, const Ticket& t, const Actor& actor, const OrgTree& org) {
   switch (a) {
     case Action::kRegister:
-      return Permit(RoleIn(actor, {Role::kOperator, Role::kDispatcher, Role::kSystem}), actor,
-                    a);
+      return Permit(RoleIn(actor, {Role::kOperator, Role::kDispatcher, Role::kSystem}), actor, a);
     case Action::kAnswer:
     case Action::kReject:
       return Permit(RoleIn(actor, {Role::kOperator, Role::kDispatcher}), actor, a);
@@ -200,8 +199,7 @@ Status CheckPermission(Action a, const Ticket& t, const Actor& actor, const OrgT
     case Action::kArchive:
       return Permit(RoleIn(actor, {Role::kDispatcher, Role::kSystem, Role::kAdmin}), actor, a);
     case Action::kWithdraw:
-      return Permit(RoleIn(actor, {Role::kOperator, Role::kDispatcher, Role::kSystem}), actor,
-                    a);
+      return Permit(RoleIn(actor, {Role::kOperator, Role::kDispatcher, Role::kSystem}), actor, a);
     case Action::kSuspend:
     case Action::kResume:
     case Action::kChangeDeadline:
@@ -209,8 +207,7 @@ Status CheckPermission(Action a, const Ticket& t, const Actor& actor, const OrgT
     case Action::kProvinceReply:
       return Permit(RoleIn(actor, {Role::kSystem, Role::kDispatcher}), actor, a);
     case Action::kUrge:
-      return Permit(RoleIn(actor, {Role::kSupervisor, Role::kDispatcher, Role::kSystem}), actor,
-                    a);
+      return Permit(RoleIn(actor, {Role::kSupervisor, Role::kDispatcher, Role::kSystem}), actor, a);
     case Action::kSupervise:
       return Permit(actor.role == Role::kSupervisor, actor, a);
     case Action::kNote:
@@ -296,7 +293,9 @@ UnitId CentreId(const OrgTree& org) {
   return c == nullptr ? UnitId{} : c->id;
 }
 
-Result<std::vector<TicketEvent>> One(TicketEvent e) { return std::vector<TicketEvent>{std::move(e)}; }
+Result<std::vector<TicketEvent>> One(TicketEvent e) {
+  return std::vector<TicketEvent>{std::move(e)};
+}
 
 Status RequireText(const Fields& f, std::string_view key, std::string_view what) {
   auto v = GetText(f, key);
@@ -355,20 +354,21 @@ Result<TicketEvent> DecideRegister(const Fields& f, const Actor& actor,
   Fields out;
   auto type = ParseRequestType(GetText(f, "type"));
   if (!type) {
-    return InvalidArgument(fmt::format("诉求类型无效: “{}”（咨询/求助/投诉/举报/建议/表扬）",
-                                       GetText(f, "type")));
+    return InvalidArgument(
+        fmt::format("诉求类型无效: “{}”（咨询/求助/投诉/举报/建议/表扬）", GetText(f, "type")));
   }
   out["type"] = std::string(Code(*type));
   std::string urgency_text = GetText(f, "urgency");
-  auto urgency = urgency_text.empty() ? Urgency::kNormal : ParseUrgency(urgency_text).value_or(
-                                                                  static_cast<Urgency>(255));
+  auto urgency = urgency_text.empty()
+                     ? Urgency::kNormal
+                     : ParseUrgency(urgency_text).value_or(static_cast<Urgency>(255));
   if (static_cast<int>(urgency) == 255) {
     return InvalidArgument(fmt::format("紧急程度无效: “{}”（普通/紧急/特急）", urgency_text));
   }
   out["urgency"] = std::string(Code(urgency));
   std::string channel_text = GetText(f, "channel");
-  auto channel = channel_text.empty() ? std::optional<Channel>(Channel::kPhone)
-                                      : ParseChannel(channel_text);
+  auto channel =
+      channel_text.empty() ? std::optional<Channel>(Channel::kPhone) : ParseChannel(channel_text);
   if (!channel) {
     return InvalidArgument(fmt::format("来源渠道无效: “{}”", channel_text));
   }
@@ -433,12 +433,14 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
       break;
     case Action::kAnswer:
       HOTLINE_RETURN_IF_ERROR(RequireText(f, "answer", "答复内容"));
-      return One(NewEvent(t, a, actor, now, {{"answer", GetText(f, "answer")},
-                                             {"kb_article", GetText(f, "kb_article")}}));
+      return One(
+          NewEvent(t, a, actor, now,
+                   {{"answer", GetText(f, "answer")}, {"kb_article", GetText(f, "kb_article")}}));
     case Action::kReject:
       HOTLINE_RETURN_IF_ERROR(RequireText(f, "reason", "不予受理理由"));
-      return One(NewEvent(t, a, actor, now, {{"reason", GetText(f, "reason")},
-                                             {"told_channel", GetText(f, "told_channel")}}));
+      return One(NewEvent(
+          t, a, actor, now,
+          {{"reason", GetText(f, "reason")}, {"told_channel", GetText(f, "told_channel")}}));
     case Action::kDispatch:
     case Action::kRedispatch: {
       HOTLINE_ASSIGN_OR_RETURN(UnitId lead, TargetUnit(f, "lead_unit", ctx.org, true));
@@ -538,8 +540,8 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
         return reached.error();
       }
       if (!*reached) {
-        return One(NewEvent(t, a, actor, now,
-                            {{"reached", "0"}, {"comment", GetText(f, "comment")}}));
+        return One(
+            NewEvent(t, a, actor, now, {{"reached", "0"}, {"comment", GetText(f, "comment")}}));
       }
       auto resolved = GetBool(f, "resolved");
       if (!resolved.has_value()) {
@@ -550,8 +552,8 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
       }
       auto sat = ParseSatisfaction(GetText(f, "satisfaction"));
       if (!sat) {
-        return InvalidArgument(fmt::format("满意度无效: “{}”（满意/基本满意/不满意）",
-                                           GetText(f, "satisfaction")));
+        return InvalidArgument(
+            fmt::format("满意度无效: “{}”（满意/基本满意/不满意）", GetText(f, "satisfaction")));
       }
       return One(NewEvent(t, a, actor, now,
                           {{"reached", "1"},
@@ -561,8 +563,7 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
     }
     case Action::kRehandle: {
       if (t.satisfaction != Satisfaction::kUnsatisfied && t.resolved != false) {
-        return FailedPrecondition(
-            fmt::format("工单 {} 回访满意且已解决，不能重办", t.number));
+        return FailedPrecondition(fmt::format("工单 {} 回访满意且已解决，不能重办", t.number));
       }
       HOTLINE_RETURN_IF_ERROR(RequireText(f, "reason", "重办理由"));
       Fields out = DispatchFields(t.dispatching_unit, t.lead_unit, t.co_units,
@@ -592,8 +593,8 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
       Fields out{{"comment", GetText(f, "comment")}};
       Instant paused = t.suspended_at.value_or(now);
       if (t.sign_deadline && !t.signed_at) {
-        out["sign_deadline"] = std::to_string(ToUnix(
-            ExtendForPause(ctx.calendar, *t.sign_deadline, paused, now, policy.sign.unit)));
+        out["sign_deadline"] = std::to_string(
+            ToUnix(ExtendForPause(ctx.calendar, *t.sign_deadline, paused, now, policy.sign.unit)));
       }
       if (t.reply_deadline) {
         out["reply_deadline"] = std::to_string(ToUnix(
@@ -614,8 +615,8 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
       if (!level.has_value()) {
         return level.error();
       }
-      return One(NewEvent(t, a, actor, now, {{"level", std::to_string(*level)},
-                                             {"comment", GetText(f, "comment")}}));
+      return One(NewEvent(t, a, actor, now,
+                          {{"level", std::to_string(*level)}, {"comment", GetText(f, "comment")}}));
     }
     case Action::kNote:
       HOTLINE_RETURN_IF_ERROR(RequireText(f, "text", "备注内容"));
@@ -637,8 +638,9 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
         return InvalidArgument("新的办理时限必须晚于当前时间");
       }
       HOTLINE_RETURN_IF_ERROR(RequireText(f, "reason", "调整理由"));
-      return One(NewEvent(t, a, actor, now, {{"reply_deadline", std::to_string(ToUnix(*when))},
-                                             {"reason", GetText(f, "reason")}}));
+      return One(NewEvent(
+          t, a, actor, now,
+          {{"reply_deadline", std::to_string(ToUnix(*when))}, {"reason", GetText(f, "reason")}}));
     }
     case Action::kAttach: {
       HOTLINE_RETURN_IF_ERROR(RequireText(f, "name", "附件名称"));
@@ -646,10 +648,11 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
       if (!size.has_value()) {
         return size.error();
       }
-      return One(NewEvent(t, a, actor, now, {{"name", GetText(f, "name")},
-                                             {"size", std::to_string(*size)},
-                                             {"sha256", GetText(f, "sha256")},
-                                             {"mime", GetText(f, "mime")}}));
+      return One(NewEvent(t, a, actor, now,
+                          {{"name", GetText(f, "name")},
+                           {"size", std::to_string(*size)},
+                           {"sha256", GetText(f, "sha256")},
+                           {"mime", GetText(f, "mime")}}));
     }
   }
   return Internal(fmt::format("未处理的操作: {}", Code(a)));

@@ -98,7 +98,8 @@ TEST(Lifecycle, NotAcceptedNeedsAReason) {
   Walk w;
   ASSERT_OK(w.Register());
   EXPECT_THAT(w.Do("op", Action::kReject), HasErrorCode(ErrorCode::kInvalidArgument));
-  ASSERT_OK(w.Do("op", Action::kReject, {{"reason", "属于司法程序事项"}, {"told_channel", "电话"}}));
+  ASSERT_OK(
+      w.Do("op", Action::kReject, {{"reason", "属于司法程序事项"}, {"told_channel", "电话"}}));
   EXPECT_EQ(w.ticket().state, TicketState::kRejected);
   EXPECT_EQ(w.ticket().reject_reason, "属于司法程序事项");
 }
@@ -151,7 +152,8 @@ TEST(Lifecycle, ExtensionMovesTheDeadlineByWorkingDays) {
   ASSERT_OK(w.Do("disp", Action::kDispatch, kToHousing));
   ASSERT_OK(w.Do("housing", Action::kSign));
   Instant before = *w.ticket().reply_deadline;
-  ASSERT_OK(w.Do("housing", Action::kRequestExtension, {{"days", "5"}, {"reason", "需要现场勘查"}}));
+  ASSERT_OK(
+      w.Do("housing", Action::kRequestExtension, {{"days", "5"}, {"reason", "需要现场勘查"}}));
   EXPECT_TRUE(w.ticket().extension_pending);
   EXPECT_THAT(w.Do("housing", Action::kRequestExtension, {{"days", "5"}, {"reason", "again"}}),
               HasErrorCode(ErrorCode::kFailedPrecondition));
@@ -300,9 +302,9 @@ TEST(Lifecycle, UrgeSuperviseNotesCoUnitsDeadlinesAttachments) {
   EXPECT_THAT(w.Do("disp", Action::kAddCoUnit, {{"unit", "3"}}),
               HasErrorCode(ErrorCode::kAlreadyExists));
   ASSERT_OK(w.Do("env", Action::kNote, {{"text", "协办单位意见"}}));
-  EXPECT_THAT(w.Do("sup", Action::kChangeDeadline, {{"reply_deadline", "2020-01-01"},
-                                                    {"reason", "x"}}),
-              HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(
+      w.Do("sup", Action::kChangeDeadline, {{"reply_deadline", "2020-01-01"}, {"reason", "x"}}),
+      HasErrorCode(ErrorCode::kInvalidArgument));
   ASSERT_OK(w.Do("sup", Action::kChangeDeadline,
                  {{"reply_deadline", "2024-04-01 17:30"}, {"reason", "市领导批示延长"}}));
   EXPECT_EQ(FormatLocal(*w.ticket().reply_deadline), "2024-04-01T17:30:00+08:00");
@@ -348,9 +350,9 @@ TEST(Lifecycle, RegistrationValidatesFields) {
   EXPECT_THAT(DecideRegister({{"type", "投诉"}, {"content", "x"}}, city->Act("housing"), ctx),
               HasErrorCode(ErrorCode::kPermissionDenied));
   // A report protects the whistle-blower by default; anonymous drops the name.
-  auto e = DecideRegister({{"type", "举报"}, {"content", "非法采砂"}, {"anonymous", "1"},
-                           {"citizen_name", "张三"}},
-                          op, ctx);
+  auto e = DecideRegister(
+      {{"type", "举报"}, {"content", "非法采砂"}, {"anonymous", "1"}, {"citizen_name", "张三"}}, op,
+      ctx);
   ASSERT_OK(e);
   EXPECT_EQ(e->fields.at("confidential"), "1");
   EXPECT_FALSE(e->fields.contains("citizen_name"));
@@ -403,8 +405,7 @@ TEST(Lifecycle, EveryIllegalTransitionIsRefusedWithItsNames) {
   for (TicketState state : kAllStates) {
     for (Action action : AllActions()) {
       const bool expected = legal.at(state).contains(action);
-      EXPECT_EQ(IsAllowedIn(action, state), expected)
-          << Code(state) << " / " << Code(action);
+      EXPECT_EQ(IsAllowedIn(action, state), expected) << Code(state) << " / " << Code(action);
       if (expected || action == Action::kMergedIn) {
         continue;
       }

@@ -18,7 +18,7 @@ struct Region {
   std::string code;  // e.g. "350400" (city), "350402" (county)
   std::string name;  // 三元区
   UnitLevel level = UnitLevel::kCity;
-  RegionId parent;   // invalid for the root
+  RegionId parent;  // invalid for the root
 };
 
 struct Unit {
@@ -27,7 +27,7 @@ struct Unit {
   std::string name;  // 三明市住房和城乡建设局
   UnitLevel level = UnitLevel::kCity;
   UnitKind kind = UnitKind::kDepartment;
-  UnitId parent;     // invalid for the root (the city centre)
+  UnitId parent;  // invalid for the root (the city centre)
   RegionId region;
   bool active = true;
 };

@@ -65,28 +65,30 @@ Result<RoutingSuggestion> RoutingDirectory::Resolve(CategoryId category, RegionI
   }
   if (best != nullptr) {
     const Unit* u = org.FindUnit(best->lead_unit);
-    std::string explanation = fmt::format(
-        "派单目录规则 #{}: {} / {} → {}", best->id.value(),
-        best->category.valid() ? categories.PathOf(best->category) : "任意分类",
-        best->region.valid() && org.FindRegion(best->region) != nullptr
-            ? org.FindRegion(best->region)->name
-            : "全市",
-        u != nullptr ? u->name : "未知单位");
+    std::string explanation =
+        fmt::format("派单目录规则 #{}: {} / {} → {}", best->id.value(),
+                    best->category.valid() ? categories.PathOf(best->category) : "任意分类",
+                    best->region.valid() && org.FindRegion(best->region) != nullptr
+                        ? org.FindRegion(best->region)->name
+                        : "全市",
+                    u != nullptr ? u->name : "未知单位");
     return RoutingSuggestion{best->lead_unit, best->co_units, best->id, false,
                              std::move(explanation)};
   }
   if (fallback_.valid()) {
     const Unit* u = org.FindUnit(fallback_);
-    return RoutingSuggestion{fallback_, {}, RuleId{}, true,
-                             fmt::format("无匹配规则，派给兜底单位: {}",
-                                         u != nullptr ? u->name : "未知单位")};
+    return RoutingSuggestion{
+        fallback_,
+        {},
+        RuleId{},
+        true,
+        fmt::format("无匹配规则，派给兜底单位: {}", u != nullptr ? u->name : "未知单位")};
   }
   return NotFound("派单目录中没有匹配的规则，也未设置兜底单位");
 }
 
-std::vector<RoutingGap> RoutingDirectory::Gaps(const CategoryTree& categories,
-                                               const OrgTree& org, UnitLevel level,
-                                               Instant at) const {
+std::vector<RoutingGap> RoutingDirectory::Gaps(const CategoryTree& categories, const OrgTree& org,
+                                               UnitLevel level, Instant at) const {
   RoutingDirectory without_fallback(rules_, UnitId{});
   std::vector<RoutingGap> gaps;
   for (const Category* leaf : categories.Leaves()) {

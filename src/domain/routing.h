@@ -35,7 +35,7 @@ struct RoutingRule {
 struct RoutingSuggestion {
   UnitId lead_unit;
   std::vector<UnitId> co_units;
-  RuleId rule;            // invalid when the fallback unit was used
+  RuleId rule;  // invalid when the fallback unit was used
   bool fallback = false;
   std::string explanation;  // Chinese, for the dispatcher
 };
@@ -66,8 +66,8 @@ class RoutingDirectory {
                                     const CategoryTree& categories, const OrgTree& org) const;
 
   // Leaf categories x regions of `level` that no rule covers (the fallback is ignored).
-  std::vector<RoutingGap> Gaps(const CategoryTree& categories, const OrgTree& org,
-                               UnitLevel level, Instant at) const;
+  std::vector<RoutingGap> Gaps(const CategoryTree& categories, const OrgTree& org, UnitLevel level,
+                               Instant at) const;
   // Pairs of rules with the same category, region and priority, overlapping validity and
   // different units: the directory cannot choose between them.
   std::vector<RoutingConflict> Conflicts() const;

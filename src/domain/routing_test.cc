@@ -55,33 +55,39 @@ TEST_F(RoutingTest, TownshipBeatsCountyBeatsCityAndPriorityBreaksTies) {
   EXPECT_EQ(at(SmallCity::kStreet), SmallCity::kHousing);  // priority 5 beats 0
   EXPECT_EQ(at(SmallCity::kCounty), SmallCity::kCountyHub);
   EXPECT_EQ(at(SmallCity::kCity), SmallCity::kEnvironment);
-  EXPECT_THAT(dir.Resolve(Cat("公交线路"), SmallCity::kStreet, now_, city_->categories,
-                          city_->org),
+  EXPECT_THAT(dir.Resolve(Cat("公交线路"), SmallCity::kStreet, now_, city_->categories, city_->org),
               HasErrorCode(ErrorCode::kNotFound));
 }
 
 TEST_F(RoutingTest, ValidityDatesAreRespected) {
   CategoryId noise = Cat("噪声污染");
-  RoutingDirectory dir(
-      {{RuleId{1}, noise, RegionId{}, SmallCity::kEnvironment, {}, 0, {}, {}, ""},
-       {RuleId{2}, noise, RegionId{}, SmallCity::kHousing, {}, 1, ParseInstant("2024-01-01"),
-        ParseInstant("2024-02-01"), "campaign"}},
-      UnitId{});
-  EXPECT_EQ(dir.Resolve(noise, SmallCity::kStreet, *ParseInstant("2024-01-15"),
-                        city_->categories, city_->org)->lead_unit,
+  RoutingDirectory dir({{RuleId{1}, noise, RegionId{}, SmallCity::kEnvironment, {}, 0, {}, {}, ""},
+                        {RuleId{2},
+                         noise,
+                         RegionId{},
+                         SmallCity::kHousing,
+                         {},
+                         1,
+                         ParseInstant("2024-01-01"),
+                         ParseInstant("2024-02-01"),
+                         "campaign"}},
+                       UnitId{});
+  EXPECT_EQ(dir.Resolve(noise, SmallCity::kStreet, *ParseInstant("2024-01-15"), city_->categories,
+                        city_->org)
+                ->lead_unit,
             SmallCity::kHousing);
-  EXPECT_EQ(dir.Resolve(noise, SmallCity::kStreet, *ParseInstant("2024-02-01"),
-                        city_->categories, city_->org)->lead_unit,
+  EXPECT_EQ(dir.Resolve(noise, SmallCity::kStreet, *ParseInstant("2024-02-01"), city_->categories,
+                        city_->org)
+                ->lead_unit,
             SmallCity::kEnvironment);
 }
 
 TEST_F(RoutingTest, FindsGapsConflictsAndBrokenRules) {
   CategoryId noise = Cat("噪声污染");
-  RoutingDirectory dir(
-      {{RuleId{1}, noise, RegionId{}, SmallCity::kEnvironment, {}, 0, {}, {}, ""},
-       {RuleId{2}, noise, RegionId{}, SmallCity::kHousing, {}, 0, {}, {}, ""},
-       {RuleId{3}, Cat("城乡建设"), RegionId{}, UnitId{99}, {}, 0, {}, {}, ""}},
-      UnitId{});
+  RoutingDirectory dir({{RuleId{1}, noise, RegionId{}, SmallCity::kEnvironment, {}, 0, {}, {}, ""},
+                        {RuleId{2}, noise, RegionId{}, SmallCity::kHousing, {}, 0, {}, {}, ""},
+                        {RuleId{3}, Cat("城乡建设"), RegionId{}, UnitId{99}, {}, 0, {}, {}, ""}},
+                       UnitId{});
   auto conflicts = dir.Conflicts();
   ASSERT_EQ(conflicts.size(), 1u);
   EXPECT_EQ(conflicts[0].a, RuleId{1});

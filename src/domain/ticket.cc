@@ -78,9 +78,8 @@ std::optional<TicketState> ParseTicketState(std::string_view s) {
 }
 
 bool IsTerminal(TicketState s) {
-  return s == TicketState::kClosed || s == TicketState::kRejected ||
-         s == TicketState::kMerged || s == TicketState::kWithdrawn ||
-         s == TicketState::kArchived;
+  return s == TicketState::kClosed || s == TicketState::kRejected || s == TicketState::kMerged ||
+         s == TicketState::kWithdrawn || s == TicketState::kArchived;
 }
 
 bool IsWithUnit(TicketState s) {
@@ -249,8 +248,8 @@ void Apply(Ticket& t, const TicketEvent& e) {
     t.reply_deadline = InstantField(f, "reply_deadline");
   } else if (type == "attach") {
     auto size = ParseInt64(GetText(f, "size"));
-    t.attachments.push_back({GetText(f, "name"), size.has_value() ? *size : 0,
-                             GetText(f, "sha256"), GetText(f, "mime"), e.at, e.actor.user});
+    t.attachments.push_back({GetText(f, "name"), size.has_value() ? *size : 0, GetText(f, "sha256"),
+                             GetText(f, "mime"), e.at, e.actor.user});
   }
 }
 

@@ -35,11 +35,11 @@ enum class TicketState : uint8_t {
   kArchived,         // 已归档
 };
 inline constexpr TicketState kAllStates[] = {
-    TicketState::kRegistered, TicketState::kDispatched,   TicketState::kSigned,
-    TicketState::kReturnRequested, TicketState::kReplied, TicketState::kReviewed,
-    TicketState::kCallbackDone, TicketState::kSuspended,  TicketState::kEscalated,
-    TicketState::kClosed,     TicketState::kRejected,     TicketState::kMerged,
-    TicketState::kWithdrawn,  TicketState::kArchived};
+    TicketState::kRegistered,      TicketState::kDispatched, TicketState::kSigned,
+    TicketState::kReturnRequested, TicketState::kReplied,    TicketState::kReviewed,
+    TicketState::kCallbackDone,    TicketState::kSuspended,  TicketState::kEscalated,
+    TicketState::kClosed,          TicketState::kRejected,   TicketState::kMerged,
+    TicketState::kWithdrawn,       TicketState::kArchived};
 
 std::string_view Code(TicketState s);
 std::string_view ChineseName(TicketState s);
@@ -128,11 +128,11 @@ struct Ticket {
   // Counters that KPIs use.
   int dispatch_count = 0;
   int redispatch_count = 0;
-  int return_count = 0;           // approved returns
+  int return_count = 0;  // approved returns
   int rehandle_count = 0;
-  int extension_count = 0;        // approved extensions
+  int extension_count = 0;  // approved extensions
   int urge_count = 0;
-  int supervise_level = 0;        // 0 = none, 1..3
+  int supervise_level = 0;  // 0 = none, 1..3
   int review_fail_count = 0;
   bool signed_late = false;
   bool replied_late = false;

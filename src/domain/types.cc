@@ -10,20 +10,20 @@ namespace {
 using Names = std::pair<std::string_view, std::string_view>;
 
 constexpr std::array<Names, 6> kRequestTypeNames{{{"consultation", "咨询"},
-                                                   {"help", "求助"},
-                                                   {"complaint", "投诉"},
-                                                   {"report", "举报"},
-                                                   {"suggestion", "建议"},
-                                                   {"praise", "表扬"}}};
+                                                  {"help", "求助"},
+                                                  {"complaint", "投诉"},
+                                                  {"report", "举报"},
+                                                  {"suggestion", "建议"},
+                                                  {"praise", "表扬"}}};
 constexpr std::array<Names, 3> kUrgencyNames{
     {{"normal", "普通"}, {"urgent", "紧急"}, {"critical", "特急"}}};
 constexpr std::array<Names, 7> kChannelNames{{{"phone", "电话"},
-                                               {"web", "网站"},
-                                               {"app", "移动端"},
-                                               {"wechat", "微信"},
-                                               {"email", "邮件"},
-                                               {"province", "省平台"},
-                                               {"open311", "Open311"}}};
+                                              {"web", "网站"},
+                                              {"app", "移动端"},
+                                              {"wechat", "微信"},
+                                              {"email", "邮件"},
+                                              {"province", "省平台"},
+                                              {"open311", "Open311"}}};
 constexpr std::array<Names, 10> kRoleNames{{{"operator", "话务员"},
                                             {"dispatcher", "派单员"},
                                             {"unit_handler", "承办人"},

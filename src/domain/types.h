@@ -36,32 +36,30 @@ enum class Urgency : uint8_t {
   kUrgent,    // 紧急
   kCritical,  // 特急
 };
-inline constexpr Urgency kAllUrgencies[] = {Urgency::kNormal, Urgency::kUrgent,
-                                            Urgency::kCritical};
+inline constexpr Urgency kAllUrgencies[] = {Urgency::kNormal, Urgency::kUrgent, Urgency::kCritical};
 
 // 来源渠道
 enum class Channel : uint8_t { kPhone, kWeb, kApp, kWechat, kEmail, kProvince, kOpen311 };
-inline constexpr Channel kAllChannels[] = {Channel::kPhone,  Channel::kWeb,      Channel::kApp,
-                                           Channel::kWechat, Channel::kEmail,    Channel::kProvince,
+inline constexpr Channel kAllChannels[] = {Channel::kPhone,  Channel::kWeb,   Channel::kApp,
+                                           Channel::kWechat, Channel::kEmail, Channel::kProvince,
                                            Channel::kOpen311};
 
 // Roles of DESIGN section 1.
 enum class Role : uint8_t {
-  kOperator,      // 话务员
-  kDispatcher,    // 派单员
-  kUnitHandler,   // 承办人
-  kUnitAdmin,     // 承办单位管理员
-  kCallback,      // 回访员
-  kSupervisor,    // 督办员
-  kInspector,     // 质检员
-  kLeader,        // 领导/分析
-  kAdmin,         // 系统管理员
-  kSystem,        // 系统/接口 (telephony, province platform, scheduler)
+  kOperator,     // 话务员
+  kDispatcher,   // 派单员
+  kUnitHandler,  // 承办人
+  kUnitAdmin,    // 承办单位管理员
+  kCallback,     // 回访员
+  kSupervisor,   // 督办员
+  kInspector,    // 质检员
+  kLeader,       // 领导/分析
+  kAdmin,        // 系统管理员
+  kSystem,       // 系统/接口 (telephony, province platform, scheduler)
 };
-inline constexpr Role kAllRoles[] = {Role::kOperator,   Role::kDispatcher, Role::kUnitHandler,
-                                     Role::kUnitAdmin,  Role::kCallback,   Role::kSupervisor,
-                                     Role::kInspector,  Role::kLeader,     Role::kAdmin,
-                                     Role::kSystem};
+inline constexpr Role kAllRoles[] = {
+    Role::kOperator,   Role::kDispatcher, Role::kUnitHandler, Role::kUnitAdmin, Role::kCallback,
+    Role::kSupervisor, Role::kInspector,  Role::kLeader,      Role::kAdmin,     Role::kSystem};
 
 // Levels of the organisation tree.
 enum class UnitLevel : uint8_t {

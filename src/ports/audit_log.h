@@ -30,8 +30,8 @@ struct AuditEntry {
 
 struct AuditVerification {
   int64_t entries = 0;
-  std::string head_hash;               ///< hash of the last entry ("" when empty)
-  std::vector<std::string> problems;   ///< empty when the chain is intact
+  std::string head_hash;              ///< hash of the last entry ("" when empty)
+  std::vector<std::string> problems;  ///< empty when the chain is intact
 };
 
 /// Thread-safe.

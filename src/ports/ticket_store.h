@@ -16,25 +16,25 @@ namespace hotline::ports {
 
 /// One ticket's change: its new projection and the events that produced it.
 struct TicketWrite {
-  domain::Ticket ticket;                   ///< state after the events; version = last seq
+  domain::Ticket ticket;                    ///< state after the events; version = last seq
   std::vector<domain::TicketEvent> events;  ///< seq expected_version+1 ...
-  int64_t expected_version = 0;            ///< the version the change was decided on
+  int64_t expected_version = 0;             ///< the version the change was decided on
 };
 
 /// Filters for List(); empty fields do not filter.
 struct TicketFilter {
   std::vector<domain::TicketState> states;
-  std::optional<domain::UnitId> unit;      ///< lead or co-unit
+  std::optional<domain::UnitId> unit;  ///< lead or co-unit
   std::optional<domain::UnitId> lead_unit;
   std::optional<domain::RegionId> region;
   std::optional<domain::CategoryId> category;
   std::optional<domain::RequestType> type;
-  std::optional<Instant> created_from;     ///< inclusive
-  std::optional<Instant> created_to;       ///< exclusive
+  std::optional<Instant> created_from;           ///< inclusive
+  std::optional<Instant> created_to;             ///< exclusive
   std::optional<Instant> reply_deadline_before;  ///< open tickets due before this
   std::string citizen_phone;
-  std::string text;                        ///< substring of title, content or address
-  int64_t after_id = 0;                    ///< cursor: ids greater than this
+  std::string text;      ///< substring of title, content or address
+  int64_t after_id = 0;  ///< cursor: ids greater than this
   int limit = 100;
 };
 

@@ -40,10 +40,10 @@ class Harness {
 
   Ticket Register(const char* phone = "13800001111") {
     auto t = service_->Register(city_->Act("op"), {{"type", "投诉"},
-                                                  {"content", "小区楼下夜间施工噪音扰民"},
-                                                  {"citizen_phone", phone},
-                                                  {"region", "3"},
-                                                  {"category", "1"}});
+                                                   {"content", "小区楼下夜间施工噪音扰民"},
+                                                   {"citizen_phone", phone},
+                                                   {"region", "3"},
+                                                   {"category", "1"}});
     EXPECT_OK(t);
     return t.has_value() ? *t : Ticket{};
   }
@@ -54,8 +54,8 @@ class Harness {
 
   Ticket Dispatched(domain::UnitId unit = SmallCity::kHousing) {
     Ticket t = Register();
-    auto r = Act("disp", t.number, Action::kDispatch,
-                 {{"lead_unit", std::to_string(unit.value())}});
+    auto r =
+        Act("disp", t.number, Action::kDispatch, {{"lead_unit", std::to_string(unit.value())}});
     EXPECT_OK(r);
     return r.has_value() ? *r : t;
   }
@@ -100,8 +100,7 @@ TEST_P(TicketStoreContract, FindReturnsWhatWasStored) {
   EXPECT_EQ(by_id->content, "小区楼下夜间施工噪音扰民");
   EXPECT_THAT(h.tickets().FindByNumber("SM-nope"), HasErrorCode(ErrorCode::kNotFound));
   EXPECT_THAT(h.tickets().Find(domain::TicketId{999999}), HasErrorCode(ErrorCode::kNotFound));
-  EXPECT_THAT(h.tickets().History(domain::TicketId{999999}),
-              HasErrorCode(ErrorCode::kNotFound));
+  EXPECT_THAT(h.tickets().History(domain::TicketId{999999}), HasErrorCode(ErrorCode::kNotFound));
 }
 
 TEST_P(TicketStoreContract, CommitAppendsEventsInOrder) {
@@ -160,8 +159,8 @@ TEST_P(TicketStoreContract, ConcurrentChangesToOneTicketAreNeverLost) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&] {
       // Each thread decides on the same version; exactly one may win.
-      auto r = h.service().Act(h.city().Act("sup"), t.number, Command{Action::kUrge, {}},
-                               t.version);
+      auto r =
+          h.service().Act(h.city().Act("sup"), t.number, Command{Action::kUrge, {}}, t.version);
       if (r.has_value()) {
         ++ok;
       } else if (r.error().code == ErrorCode::kAborted) {
@@ -193,10 +192,11 @@ TEST_P(TicketStoreContract, MultiTicketCommitIsAllOrNothing) {
   auto fresh_master = *h.tickets().Find(master.id);
   ports::TicketWrite cw{child2, {}, child2.version};
   ports::TicketWrite mw{fresh_master, {}, fresh_master.version - 1};  // stale
-  domain::TicketEvent ce{child2.id, child2.version + 1, h.clock().Now(), h.city().Act("disp"),
-                         "merge", {{"into", master.number}}};
-  domain::TicketEvent me{master.id, fresh_master.version + 1, h.clock().Now(),
-                         h.city().Act("disp"), "merged_in", {{"child", child2.number}}};
+  domain::TicketEvent ce{child2.id, child2.version + 1,       h.clock().Now(), h.city().Act("disp"),
+                         "merge",   {{"into", master.number}}};
+  domain::TicketEvent me{master.id,       fresh_master.version + 1,
+                         h.clock().Now(), h.city().Act("disp"),
+                         "merged_in",     {{"child", child2.number}}};
   cw.events.push_back(ce);
   mw.events.push_back(me);
   domain::Apply(cw.ticket, ce);
@@ -255,8 +255,8 @@ TEST_P(TicketStoreContract, RebuildFromLogEqualsLiveProjections) {
   }
   // Random walk: a random legal action by whoever may take it, with fields that satisfy
   // every action (each action reads only its own).
-  std::vector<std::string> logins = {"op", "disp", "housing", "env", "hub", "town", "cb", "sup",
-                                     "system"};
+  std::vector<std::string> logins = {"op",   "disp", "housing", "env",   "hub",
+                                     "town", "cb",   "sup",     "system"};
   const char* units[] = {"2", "3", "4", "5"};
   const char* satisfaction[] = {"满意", "基本满意", "不满意"};
   int applied = 0;
@@ -266,8 +266,7 @@ TEST_P(TicketStoreContract, RebuildFromLogEqualsLiveProjections) {
     ASSERT_OK(current);
     std::vector<Action> legal;
     for (Action a : domain::AllActions()) {
-      if (domain::IsAllowedIn(a, current->state) && a != Action::kMerge &&
-          a != Action::kMergedIn) {
+      if (domain::IsAllowedIn(a, current->state) && a != Action::kMerge && a != Action::kMergedIn) {
         legal.push_back(a);
       }
     }
@@ -275,11 +274,21 @@ TEST_P(TicketStoreContract, RebuildFromLogEqualsLiveProjections) {
       continue;
     }
     Action action = legal[rng() % legal.size()];
-    Fields f{{"lead_unit", units[rng() % 4]}, {"unit", "6"}, {"reply", "已处理"},
-             {"reason", "原因"}, {"comment", "意见"}, {"days", "3"}, {"reached", "1"},
-             {"resolved", rng() % 2 ? "1" : "0"}, {"satisfaction", satisfaction[rng() % 3]},
-             {"level", "2"}, {"text", "备注"}, {"answer", "已告知"}, {"name", "a.jpg"},
-             {"size", "10"}, {"reply_deadline", "2030-01-01"}};
+    Fields f{{"lead_unit", units[rng() % 4]},
+             {"unit", "6"},
+             {"reply", "已处理"},
+             {"reason", "原因"},
+             {"comment", "意见"},
+             {"days", "3"},
+             {"reached", "1"},
+             {"resolved", rng() % 2 ? "1" : "0"},
+             {"satisfaction", satisfaction[rng() % 3]},
+             {"level", "2"},
+             {"text", "备注"},
+             {"answer", "已告知"},
+             {"name", "a.jpg"},
+             {"size", "10"},
+             {"reply_deadline", "2030-01-01"}};
     h.clock().Advance(std::chrono::minutes(rng() % 600));
     std::shuffle(logins.begin(), logins.end(), rng);
     for (const std::string& login : logins) {

@@ -64,8 +64,15 @@ std::unique_ptr<SmallCity> MakeSmallCity() {
   std::vector<RoutingRule> rules{
       {RuleId{1}, housing->id, RegionId{}, SmallCity::kHousing, {}, 0, {}, {}, ""},
       {RuleId{2}, environment->id, RegionId{}, SmallCity::kEnvironment, {}, 0, {}, {}, ""},
-      {RuleId{3}, noise->id, SmallCity::kStreet, SmallCity::kCountyHub, {SmallCity::kEnvironment},
-       0, {}, {}, ""},
+      {RuleId{3},
+       noise->id,
+       SmallCity::kStreet,
+       SmallCity::kCountyHub,
+       {SmallCity::kEnvironment},
+       0,
+       {},
+       {},
+       ""},
   };
   city->routing = RoutingDirectory(std::move(rules), SmallCity::kCountyHub);
   return city;

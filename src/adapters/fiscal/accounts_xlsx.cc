@@ -120,9 +120,9 @@ Result<json> Function(const Grid& g, int number) {
   const size_t columns = df::StandardColumns(number).size();
   const size_t width = g.Width(kHeaderRow);
   if (width != columns + 2) {
-    return g.Bad(kHeaderRow, 0,
-                 fmt::format("表头应为 科目编码、科目名称 和 {} 个金额列，实际 {} 列", columns,
-                             width));
+    return g.Bad(
+        kHeaderRow, 0,
+        fmt::format("表头应为 科目编码、科目名称 和 {} 个金额列，实际 {} 列", columns, width));
   }
   const Body body = ReadBody(g, kHeaderRow + 1);
   json out = {{"rows", json::array()}, {"note", body.note}, {"total", nullptr}};
@@ -199,9 +199,10 @@ Result<json> Funds(const Grid& g, size_t r) {
 }
 
 Result<json> EvalSheetJson(const Grid& g) {
-  json s = {{"project", ""},     {"department", ""},        {"implementer", ""},
-            {"funds", json::object()}, {"goal", ""},        {"achieved", ""},
-            {"indicators", json::array()}, {"total_score", nullptr}, {"grade", ""}};
+  json s = {
+      {"project", ""}, {"department", ""}, {"implementer", ""},           {"funds", json::object()},
+      {"goal", ""},    {"achieved", ""},   {"indicators", json::array()}, {"total_score", nullptr},
+      {"grade", ""}};
   bool in_indicators = false;
   for (size_t r = kSubtitleRow + 1; r < g.Rows(); ++r) {
     if (g.BlankRow(r)) continue;
@@ -295,8 +296,8 @@ Result<df::Document> DocumentFromWorkbook(const XlsxWorkbook& workbook) {
       const std::string code = fmt::format("{:02d}", *n);
       const Grid g{sheet, fmt::format("公开{}表", code)};
       if (tables.contains(code)) {
-        return g.Bad(kSubtitleRow, 0, fmt::format("公开{}表重复（另见工作表“{}”）", code,
-                                                  sheet.name));
+        return g.Bad(kSubtitleRow, 0,
+                     fmt::format("公开{}表重复（另见工作表“{}”）", code, sheet.name));
       }
       if (j["unit"].get<std::string>().empty()) j["unit"] = UnitOf(subtitle);
       Result<json> t = json();

@@ -78,7 +78,8 @@ TEST_F(FiscalXlsx, ReadsAHandWrittenWorkbook) {
   worksheet_write_string(ws, 0, 0, "一般公共预算财政拨款支出决算表", nullptr);
   worksheet_write_string(ws, 1, 0, "公开05表    单位：测试中心    金额单位：万元", nullptr);
   const char* header[] = {"编码", "科目名称", "合计", "基本支出", "项目支出"};
-  for (int c = 0; c < 5; ++c) worksheet_write_string(ws, 2, static_cast<lxw_col_t>(c), header[c], nullptr);
+  for (int c = 0; c < 5; ++c)
+    worksheet_write_string(ws, 2, static_cast<lxw_col_t>(c), header[c], nullptr);
   worksheet_write_string(ws, 3, 0, "", nullptr);
   worksheet_write_string(ws, 3, 1, "合计", nullptr);
   worksheet_write_number(ws, 3, 2, 30.5, nullptr);
@@ -120,7 +121,8 @@ TEST_F(FiscalXlsx, NamesTheCellOfABadAmount) {
   lxw_worksheet* ws = workbook_add_worksheet(wb, "01");
   worksheet_write_string(ws, 1, 0, "公开01表", nullptr);
   const char* header[] = {"收入项目", "决算数", "支出项目", "决算数"};
-  for (int c = 0; c < 4; ++c) worksheet_write_string(ws, 2, static_cast<lxw_col_t>(c), header[c], nullptr);
+  for (int c = 0; c < 4; ++c)
+    worksheet_write_string(ws, 2, static_cast<lxw_col_t>(c), header[c], nullptr);
   worksheet_write_string(ws, 6, 0, "一、一般公共预算财政拨款收入", nullptr);
   worksheet_write_string(ws, 6, 1, "四百", nullptr);
   ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
@@ -132,8 +134,10 @@ TEST_F(FiscalXlsx, NamesTheCellOfABadAmount) {
   lxw_workbook* wb2 = workbook_new(path.string().c_str());
   ws = workbook_add_worksheet(wb2, "01");
   worksheet_write_string(ws, 1, 0, "公开01表", nullptr);
-  for (int c = 0; c < 4; ++c) worksheet_write_string(ws, 2, static_cast<lxw_col_t>(c), header[c], nullptr);
-  for (int r = 3; r < 7; ++r) worksheet_write_string(ws, static_cast<lxw_row_t>(r), 0, "收入", nullptr);
+  for (int c = 0; c < 4; ++c)
+    worksheet_write_string(ws, 2, static_cast<lxw_col_t>(c), header[c], nullptr);
+  for (int r = 3; r < 7; ++r)
+    worksheet_write_string(ws, static_cast<lxw_row_t>(r), 0, "收入", nullptr);
   worksheet_write_string(ws, 6, 1, "四百", nullptr);
   ASSERT_EQ(workbook_close(wb2), LXW_NO_ERROR);
   auto bad = DocumentFromXlsx(Bytes(path));
@@ -191,25 +195,46 @@ std::string StoredZip(const std::vector<std::pair<std::string, std::string>>& en
         crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
     const auto size = static_cast<uint32_t>(data.size());
     u32(out, 0x04034b50);
-    u16(out, 20); u16(out, 0); u16(out, 0); u16(out, 0); u16(out, 0);
-    u32(out, crc); u32(out, size); u32(out, size);
-    u16(out, static_cast<uint32_t>(name.size())); u16(out, 0);
+    u16(out, 20);
+    u16(out, 0);
+    u16(out, 0);
+    u16(out, 0);
+    u16(out, 0);
+    u32(out, crc);
+    u32(out, size);
+    u32(out, size);
+    u16(out, static_cast<uint32_t>(name.size()));
+    u16(out, 0);
     out += name;
     out += data;
     u32(central, 0x02014b50);
-    u16(central, 20); u16(central, 20); u16(central, 0); u16(central, 0); u16(central, 0);
+    u16(central, 20);
+    u16(central, 20);
     u16(central, 0);
-    u32(central, crc); u32(central, size); u32(central, size);
-    u16(central, static_cast<uint32_t>(name.size())); u16(central, 0); u16(central, 0);
-    u16(central, 0); u16(central, 0); u32(central, 0); u32(central, offset);
+    u16(central, 0);
+    u16(central, 0);
+    u16(central, 0);
+    u32(central, crc);
+    u32(central, size);
+    u32(central, size);
+    u16(central, static_cast<uint32_t>(name.size()));
+    u16(central, 0);
+    u16(central, 0);
+    u16(central, 0);
+    u16(central, 0);
+    u32(central, 0);
+    u32(central, offset);
     central += name;
   }
   const auto cd_offset = static_cast<uint32_t>(out.size());
   out += central;
   u32(out, 0x06054b50);
-  u16(out, 0); u16(out, 0);
-  u16(out, static_cast<uint32_t>(entries.size())); u16(out, static_cast<uint32_t>(entries.size()));
-  u32(out, static_cast<uint32_t>(central.size())); u32(out, cd_offset);
+  u16(out, 0);
+  u16(out, 0);
+  u16(out, static_cast<uint32_t>(entries.size()));
+  u16(out, static_cast<uint32_t>(entries.size()));
+  u32(out, static_cast<uint32_t>(central.size()));
+  u32(out, cd_offset);
   u16(out, 0);
   return out;
 }
@@ -238,17 +263,18 @@ TEST_F(FiscalXlsx, ReadsInlineAndRichStringsAndRejectsBrokenXml) {
   ASSERT_THAT(broken, HasErrorCode(ErrorCode::kInvalidArgument));
   EXPECT_THAT(broken.error().message, HasSubstr("xl/worksheets/sheet1.xml"));
 
-  auto bad_index = ReadXlsx(StoredZip({{"xl/workbook.xml", workbook},
-                                       {"xl/_rels/workbook.xml.rels", rels},
-                                       {"xl/sharedStrings.xml", sst},
-                                       {"xl/worksheets/sheet1.xml",
-                                        R"(<worksheet><sheetData><row><c r="B3" t="s"><v>7</v></c></row></sheetData></worksheet>)"}}));
+  auto bad_index = ReadXlsx(StoredZip(
+      {{"xl/workbook.xml", workbook},
+       {"xl/_rels/workbook.xml.rels", rels},
+       {"xl/sharedStrings.xml", sst},
+       {"xl/worksheets/sheet1.xml",
+        R"(<worksheet><sheetData><row><c r="B3" t="s"><v>7</v></c></row></sheetData></worksheet>)"}}));
   ASSERT_THAT(bad_index, HasErrorCode(ErrorCode::kInvalidArgument));
   EXPECT_THAT(bad_index.error().message, HasSubstr("B3"));
 
-  auto entity = ReadXlsx(StoredZip(
-      {{"xl/workbook.xml", R"(<!DOCTYPE a [<!ENTITY x "y">]><workbook/>)"},
-       {"xl/_rels/workbook.xml.rels", rels}}));
+  auto entity =
+      ReadXlsx(StoredZip({{"xl/workbook.xml", R"(<!DOCTYPE a [<!ENTITY x "y">]><workbook/>)"},
+                          {"xl/_rels/workbook.xml.rels", rels}}));
   EXPECT_THAT(entity, HasErrorCode(ErrorCode::kInvalidArgument));
   EXPECT_THAT(ReadXlsx(StoredZip({{"xl/workbook.xml", workbook}})),
               HasErrorCode(ErrorCode::kInvalidArgument));  // no rels part

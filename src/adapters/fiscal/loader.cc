@@ -49,7 +49,8 @@ Result<domain::fiscal::Document> LoadDisclosure(const std::filesystem::path& pat
   if (ext == ".txt" || ext == ".text" || ext.empty()) {
     return domain::fiscal::ParseDisclosure(content);
   }
-  return InvalidArgument(fmt::format("不支持的文件类型“{}”：请提供 .txt、.pdf、.json 或 .xlsx", ext));
+  return InvalidArgument(
+      fmt::format("不支持的文件类型“{}”：请提供 .txt、.pdf、.json 或 .xlsx", ext));
 }
 
 }  // namespace hotline::adapters::fiscal

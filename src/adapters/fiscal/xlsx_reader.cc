@@ -31,9 +31,7 @@ uint32_t U32(std::string_view b, size_t at) {
   return static_cast<uint32_t>(U16(b, at)) | (static_cast<uint32_t>(U16(b, at + 2)) << 16);
 }
 
-Error Bad(std::string message) {
-  return InvalidArgument("xlsx 文件无效：" + std::move(message));
-}
+Error Bad(std::string message) { return InvalidArgument("xlsx 文件无效：" + std::move(message)); }
 
 struct ZipEntry {
   uint16_t flags = 0;
@@ -53,8 +51,7 @@ class Zip {
     }
     // The end-of-central-directory record is last, followed by a comment of at most 64 KiB.
     size_t eocd = std::string_view::npos;
-    const size_t lowest = bytes.size() > kEocdSize + 0xFFFF ? bytes.size() - kEocdSize - 0xFFFF
-                                                           : 0;
+    const size_t lowest = bytes.size() > kEocdSize + 0xFFFF ? bytes.size() - kEocdSize - 0xFFFF : 0;
     for (size_t at = bytes.size() - kEocdSize + 1; at-- > lowest;) {
       if (U32(bytes, at) == kEocdSignature) {
         eocd = at;

@@ -247,10 +247,10 @@ HttpResponse Api::Login(const HttpRequest& req) {
                                 {"unit_name", unit != nullptr ? unit->name : ""},
                                 {"csrf_token", csrf},
                                 {"token", token}});
-  res.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; "
-                                                     "Max-Age={}",
-                                                     kSessionCookie, token,
-                                                     options_.session_ttl.count()));
+  res.headers.emplace_back("Set-Cookie",
+                           fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; "
+                                       "Max-Age={}",
+                                       kSessionCookie, token, options_.session_ttl.count()));
   return res;
 }
 
@@ -265,9 +265,9 @@ HttpResponse Api::Logout(const HttpRequest& req) {
     sessions_.erase(token);
   }
   HttpResponse res = Json(200, {{"ok", true}});
-  res.headers.emplace_back("Set-Cookie",
-                           fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-                                       kSessionCookie));
+  res.headers.emplace_back(
+      "Set-Cookie",
+      fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kSessionCookie));
   return res;
 }
 
@@ -377,8 +377,7 @@ HttpResponse Api::Route(const HttpRequest& req) {
         if (auto it = q.find(key); it != q.end() && !it->second.empty()) {
           auto v = domain::ParseInt64(it->second);
           if (!v.has_value() || *v < 0) {
-            return ErrorResponse(400, "invalid_argument",
-                                 fmt::format("参数 {} 应为非负整数", key));
+            return ErrorResponse(400, "invalid_argument", fmt::format("参数 {} 应为非负整数", key));
           }
           if (std::string(key) == "after") {
             f.after_id = *v;

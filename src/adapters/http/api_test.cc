@@ -1,4 +1,6 @@
 // The API through real HTTP on an ephemeral port, against a real SQLite store.
+#include "adapters/http/api.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -9,7 +11,6 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/openapi.h"
 #include "adapters/security/password.h"
@@ -47,8 +48,8 @@ Reply Call(uint16_t port, const std::string& method, const std::string& path,
     req += h + "\r\n";
   }
   if (!body.empty() || method == "POST") {
-    req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n";
+    req +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   req += "\r\n" + body;
   size_t sent = 0;
@@ -108,9 +109,8 @@ class ApiTest : public ::testing::Test {
     so.threads = 4;
     so.max_body_bytes = 64 * 1024;
     so.read_timeout = std::chrono::seconds(2);
-    server_ = std::make_unique<HttpServer>(so, [this](const HttpRequest& r) {
-      return api_->Handle(r);
-    });
+    server_ =
+        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
     auto port = server_->Start();
     ASSERT_OK(port);
     port_ = *port;
@@ -187,9 +187,10 @@ TEST_F(ApiTest, LifecycleEndToEndByTheRolesThatOwnEachStep) {
   EXPECT_EQ(Act("housing", n, "sign").status, 200);
   EXPECT_EQ(Act("housing", n, "reply", {{"reply", "已联合执法"}}).status, 200);
   EXPECT_EQ(Act("disp", n, "review_pass").status, 200);
-  EXPECT_EQ(Act("cb", n, "callback",
-                {{"reached", true}, {"resolved", true}, {"satisfaction", "满意"}}).status,
-            200);
+  EXPECT_EQ(
+      Act("cb", n, "callback", {{"reached", true}, {"resolved", true}, {"satisfaction", "满意"}})
+          .status,
+      200);
   Reply done = Act("system", n, "archive");
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(done.Json()["state"], "archived");
@@ -244,8 +245,7 @@ TEST_F(ApiTest, DataScopeAndMasking) {
   Reply list = Call(port_, "GET", "/api/v1/tickets", "", As("env"));
   ASSERT_EQ(list.status, 200);
   EXPECT_TRUE(list.Json()["tickets"].empty());
-  EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets", "", As("housing")).Json()["tickets"].size(),
-            1u);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets", "", As("housing")).Json()["tickets"].size(), 1u);
   ExpectError(Call(port_, "GET", "/api/v1/tickets?unit=3", "", As("housing")), 403,
               "permission_denied");
   // A whistle-blower is never shown to the unit reported on.
@@ -261,9 +261,9 @@ TEST_F(ApiTest, BadInputGetsAClearErrorAndWritesNothing) {
   auto op = As("op");
   ExpectError(Call(port_, "POST", "/api/v1/tickets", "{not json", op), 400, "invalid_argument");
   ExpectError(Call(port_, "POST", "/api/v1/tickets", "[1,2]", op), 400, "invalid_argument");
-  ExpectError(Call(port_, "POST", "/api/v1/tickets", "{\"type\":\"投诉\",\"content\":\"\xff\xfe\"}",
-                   op),
-              400, "invalid_argument");
+  ExpectError(
+      Call(port_, "POST", "/api/v1/tickets", "{\"type\":\"投诉\",\"content\":\"\xff\xfe\"}", op),
+      400, "invalid_argument");
   ExpectError(Call(port_, "POST", "/api/v1/tickets",
                    json{{"type", "投诉"}, {"content", {{"nested", 1}}}}.dump(), op),
               400, "invalid_argument");
@@ -361,12 +361,10 @@ TEST_F(ApiTest, AuthorisationMatrix) {
   };
   const Row rows[] = {
       // login            show create note sign
-      {"op", 200, 201, 200, 403},           {"disp", 200, 201, 200, 403},
-      {"cb", 200, 403, 200, 403},           {"sup", 200, 403, 200, 403},
-      {"qa", 200, 403, 200, 403},           {"boss", 200, 403, 200, 403},
-      {"admin", 200, 403, 200, 403},        {"system", 200, 201, 200, 403},
-      {"env", 404, 403, 404, 404},          {"hub", 404, 403, 404, 404},
-      {"town", 404, 403, 404, 404},
+      {"op", 200, 201, 200, 403},    {"disp", 200, 201, 200, 403},   {"cb", 200, 403, 200, 403},
+      {"sup", 200, 403, 200, 403},   {"qa", 200, 403, 200, 403},     {"boss", 200, 403, 200, 403},
+      {"admin", 200, 403, 200, 403}, {"system", 200, 201, 200, 403}, {"env", 404, 403, 404, 404},
+      {"hub", 404, 403, 404, 404},   {"town", 404, 403, 404, 404},
   };
   for (const Row& row : rows) {
     auto h = As(row.login);
@@ -408,8 +406,9 @@ TEST_F(ApiTest, OpenApiDocumentIsTrue) {
     for (const auto& [method, op] : methods.items()) {
       ++operations;
       std::string concrete = path;
-      for (auto [name, value] : {std::pair{"{number}", n}, std::pair{"{action}", std::string("note")},
-                                 std::pair{"{queue}", std::string("to_sign")}}) {
+      for (auto [name, value] :
+           {std::pair{"{number}", n}, std::pair{"{action}", std::string("note")},
+            std::pair{"{queue}", std::string("to_sign")}}) {
         if (auto pos = concrete.find(name); pos != std::string::npos) {
           concrete.replace(pos, std::string(name).size(), value);
         }

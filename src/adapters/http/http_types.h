@@ -9,11 +9,11 @@
 namespace hotline::adapters::http {
 
 struct HttpRequest {
-  std::string method;   // "GET", "POST", ...
-  std::string target;   // path with query string
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path with query string
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::string remote;   // peer address
+  std::string remote;  // peer address
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

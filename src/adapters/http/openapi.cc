@@ -17,8 +17,8 @@ const std::vector<RouteDoc>& Routes() {
       {"get", "/api/v1/tickets", "工单列表（过滤、游标分页，按数据范围）", true},
       {"get", "/api/v1/tickets/{number}", "工单详情及全部历史", true},
       {"post", "/api/v1/tickets/{number}/actions/{action}", "对工单执行办理操作", true},
-      {"get", "/api/v1/queues/{queue}", "本单位工作队列：to_sign / in_progress / due_soon / overdue",
-       true},
+      {"get", "/api/v1/queues/{queue}",
+       "本单位工作队列：to_sign / in_progress / due_soon / overdue", true},
       {"get", "/api/v1/org/units", "组织机构（单位）", true},
       {"get", "/api/v1/categories", "诉求分类", true},
       {"get", "/api/v1/routing/suggest", "派单目录建议的承办单位", true},
@@ -30,13 +30,14 @@ std::string OpenApiDocument() {
   using nlohmann::json;
   json paths = json::object();
   for (const auto& r : Routes()) {
-    json op = {{"summary", r.summary},
-               {"responses",
-                {{"200", {{"description", "成功"}}},
-                 {"4XX",
-                  {{"description", "错误：{\"error\":{\"code\":...,\"message\":...}}"},
-                   {"content",
-                    {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
+    json op = {
+        {"summary", r.summary},
+        {"responses",
+         {{"200", {{"description", "成功"}}},
+          {"4XX",
+           {{"description", "错误：{\"error\":{\"code\":...,\"message\":...}}"},
+            {"content",
+             {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
     if (r.authenticated) {
       op["security"] = json::array({{{"session", json::array()}}, {{"bearer", json::array()}}});
     }
@@ -59,7 +60,8 @@ std::string OpenApiDocument() {
       {"info",
        {{"title", "hotline 12345 政务服务便民热线 API"},
         {"version", "0.1.0"},
-        {"description", "工单全生命周期、登录与数据范围。错误统一为 {\"error\":{\"code\",\"message\"}}。"}}},
+        {"description",
+         "工单全生命周期、登录与数据范围。错误统一为 {\"error\":{\"code\",\"message\"}}。"}}},
       {"paths", paths},
       {"components",
        {{"securitySchemes",

@@ -4,14 +4,12 @@
 
 namespace hotline::adapters::json {
 
-using nlohmann::json;
 using domain::Ticket;
+using nlohmann::json;
 
 namespace {
 
-json OptInstant(const std::optional<Instant>& t) {
-  return t ? json(ToUnix(*t)) : json(nullptr);
-}
+json OptInstant(const std::optional<Instant>& t) { return t ? json(ToUnix(*t)) : json(nullptr); }
 
 std::optional<Instant> GetOptInstant(const json& j, const char* key) {
   auto it = j.find(key);
@@ -241,7 +239,8 @@ json EventToJson(const domain::TicketEvent& e) {
   return {{"seq", e.seq},
           {"at", FormatLocal(e.at)},
           {"type", e.type},
-          {"action", [&] {
+          {"action",
+           [&] {
              auto a = domain::ParseAction(e.type);
              return a ? std::string(domain::ChineseName(*a)) : e.type;
            }()},

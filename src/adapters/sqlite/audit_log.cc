@@ -1,8 +1,7 @@
 // SqliteStore's AuditLog: appends are serialised by the store's single writer thread, so
 // each entry links to the true previous one.
-#include <sodium.h>
-
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include "adapters/sqlite/sqlite_store.h"
 
@@ -119,8 +118,8 @@ Result<ports::AuditVerification> SqliteStore::Verify() {
     for (const auto& e : batch) {
       ++v.entries;
       if (e.seq != expected_seq) {
-        v.problems.push_back(fmt::format("缺少第 {} 至 {} 条记录（已被删除）", expected_seq,
-                                         e.seq - 1));
+        v.problems.push_back(
+            fmt::format("缺少第 {} 至 {} 条记录（已被删除）", expected_seq, e.seq - 1));
       }
       if (e.prev_hash != prev) {
         v.problems.push_back(fmt::format("第 {} 条记录的前序哈希与上一条不符", e.seq));

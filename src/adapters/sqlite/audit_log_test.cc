@@ -33,8 +33,8 @@ class AuditLogTest : public ::testing::Test {
     }
   }
   ports::AuditRecord Record(int i) {
-    return {FromUnix(1700000000 + i), "disp1", "ticket.dispatch", "SM" + std::to_string(i),
-            "{\"lead_unit\":2}", "127.0.0.1"};
+    return {FromUnix(1700000000 + i), "disp1",    "ticket.dispatch", "SM" + std::to_string(i),
+            "{\"lead_unit\":2}",      "127.0.0.1"};
   }
   // Edits the file behind the store's back, as an intruder with file access would.
   void Tamper(const std::string& sql) {

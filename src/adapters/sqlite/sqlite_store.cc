@@ -57,7 +57,8 @@ Status InsertEvent(Db& db, const TicketEvent& e, const std::string& fields_json)
       .Bind(9, fields_json);
   auto st = s->Run();
   if (!st.has_value() && st.error().code == ErrorCode::kAlreadyExists) {
-    return Aborted(fmt::format("工单 {} 的事件序号 {} 已存在（并发修改）", e.ticket.value(), e.seq));
+    return Aborted(
+        fmt::format("工单 {} 的事件序号 {} 已存在（并发修改）", e.ticket.value(), e.seq));
   }
   return st;
 }
@@ -75,8 +76,8 @@ void BindProjection(Stmt& s, const Ticket& t, const std::string& doc) {
       .BindId(9, t.lead_unit.value())
       .Bind(10, t.citizen_phone)
       .Bind(11, ToUnix(t.created_at))
-      .BindOpt(12, t.reply_deadline ? std::optional<int64_t>(ToUnix(*t.reply_deadline))
-                                    : std::nullopt)
+      .BindOpt(12,
+               t.reply_deadline ? std::optional<int64_t>(ToUnix(*t.reply_deadline)) : std::nullopt)
       .Bind(13, doc);
 }
 
@@ -146,7 +147,7 @@ class SqliteStore::Reader {
   std::unique_ptr<Db> db_;
 };
 
-#define HOTLINE_READER(name)                                  \
+#define HOTLINE_READER(name)                                 \
   HOTLINE_ASSIGN_OR_RETURN(auto name##_db, AcquireReader()); \
   Reader name(*this, std::move(name##_db))
 
@@ -155,8 +156,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
     return InvalidArgument("数据库路径为空");
   }
   if (!options.create && !std::filesystem::exists(options.path)) {
-    return NotFound(fmt::format("数据库不存在: {}（先运行 hotline demo 或 hotline store init）",
-                                options.path));
+    return NotFound(
+        fmt::format("数据库不存在: {}（先运行 hotline demo 或 hotline store init）", options.path));
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(options));
   HOTLINE_ASSIGN_OR_RETURN(store->writer_db_, Db::Open(options.path, options.create, false));
@@ -194,8 +195,8 @@ Status SqliteStore::Migrate() {
   int current = row ? static_cast<int>(s->Int(0)) : 0;
   s->Reset();
   if (current > kMigrations.back().version) {
-    return Internal(fmt::format("数据库结构版本 {} 比本程序支持的 {} 更新，请升级 hotline",
-                                current, kMigrations.back().version));
+    return Internal(fmt::format("数据库结构版本 {} 比本程序支持的 {} 更新，请升级 hotline", current,
+                                kMigrations.back().version));
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= current) {
@@ -207,13 +208,12 @@ Status SqliteStore::Migrate() {
       auto ins = db.Prepare(
           "INSERT INTO schema_migrations (version, name, applied_at) "
           "VALUES (?1, ?2, strftime('%s', 'now'))");
-      st = ins.has_value() ? (*ins)->Bind(1, m.version).Bind(2, m.name).Run()
-                           : Status(ins.error());
+      st = ins.has_value() ? (*ins)->Bind(1, m.version).Bind(2, m.name).Run() : Status(ins.error());
     }
     if (!st.has_value()) {
       (void)db.Exec("ROLLBACK");
-      return Internal(fmt::format("迁移 {:03d}_{} 失败: {}", m.version, m.name,
-                                  st.error().message));
+      return Internal(
+          fmt::format("迁移 {:03d}_{} 失败: {}", m.version, m.name, st.error().message));
     }
     HOTLINE_RETURN_IF_ERROR(db.Exec("COMMIT"));
     current = m.version;
@@ -539,8 +539,8 @@ Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
 Result<ports::StoreSummary> SqliteStore::Summary() {
   HOTLINE_READER(r);
   ports::StoreSummary out;
-  for (auto [sql, target] : {std::pair{q::kCountTickets, &out.tickets},
-                             std::pair{q::kCountEvents, &out.events}}) {
+  for (auto [sql, target] :
+       {std::pair{q::kCountTickets, &out.tickets}, std::pair{q::kCountEvents, &out.events}}) {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(sql));
     HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
     *target = row ? s->Int(0) : 0;
@@ -742,7 +742,10 @@ Status SqliteStore::SaveCategories(const domain::CategoryTree& tree) {
     HOTLINE_RETURN_IF_ERROR(db.Exec(q::kDeleteCategories));
     for (const auto& c : tree.all()) {
       HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kInsertCategory));
-      s->Bind(1, c.id.value()).Bind(2, c.name).BindId(3, c.parent.value()).Bind(4, int64_t{c.level});
+      s->Bind(1, c.id.value())
+          .Bind(2, c.name)
+          .BindId(3, c.parent.value())
+          .Bind(4, int64_t{c.level});
       HOTLINE_RETURN_IF_ERROR(s->Run());
     }
     return OkStatus();
@@ -775,10 +778,9 @@ Status SqliteStore::SaveRouting(const domain::RoutingDirectory& directory) {
           .Bind(4, rule.lead_unit.value())
           .Bind(5, domain::JoinIds(rule.co_units))
           .Bind(6, int64_t{rule.priority})
-          .BindOpt(7, rule.valid_from ? std::optional<int64_t>(ToUnix(*rule.valid_from))
-                                      : std::nullopt)
-          .BindOpt(8, rule.valid_to ? std::optional<int64_t>(ToUnix(*rule.valid_to))
-                                    : std::nullopt)
+          .BindOpt(
+              7, rule.valid_from ? std::optional<int64_t>(ToUnix(*rule.valid_from)) : std::nullopt)
+          .BindOpt(8, rule.valid_to ? std::optional<int64_t>(ToUnix(*rule.valid_to)) : std::nullopt)
           .Bind(9, rule.note);
       HOTLINE_RETURN_IF_ERROR(s->Run());
     }

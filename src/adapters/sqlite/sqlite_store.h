@@ -23,9 +23,9 @@ namespace hotline::adapters::sqlite {
 
 struct SqliteOptions {
   std::string path;
-  bool create = true;             // create the file and schema when missing
+  bool create = true;  // create the file and schema when missing
   std::string ticket_prefix = "SM";
-  size_t max_group = 512;         // most writes committed in one transaction
+  size_t max_group = 512;  // most writes committed in one transaction
   // synchronous=FULL (every commit on disk before it returns). Off only for bulk loads
   // such as the demo city, where a crash means starting over anyway.
   bool durable = true;

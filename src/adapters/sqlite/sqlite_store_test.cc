@@ -74,8 +74,7 @@ TEST(SqliteStore, FailedWriteMidTransactionLeavesNoPartialTicket) {
   (*store)->SetFaultHook([](std::string_view point) -> Status {
     return point == "create.after_events" ? Internal("injected fault") : OkStatus();
   });
-  EXPECT_THAT(service.Register(city->Act("op"), Complaint()),
-              HasErrorCode(ErrorCode::kInternal));
+  EXPECT_THAT(service.Register(city->Act("op"), Complaint()), HasErrorCode(ErrorCode::kInternal));
   (*store)->SetFaultHook(nullptr);
   auto summary = (*store)->Summary();
   ASSERT_OK(summary);
@@ -89,9 +88,9 @@ TEST(SqliteStore, FailedWriteMidTransactionLeavesNoPartialTicket) {
   (*store)->SetFaultHook([](std::string_view point) -> Status {
     return point == "commit.after_events" ? Internal("injected fault") : OkStatus();
   });
-  EXPECT_THAT(service.Act(city->Act("disp"), t->number,
-                          {domain::Action::kDispatch, {{"lead_unit", "2"}}}),
-              HasErrorCode(ErrorCode::kInternal));
+  EXPECT_THAT(
+      service.Act(city->Act("disp"), t->number, {domain::Action::kDispatch, {{"lead_unit", "2"}}}),
+      HasErrorCode(ErrorCode::kInternal));
   (*store)->SetFaultHook(nullptr);
   auto stored = (*store)->Find(t->id);
   ASSERT_OK(stored);
