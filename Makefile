@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 STORE ?= var/hotline.db
 HOTLINE_RELEASE := build/release/src/cli/hotline
 
-.PHONY: deps build release debug test run bench format clean
+.PHONY: deps build release debug test run bench format format-check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -37,7 +37,12 @@ bench: release
 	bench/run.sh
 
 format:
-	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+# Fails listing the files that differ from .clang-format (CI runs it before the tests).
+format-check:
+	@bad=$$(git ls-files '*.cc' '*.h' | xargs clang-format --dry-run 2>&1 | grep 'warning:' | cut -d: -f1 | sort -u); \
+	if [ -n "$$bad" ]; then echo "Not formatted per .clang-format:" $$bad; exit 1; fi
 
 clean:
 	rm -rf build

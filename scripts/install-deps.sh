@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ccache pkg-config git
+  build-essential cmake ccache pkg-config git clang-format
   libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev
   libsqlite3-dev libpq-dev libboost-dev
   libicu-dev libopencc-dev libfasttext-dev libsodium-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev

@@ -359,13 +359,12 @@ Result<TicketEvent> DecideRegister(const Fields& f, const Actor& actor,
   }
   out["type"] = std::string(Code(*type));
   std::string urgency_text = GetText(f, "urgency");
-  auto urgency = urgency_text.empty()
-                     ? Urgency::kNormal
-                     : ParseUrgency(urgency_text).value_or(static_cast<Urgency>(255));
-  if (static_cast<int>(urgency) == 255) {
+  auto urgency =
+      urgency_text.empty() ? std::optional<Urgency>(Urgency::kNormal) : ParseUrgency(urgency_text);
+  if (!urgency) {
     return InvalidArgument(fmt::format("紧急程度无效: “{}”（普通/紧急/特急）", urgency_text));
   }
-  out["urgency"] = std::string(Code(urgency));
+  out["urgency"] = std::string(Code(*urgency));
   std::string channel_text = GetText(f, "channel");
   auto channel =
       channel_text.empty() ? std::optional<Channel>(Channel::kPhone) : ParseChannel(channel_text);

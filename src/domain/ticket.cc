@@ -77,16 +77,6 @@ std::optional<TicketState> ParseTicketState(std::string_view s) {
   return std::nullopt;
 }
 
-bool IsTerminal(TicketState s) {
-  return s == TicketState::kClosed || s == TicketState::kRejected || s == TicketState::kMerged ||
-         s == TicketState::kWithdrawn || s == TicketState::kArchived;
-}
-
-bool IsWithUnit(TicketState s) {
-  return s == TicketState::kDispatched || s == TicketState::kSigned ||
-         s == TicketState::kReturnRequested || s == TicketState::kSuspended;
-}
-
 bool Ticket::IsOverdue(Instant now) const {
   if (state == TicketState::kSuspended || !reply_deadline) {
     return false;

@@ -44,10 +44,6 @@ inline constexpr TicketState kAllStates[] = {
 std::string_view Code(TicketState s);
 std::string_view ChineseName(TicketState s);
 std::optional<TicketState> ParseTicketState(std::string_view code_or_chinese);
-// No action but archiving (or none at all) applies any more.
-bool IsTerminal(TicketState s);
-// A unit is working on it (dispatched, signed, return requested, suspended).
-bool IsWithUnit(TicketState s);
 
 // Flat, string-valued event and command fields. Adapters serialise them (JSON in the
 // store); the domain parses what it needs.

@@ -49,7 +49,8 @@ class TicketStore {
  public:
   virtual ~TicketStore() = default;
 
-  /// Creates a ticket from its registration event(s): assigns the id and a readable unique
+  /// Creates a ticket from its registration event(s) and their fold `ticket` (id and number
+  /// unset): assigns the id and a readable unique
   /// number ("<prefix><local date yyyymmdd><6-digit daily sequence>", e.g.
   /// SM20241009000123), writes log and projection atomically and returns the stored ticket.
   virtual Result<domain::Ticket> Create(domain::Ticket ticket,

@@ -327,7 +327,7 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
   // Everything but the id and number is known before the write: serialise it here, in the
   // caller's thread. The registration event's fields gain the number, so that one is
   // serialised in the writer.
-  const std::string doc = DocOf(domain::Replay(domain::TicketId{}, "", events));
+  const std::string doc = DocOf(ticket);
   std::vector<std::string> later_fields;
   for (size_t i = 1; i < events.size(); ++i) {
     later_fields.push_back(FieldsJson(events[i]));
@@ -348,9 +348,10 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
     num->Reset();
     std::string number = fmt::format("{}{}{:06d}", options_.ticket_prefix, day, seq);
     Ticket t = ticket;
+    t.id = id;
+    t.number = number;
     std::vector<TicketEvent> evs = events;
     evs.front().fields["number"] = number;
-    t = domain::Replay(id, number, evs);
     for (size_t i = 0; i < evs.size(); ++i) {
       evs[i].ticket = id;
       HOTLINE_RETURN_IF_ERROR(
