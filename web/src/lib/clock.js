@@ -7,7 +7,10 @@ let users = 0;
 
 export function useNow() {
   users++;
-  if (!timer) timer = setInterval(() => (now.value = Date.now()), 10000);
+  if (!timer) {
+    now.value = Date.now();
+    timer = setInterval(() => (now.value = Date.now()), 10000);
+  }
   return now;
 }
 export function releaseNow() {
