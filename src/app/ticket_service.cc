@@ -54,7 +54,9 @@ Result<Ticket> TicketService::Register(const domain::Actor& actor, const domain:
   HOTLINE_ASSIGN_OR_RETURN(TicketEvent event, domain::DecideRegister(fields, actor, ctx));
   Ticket ticket;
   domain::Apply(ticket, event);
-  return store_.Create(std::move(ticket), {std::move(event)});
+  HOTLINE_ASSIGN_OR_RETURN(Ticket created, store_.Create(std::move(ticket), {std::move(event)}));
+  feed_.Publish({created, std::string(domain::Code(Action::kRegister)), 0});
+  return created;
 }
 
 Result<Ticket> TicketService::Act(const domain::Actor& actor, const std::string& number,
@@ -88,6 +90,10 @@ Result<Ticket> TicketService::Act(const domain::Actor& actor, const std::string&
   Ticket result = write.ticket;
   writes.insert(writes.begin(), std::move(write));
   HOTLINE_RETURN_IF_ERROR(store_.Commit(writes));
+  feed_.Publish({result, std::string(domain::Code(command.action)), 0});
+  if (writes.size() > 1) {
+    feed_.Publish({writes[1].ticket, std::string(domain::Code(Action::kMergedIn)), 0});
+  }
   return result;
 }
 

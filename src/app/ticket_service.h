@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/change_feed.h"
 #include "common/result.h"
 #include "domain/calendar/time_limits.h"
 #include "domain/calendar/work_calendar.h"
@@ -55,6 +56,9 @@ class TicketService {
 
   std::shared_ptr<const HotlineConfig> config() const;
   void SwapConfig(std::shared_ptr<const HotlineConfig> config);
+  // Every committed registration and action is published here (a merge publishes both
+  // tickets). Owned by the service; subscribe to it for live updates.
+  ChangeFeed& feed() { return feed_; }
 
   // Registers a request (fields as in domain::DecideRegister). kInvalidArgument,
   // kPermissionDenied, or store errors.
@@ -79,6 +83,7 @@ class TicketService {
   const ports::Clock& clock_;
   mutable std::mutex config_mu_;
   std::shared_ptr<const HotlineConfig> config_;
+  ChangeFeed feed_;
 };
 
 }  // namespace hotline::app

@@ -19,7 +19,8 @@ void RegisterFiscalCommands(CLI::App& app);    // fiscal check|render|score
 void RegisterEvalCommands(CLI::App& app);      // eval search|similar
 void RegisterClassifyCommands(CLI::App& app);  // classify train|eval|predict
 void RegisterKbCommands(CLI::App& app);
-void RegisterServeCommands(CLI::App& app);  // serve
-void RegisterAuditCommands(CLI::App& app);  // audit verify|list
+void RegisterServeCommands(CLI::App& app);   // serve
+void RegisterApiKeyCommands(CLI::App& app);  // apikey create|list|revoke
+void RegisterAuditCommands(CLI::App& app);   // audit verify|list
 
 }  // namespace hotline::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterClassifyCommands(app);
   hotline::cli::RegisterKbCommands(app);
   hotline::cli::RegisterServeCommands(app);
+  hotline::cli::RegisterApiKeyCommands(app);
   hotline::cli::RegisterAuditCommands(app);
   try {
     app.parse(argc, argv);

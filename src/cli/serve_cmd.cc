@@ -2,11 +2,13 @@
 // (HOTLINE_STORE, HOTLINE_LISTEN, HOTLINE_THREADS) and an optional key=value config file.
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/security/password.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 
@@ -18,6 +20,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   int threads = 8;
   size_t max_body = 1 << 20;
+  std::string web_root;  // "" = web/dist beside the data folder, when built
 };
 
 std::string EnvOr(const char* name, const std::string& fallback) {
@@ -38,8 +41,21 @@ void RunServe(ServeArgs args) {
   if (!session.has_value()) {
     return Fail(session.error());
   }
-  adapters::http::Api api(*session->service, *session->store, *session->clock,
-                          session->store.get());
+  adapters::http::ApiOptions api_options;
+  api_options.web_root = args.web_root;
+  if (api_options.web_root.empty()) {
+    auto built = DataDir().parent_path() / "web" / "dist";
+    if (std::filesystem::exists(built / "index.html")) {
+      api_options.web_root = built.string();
+    }
+  }
+  if (auto expired = session->store->DeleteExpiredSessions(session->clock->Now());
+      !expired.has_value()) {
+    return Fail(expired.error());
+  }
+  adapters::http::Api api({*session->service, *session->store, *session->store, *session->clock,
+                           session->store.get(), session->store.get()},
+                          api_options);
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);
@@ -54,12 +70,100 @@ void RunServe(ServeArgs args) {
   std::printf("hotline 已启动: http://%s:%u  （数据库 %s，按 Ctrl-C 或发送 SIGTERM 停止）\n",
               options.address.c_str(), *bound, args.store.c_str());
   std::printf("健康检查 /healthz，接口 /api/v1/...，登录 POST /api/v1/auth/login\n");
+  if (!api_options.web_root.empty()) {
+    std::printf("网页控制台 http://%s:%u/ （%s）\n", options.address.c_str(), *bound,
+                api_options.web_root.c_str());
+  } else {
+    std::printf("未找到网页控制台（先构建 web/：make web），只提供 JSON API\n");
+  }
   std::fflush(stdout);
   server.RunUntilSignalled();
   std::printf("hotline 已停止\n");
 }
 
+void RunApiKeyCreate(const std::string& store, const std::string& name, const std::string& login) {
+  auto session = OpenSession(store);
+  if (!session.has_value()) {
+    return Fail(session.error());
+  }
+  if (name.empty()) {
+    return Fail("--name 不能为空（写明用途，如 电话系统）");
+  }
+  if (auto actor = session->config->org.ActorFor(login); !actor.has_value()) {
+    return Fail(actor.error());
+  }
+  std::string key = "hk_" + adapters::security::RandomToken(24);
+  ports::ApiKeyRecord rec;
+  rec.name = name;
+  rec.login = login;
+  rec.key_hash = adapters::security::Sha256Hex(key);
+  rec.prefix = key.substr(0, 10);
+  rec.created = session->clock->Now();
+  auto id = session->store->CreateApiKey(rec);
+  if (!id.has_value()) {
+    return Fail(id.error());
+  }
+  (void)session->store->Append({rec.created, "cli", "apikey.create", login, name, "local"});
+  std::printf("%s\n", key.c_str());
+  std::fprintf(stderr,
+               "API 密钥 #%lld（%s，以 %s 的身份）已创建；密钥只显示这一次。\n"
+               "调用时加请求头 X-API-Key: <密钥>\n",
+               static_cast<long long>(*id), name.c_str(), login.c_str());
+}
+
+void RunApiKeyList(const std::string& store) {
+  auto session = OpenSession(store);
+  if (!session.has_value()) {
+    return Fail(session.error());
+  }
+  auto keys = session->store->ListApiKeys();
+  if (!keys.has_value()) {
+    return Fail(keys.error());
+  }
+  for (const auto& k : *keys) {
+    std::printf("%lld\t%s…\t%s\t%s\t%s\t%s\n", static_cast<long long>(k.id), k.prefix.c_str(),
+                k.name.c_str(), k.login.c_str(), FormatLocal(k.created).c_str(),
+                k.revoked ? ("已吊销 " + FormatLocal(*k.revoked)).c_str() : "有效");
+  }
+}
+
+void RunApiKeyRevoke(const std::string& store, int64_t id) {
+  auto session = OpenSession(store);
+  if (!session.has_value()) {
+    return Fail(session.error());
+  }
+  auto st = session->store->RevokeApiKey(id, session->clock->Now());
+  if (!st.has_value()) {
+    return Fail(st.error());
+  }
+  (void)session->store->Append(
+      {session->clock->Now(), "cli", "apikey.revoke", std::to_string(id), "", "local"});
+  std::printf("API 密钥 #%lld 已吊销\n", static_cast<long long>(id));
+}
+
 }  // namespace
+
+void RegisterApiKeyCommands(CLI::App& app) {
+  auto store = std::make_shared<std::string>("var/hotline.db");
+  auto name = std::make_shared<std::string>();
+  auto login = std::make_shared<std::string>();
+  auto id = std::make_shared<int64_t>(0);
+  auto* cmd =
+      app.add_subcommand("apikey", "系统接入的 API 密钥（电话系统、省平台、Open311 客户端）");
+  cmd->require_subcommand(1);
+  auto* create = cmd->add_subcommand("create", "创建密钥（打印到标准输出，只显示一次）");
+  create->add_option("--store", *store, "数据库文件路径")->capture_default_str();
+  create->add_option("--name", *name, "用途，例如 电话系统")->required();
+  create->add_option("--login", *login, "以哪个用户的身份调用（其角色与数据范围）")->required();
+  create->callback([=] { RunApiKeyCreate(*store, *name, *login); });
+  auto* list = cmd->add_subcommand("list", "列出密钥（不含密钥本身）");
+  list->add_option("--store", *store, "数据库文件路径")->capture_default_str();
+  list->callback([=] { RunApiKeyList(*store); });
+  auto* revoke = cmd->add_subcommand("revoke", "吊销密钥");
+  revoke->add_option("--store", *store, "数据库文件路径")->capture_default_str();
+  revoke->add_option("id", *id, "密钥编号（apikey list 的第一列）")->required();
+  revoke->callback([=] { RunApiKeyRevoke(*store, *id); });
+}
 
 void RegisterServeCommands(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
@@ -72,6 +176,8 @@ void RegisterServeCommands(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "I/O 线程数（环境变量 HOTLINE_THREADS）")
       ->capture_default_str();
   cmd->add_option("--max-body", args->max_body, "请求体上限（字节）")->capture_default_str();
+  cmd->add_option("--web-root", args->web_root,
+                  "网页控制台文件目录（默认为源码树中已构建的 web/dist）");
   cmd->callback([args, cmd] {
     ServeArgs a = *args;
     if (cmd->count("--store") == 0) {

@@ -33,8 +33,9 @@ struct TicketFilter {
   std::optional<Instant> created_to;             ///< exclusive
   std::optional<Instant> reply_deadline_before;  ///< open tickets due before this
   std::string citizen_phone;
-  std::string text;      ///< substring of title, content or address
-  int64_t after_id = 0;  ///< cursor: ids greater than this
+  std::string text;           ///< substring of title, content or address
+  int64_t after_id = 0;       ///< cursor: ids beyond this one in the chosen order (0 = start)
+  bool newest_first = false;  ///< descending ids (newest first) instead of ascending
   int limit = 100;
 };
 
@@ -66,8 +67,11 @@ class TicketStore {
   virtual Result<domain::Ticket> FindByNumber(const std::string& number) = 0;
   /// The ticket's whole log in sequence order. kNotFound if no such ticket.
   virtual Result<std::vector<domain::TicketEvent>> History(domain::TicketId id) = 0;
-  /// Tickets matching `filter`, by ascending id, at most filter.limit.
+  /// Tickets matching `filter`, by ascending id (descending with newest_first), at most
+  /// filter.limit.
   virtual Result<std::vector<domain::Ticket>> List(const TicketFilter& filter) = 0;
+  /// How many tickets match `filter` (limit ignored).
+  virtual Result<int64_t> Count(const TicketFilter& filter) = 0;
 
   virtual Result<StoreSummary> Summary() = 0;
 

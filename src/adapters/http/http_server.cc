@@ -3,7 +3,9 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <mutex>
@@ -122,7 +124,101 @@ class Connection : public std::enable_shared_from_this<Connection> {
                    req.target.c_str(), e.what());
       res = ErrorResponse(500, "internal", "服务器内部错误");
     }
+    if (res.stream != nullptr && res.status == 200) {
+      return StartStream(std::move(res));
+    }
     Reply(std::move(res), keep_alive && !shared_.stopping);
+  }
+
+  // A streamed response: the head, then whatever the source has, as it comes, with a
+  // heartbeat when idle. Nothing blocks: the connection waits in asio like any idle one.
+  void StartStream(HttpResponse res) {
+    busy_ = false;  // an idle stream closes at shutdown at once
+    source_ = std::move(res.stream);
+    pending_ = "HTTP/1.1 200 OK\r\nServer: hotline\r\nContent-Type: " + res.content_type +
+               "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+               "X-Accel-Buffering: no\r\nConnection: close\r\n";
+    for (const auto& [k, v] : res.headers) {
+      pending_ += k + ": " + v + "\r\n";
+    }
+    pending_ += "\r\n";
+    stream_.expires_never();
+    std::weak_ptr<Connection> weak = shared_from_this();
+    auto exec = stream_.get_executor();
+    source_->Start([weak, exec] {
+      asio::post(exec, [weak] {
+        if (auto self = weak.lock()) {
+          self->PumpStream();
+        }
+      });
+    });
+    heartbeat_.emplace(exec);
+    ArmHeartbeat();
+    WatchPeer();
+    PumpStream();
+  }
+
+  void ArmHeartbeat() {
+    heartbeat_->expires_after(shared_.options.stream_heartbeat);
+    heartbeat_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->ended_) {
+        return;
+      }
+      self->pending_ += ": ping\n\n";
+      self->PumpStream();
+      self->ArmHeartbeat();
+    });
+  }
+
+  // The client sends nothing on an event stream: a read completes only when it leaves.
+  void WatchPeer() {
+    stream_.async_read_some(asio::buffer(peer_buf_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) {
+                                return self->EndStream();
+                              }
+                              self->WatchPeer();
+                            });
+  }
+
+  void PumpStream() {
+    if (ended_) {
+      return;
+    }
+    bool done = false;
+    pending_ += source_->Pull(&done);
+    finishing_ = finishing_ || done;
+    if (writing_) {
+      return;
+    }
+    if (pending_.empty()) {
+      if (finishing_) {
+        EndStream();
+      }
+      return;
+    }
+    writing_ = true;
+    out_ = std::exchange(pending_, std::string());
+    asio::async_write(stream_, asio::buffer(out_),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->writing_ = false;
+                        if (ec) {
+                          return self->EndStream();
+                        }
+                        self->PumpStream();
+                      });
+  }
+
+  void EndStream() {
+    if (ended_) {
+      return;
+    }
+    ended_ = true;
+    source_->Close();
+    if (heartbeat_) {
+      heartbeat_->cancel();
+    }
+    Close();
   }
 
   void Reply(HttpResponse res, bool keep_alive) {
@@ -131,7 +227,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     msg->result(static_cast<unsigned>(res.status));
     msg->set(bhttp::field::server, "hotline");
     msg->set(bhttp::field::content_type, res.content_type);
-    msg->set(bhttp::field::cache_control, "no-store");
+    bool own_cache_control = false;
+    for (const auto& h : res.headers) {
+      own_cache_control = own_cache_control || beast::iequals(h.first, "cache-control");
+    }
+    if (!own_cache_control) {
+      msg->set(bhttp::field::cache_control, "no-store");
+    }
     msg->set("X-Content-Type-Options", "nosniff");
     for (const auto& [k, v] : res.headers) {
       msg->insert(k, v);
@@ -160,6 +262,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Shared& shared_;
   bool busy_ = false;
+  // Streamed responses (all touched on the connection's strand only).
+  std::shared_ptr<ResponseStream> source_;
+  std::optional<asio::steady_timer> heartbeat_;
+  std::string pending_;
+  std::string out_;
+  char peer_buf_[512];
+  bool writing_ = false;
+  bool finishing_ = false;
+  bool ended_ = false;
 };
 
 }  // namespace

@@ -22,6 +22,8 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};
+  // A comment line sent on idle event streams, so that dead clients are noticed.
+  std::chrono::seconds stream_heartbeat{15};
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;

@@ -12,24 +12,17 @@ const std::vector<RouteDoc>& Routes() {
       {"get", "/api/openapi.json", "本接口文档", false},
       {"post", "/api/v1/auth/login", "登录（返回会话 Cookie、CSRF 令牌与 Bearer 令牌）", false},
       {"post", "/api/v1/auth/logout", "退出登录", false},
-      {"get", "/api/v1/me", "当前用户", true},
-      {"post", "/api/v1/tickets", "登记工单", true},
-      {"get", "/api/v1/tickets", "工单列表（过滤、游标分页，按数据范围）", true},
-      {"get", "/api/v1/tickets/{number}", "工单详情及全部历史", true},
-      {"post", "/api/v1/tickets/{number}/actions/{action}", "对工单执行办理操作", true},
-      {"get", "/api/v1/queues/{queue}",
-       "本单位工作队列：to_sign / in_progress / due_soon / overdue", true},
-      {"get", "/api/v1/org/units", "组织机构（单位）", true},
-      {"get", "/api/v1/categories", "诉求分类", true},
-      {"get", "/api/v1/routing/suggest", "派单目录建议的承办单位", true},
+      {"get", "/api/v1/admin/api-keys", "API 密钥列表（管理员）", true},
+      {"post", "/api/v1/admin/api-keys", "创建 API 密钥（管理员；密钥只返回一次）", true},
+      {"delete", "/api/v1/admin/api-keys/{id}", "吊销 API 密钥（管理员）", true},
   };
   return routes;
 }
 
-std::string OpenApiDocument() {
+std::string OpenApiDocument(const std::vector<RouteDoc>& routes) {
   using nlohmann::json;
   json paths = json::object();
-  for (const auto& r : Routes()) {
+  for (const auto& r : routes) {
     json op = {
         {"summary", r.summary},
         {"responses",
@@ -39,7 +32,8 @@ std::string OpenApiDocument() {
             {"content",
              {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
     if (r.authenticated) {
-      op["security"] = json::array({{{"session", json::array()}}, {{"bearer", json::array()}}});
+      op["security"] = json::array(
+          {{{"session", json::array()}}, {{"bearer", json::array()}}, {{"apikey", json::array()}}});
     }
     json params = json::array();
     std::string path = r.path;
@@ -66,7 +60,8 @@ std::string OpenApiDocument() {
       {"components",
        {{"securitySchemes",
          {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "hotline_session"}}},
-          {"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+          {"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+          {"apikey", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}}}}},
         {"schemas",
          {{"Error",
            {{"type", "object"},

@@ -1,5 +1,5 @@
-// The OpenAPI 3 description of the HTTP API, served at /api/openapi.json. Every route the
-// router serves is listed in kRoutes; a test walks the list against the running server.
+// The OpenAPI 3 description of the HTTP API, served at /api/openapi.json. Api and each of
+// its modules list their routes; a test walks the list against the running server.
 #pragma once
 
 #include <string>
@@ -14,8 +14,9 @@ struct RouteDoc {
   bool authenticated;
 };
 
+// The routes Api serves itself (health, metrics, logins, API keys).
 const std::vector<RouteDoc>& Routes();
-// The OpenAPI 3.0 document (JSON text).
-std::string OpenApiDocument();
+// The OpenAPI 3.0 document (JSON text) for `routes`.
+std::string OpenApiDocument(const std::vector<RouteDoc>& routes);
 
 }  // namespace hotline::adapters::http

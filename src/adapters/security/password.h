@@ -16,6 +16,8 @@ Result<std::string> HashPassword(const std::string& password);
 bool VerifyPassword(const std::string& hash, const std::string& password);
 // A random URL-safe token of `bytes` random bytes (hex encoded).
 std::string RandomToken(size_t bytes = 32);
+// SHA-256 of `data`, hex encoded (for storing high-entropy tokens and keys).
+std::string Sha256Hex(const std::string& data);
 // Constant-time comparison.
 bool SafeEqual(const std::string& a, const std::string& b);
 

@@ -136,6 +136,8 @@ Result<Stmt*> Db::Prepare(const char* sql) {
 
 int64_t Db::Changes() const { return sqlite3_changes64(db_); }
 
+int64_t Db::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+
 Error Db::LastError(std::string_view what) const {
   return Internal(fmt::format("SQLite 错误: {} ({})", sqlite3_errmsg(db_), what));
 }

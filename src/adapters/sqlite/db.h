@@ -58,6 +58,7 @@ class Db {
   // A cached prepared statement, reset and with bindings cleared.
   Result<Stmt*> Prepare(const char* sql);
   int64_t Changes() const;
+  int64_t LastInsertId() const;
   sqlite3* raw() const { return db_; }
   Error LastError(std::string_view what) const;
 

@@ -7,6 +7,7 @@
 
 #include "adapters/json/ticket_json.h"
 #include "adapters/sqlite/queries.h"
+#include "adapters/sqlite/reader.h"
 #include "adapters/sqlite/schema.h"
 #include "domain/fields.h"
 
@@ -132,24 +133,6 @@ Result<TicketEvent> EventFromRow(Stmt& s, int first_col, domain::TicketId id) {
 }
 
 }  // namespace
-
-// A pooled read connection, returned to the pool on destruction.
-class SqliteStore::Reader {
- public:
-  Reader(SqliteStore& store, std::unique_ptr<Db> db) : store_(store), db_(std::move(db)) {}
-  ~Reader() { store_.ReleaseReader(std::move(db_)); }
-  Reader(const Reader&) = delete;
-  Reader& operator=(const Reader&) = delete;
-  Db& db() { return *db_; }
-
- private:
-  SqliteStore& store_;
-  std::unique_ptr<Db> db_;
-};
-
-#define HOTLINE_READER(name)                                 \
-  HOTLINE_ASSIGN_OR_RETURN(auto name##_db, AcquireReader()); \
-  Reader name(*this, std::move(name##_db))
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options) {
   if (options.path.empty()) {
@@ -461,11 +444,21 @@ Result<std::vector<TicketEvent>> SqliteStore::History(domain::TicketId id) {
   return out;
 }
 
-Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
-  // Built per call from fixed fragments; every value is bound, never spliced.
-  std::string sql = "SELECT t.id, t.number, t.doc FROM tickets t WHERE t.id > ?1";
-  int next = 2;
+namespace {
+
+// The WHERE clause of a ticket filter, built from fixed fragments; every value is bound,
+// never spliced. Parameter 1 is the cursor.
+struct FilterSql {
+  std::string where;
   std::vector<std::function<void(Stmt&)>> binds;
+};
+
+FilterSql BuildFilter(const ports::TicketFilter& f) {
+  FilterSql out;
+  out.where = f.newest_first && f.after_id > 0 ? "t.id < ?1" : "t.id > ?1";
+  std::string& sql = out.where;
+  auto& binds = out.binds;
+  int next = 2;
   auto add = [&](const std::string& clause, auto value) {
     int idx = next++;
     std::string c = clause;
@@ -514,7 +507,17 @@ Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
   if (!f.text.empty()) {
     add("instr(t.doc, ?) > 0", f.text);
   }
-  sql += " ORDER BY t.id LIMIT " + std::to_string(std::clamp(f.limit, 1, 10000));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
+  FilterSql filter = BuildFilter(f);
+  std::string sql = "SELECT t.id, t.number, t.doc FROM tickets t WHERE " + filter.where +
+                    (f.newest_first ? " ORDER BY t.id DESC" : " ORDER BY t.id") + " LIMIT " +
+                    std::to_string(std::clamp(f.limit, 1, 10000));
+  auto& binds = filter.binds;
   HOTLINE_READER(r);
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(r.db().raw(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
@@ -535,6 +538,23 @@ Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
     out.push_back(std::move(t));
   }
   return out;
+}
+
+Result<int64_t> SqliteStore::Count(const ports::TicketFilter& f) {
+  FilterSql filter = BuildFilter(f);
+  std::string sql = "SELECT COUNT(*) FROM tickets t WHERE " + filter.where;
+  HOTLINE_READER(r);
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(r.db().raw(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    return r.db().LastError("count");
+  }
+  Stmt s(raw);
+  s.Bind(1, f.after_id);
+  for (auto& b : filter.binds) {
+    b(s);
+  }
+  HOTLINE_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : 0;
 }
 
 Result<ports::StoreSummary> SqliteStore::Summary() {

@@ -16,6 +16,7 @@
 
 #include "adapters/sqlite/db.h"
 #include "ports/audit_log.h"
+#include "ports/credential_store.h"
 #include "ports/directory_store.h"
 #include "ports/ticket_store.h"
 
@@ -33,7 +34,8 @@ struct SqliteOptions {
 
 class SqliteStore final : public ports::TicketStore,
                           public ports::DirectoryStore,
-                          public ports::AuditLog {
+                          public ports::AuditLog,
+                          public ports::CredentialStore {
  public:
   // Opens the store and applies pending schema migrations. kNotFound if the file is missing
   // and !create; kInternal if the schema is newer than this program.
@@ -57,6 +59,7 @@ class SqliteStore final : public ports::TicketStore,
   Result<domain::Ticket> FindByNumber(const std::string& number) override;
   Result<std::vector<domain::TicketEvent>> History(domain::TicketId id) override;
   Result<std::vector<domain::Ticket>> List(const ports::TicketFilter& filter) override;
+  Result<int64_t> Count(const ports::TicketFilter& filter) override;
   Result<ports::StoreSummary> Summary() override;
   Status RebuildProjections() override;
   Result<std::vector<std::string>> VerifyProjections() override;
@@ -77,6 +80,16 @@ class SqliteStore final : public ports::TicketStore,
   Status Append(const ports::AuditRecord& record) override;
   Result<std::vector<ports::AuditEntry>> Entries(int64_t after, int limit) override;
   Result<ports::AuditVerification> Verify() override;
+
+  // CredentialStore (credentials.cc)
+  Status PutSession(const ports::StoredSession& session) override;
+  Result<std::optional<ports::StoredSession>> FindSession(const std::string& token_hash) override;
+  Status DeleteSession(const std::string& token_hash) override;
+  Result<int64_t> DeleteExpiredSessions(Instant now) override;
+  Result<int64_t> CreateApiKey(const ports::ApiKeyRecord& key) override;
+  Result<std::optional<ports::ApiKeyRecord>> FindApiKey(const std::string& key_hash) override;
+  Result<std::vector<ports::ApiKeyRecord>> ListApiKeys() override;
+  Status RevokeApiKey(int64_t id, Instant at) override;
 
  private:
   struct WriteJob {

@@ -1,0 +1,39 @@
+// CoreApi: the routes of the ticket lifecycle: who am I, tickets (register, list with
+// filters, show with history, act), a unit's work queues, the org tree, categories and the
+// routing directory's suggestion.
+#pragma once
+
+#include "adapters/http/api_module.h"
+#include "ports/directory_store.h"
+#include "ports/ticket_store.h"
+
+namespace hotline::adapters::http {
+
+class CoreApi final : public ApiModule {
+ public:
+  CoreApi(app::TicketService& service, ports::TicketStore& tickets,
+          ports::DirectoryStore& directory)
+      : service_(service), tickets_(tickets), directory_(directory) {}
+
+  std::optional<HttpResponse> Handle(RequestContext& ctx) override;
+  std::vector<RouteDoc> Routes() const override;
+  // Tickets by state and the overdue count, read from the store at each scrape.
+  std::string MetricsText() override;
+
+ private:
+  HttpResponse Register(RequestContext& ctx);
+  HttpResponse List(RequestContext& ctx);
+  HttpResponse Show(RequestContext& ctx, const domain::Ticket& ticket,
+                    const std::vector<domain::TicketEvent>& history);
+  HttpResponse Act(RequestContext& ctx);
+  HttpResponse Queue(RequestContext& ctx);
+
+  app::TicketService& service_;
+  ports::TicketStore& tickets_;
+  ports::DirectoryStore& directory_;
+};
+
+// The open states whose reply deadline can pass (the unit still owes the reply).
+std::vector<domain::TicketState> OwedStates();
+
+}  // namespace hotline::adapters::http
