@@ -329,7 +329,7 @@ scenario("every role's main page opens without an error", async (browser) => {
     const errors = await page.locator('.el-message--error').allInnerTexts();
     if (errors.length) failures.push(`${login}: ${errors.join(' | ')}`);
     const unavailable = await page.locator('[data-test=unavailable]').allInnerTexts();
-    if (unavailable.length) failures.push(`${login}: ${unavailable.join(' | ').replace(/\s+/g, ' ')}`);
+    if (unavailable.length) failures.push(`${login}: ENDPOINT MISSING — ${unavailable.join(" | ").replace(/\s+/g, " ")}`);
     await shot(page, `role-${login}`);
     await ctx.close();
   }

@@ -258,6 +258,7 @@ export default {
     chooseUnit: '查看单位',
     newArrived: '新工单 {number} 已到达',
     subDispatch: '二级派单',
+    review: '下级工单审核',
   },
   callback: {
     title: '回访工作台',
@@ -266,6 +267,7 @@ export default {
     record: '记录回访',
     rehandle: '发起重办',
     notReached: '未联系上',
+    result: '回访结果',
   },
   supervise: {
     title: '督办看板',
