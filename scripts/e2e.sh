@@ -57,12 +57,16 @@ fi
 "$HOTLINE_BIN" serve --store "$TMP/e2e.db" --listen "127.0.0.1:$PORT" --web-root "$ROOT/web/dist" >"$TMP/serve.log" 2>&1 &
 SERVER_PID=$!
 BASE_URL="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do
-  if curl -fsS "$BASE_URL/healthz" >/dev/null 2>&1; then break; fi
+# fetch URL [substring]: succeeds when URL answers 2xx (and contains substring).
+fetch_ok() {
+  node -e 'fetch(process.argv[1]).then(async r=>{const t=await r.text();process.exit(r.ok&&t.includes(process.argv[2]||"")?0:1)}).catch(()=>process.exit(1))' "$@"
+}
+for _ in $(seq 1 150); do
+  if fetch_ok "$BASE_URL/healthz"; then break; fi
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$TMP/serve.log" >&2; echo "e2e: the server died" >&2; exit 1; fi
   sleep 0.1
 done
-curl -fsS "$BASE_URL/login" | grep -q '<div id="app">' \
+fetch_ok "$BASE_URL/login" '<div id="app">' \
   || { echo "e2e: $BASE_URL/login does not serve the console (index.html)" >&2; exit 1; }
 
 export BASE_URL
