@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { toCsv, csvCell } from '../src/lib/export.js';
-import { formatKpi, breakdownRow } from '../src/lib/kpi.js';
+import { formatKpi, breakdownRow, trendRows } from '../src/lib/kpi.js';
 import { regionsFromUnits, buildTree } from '../src/stores/reference.js';
 
 describe('CSV export', () => {
@@ -17,14 +17,19 @@ describe('CSV export', () => {
 });
 
 describe('KPI formatting', () => {
-  it('shows rates as percentages and counts as integers', () => {
-    expect(formatKpi({ value: 0.8734, numerator: 873, denominator: 1000 })).toBe('87.3%');
-    expect(formatKpi({ value: 120 })).toBe('120');
+  it('shows rates in percent, counts as integers, other units with their unit', () => {
+    expect(formatKpi({ value: 87.34, numerator: 873, denominator: 1000, unit: '%' })).toBe('87.3%');
+    expect(formatKpi({ value: 0.5, numerator: 1, denominator: 200, unit: '%' })).toBe('0.5%');
+    expect(formatKpi({ value: 120, numerator: 120, denominator: null, unit: '件' })).toBe('120');
+    expect(formatKpi({ value: 2.35, unit: '工作日' })).toBe('2.35 工作日');
     expect(formatKpi({ value: null })).toBe('—');
   });
-  it('reads breakdown rows of several shapes', () => {
-    expect(breakdownRow({ id: 3, name: '三元区', count: 12 })).toMatchObject({ key: 3, name: '三元区', count: 12 });
+  it('values breakdown and trend rows by the chosen KPI', () => {
+    const row = { id: 3, name: '三元区', kpis: [{ id: 'received', value: 12 }, { id: 'satisfaction_rate', value: 91.5 }] };
+    expect(breakdownRow(row)).toMatchObject({ key: 3, name: '三元区', count: 12 });
+    expect(breakdownRow(row, 'satisfaction_rate').count).toBe(91.5);
     expect(breakdownRow({ unit: 2, unit_name: '住建局', tickets: 5 })).toMatchObject({ name: '住建局', count: 5 });
+    expect(trendRows([{ date: '2024-10-09', kpis: [{ id: 'received', value: 7 }] }])).toMatchObject([{ label: '2024-10-09', count: 7 }]);
   });
 });
 

@@ -67,3 +67,15 @@ describe('countdown text', () => {
     expect(formatWorking(8 * H + H, cal)).toBe('1个工作日1小时');
   });
 });
+
+describe('the server calendar', () => {
+  it('reads the admin calendar answer with its office hours, and merges years', async () => {
+    const { calendarFromJson, mergeCalendars, workingMsPerDay } = await import('../src/lib/worktime.js');
+    const a = calendarFromJson({ year: 2024, office_hours: ['09:00-12:00', '13:00-17:00'], holidays: [{ date: '2024-10-01', name: '国庆节' }], workdays: [{ date: '2024-10-12', name: '国庆节调休' }] });
+    expect(workingMsPerDay(a)).toBe(7 * 3600000);
+    const b = calendarFromJson({ year: 2025, holidays: [{ date: '2025-01-01', name: '元旦' }], workdays: [] });
+    const m = mergeCalendars([a, b]);
+    expect([...m.holidays].sort()).toEqual(['2024-10-01', '2025-01-01']);
+    expect(m.workdays.has('2024-10-12')).toBe(true);
+  });
+});

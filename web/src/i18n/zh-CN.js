@@ -298,6 +298,9 @@ export default {
     numerator: '分子',
     denominator: '分母',
     count: '工单数',
+    chartKpi: '图表指标',
+    clickHint: '点击任一数字或图形查看对应工单',
+    openList: '在工单查询中打开',
   },
   tickets: {
     title: '工单查询',

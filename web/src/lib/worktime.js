@@ -11,6 +11,16 @@ export const DEFAULT_HOURS = [
   [14 * 60 + 30, 17 * 60 + 30],
 ];
 
+// Merges calendars of several years (same office hours).
+export function mergeCalendars(cals) {
+  const c = makeCalendar({ hours: cals.length ? cals[0].hours : DEFAULT_HOURS });
+  for (const x of cals) {
+    x.holidays.forEach((d) => c.holidays.add(d));
+    x.workdays.forEach((d) => c.workdays.add(d));
+  }
+  return c;
+}
+
 export function makeCalendar({ holidays = [], workdays = [], hours = DEFAULT_HOURS } = {}) {
   return { holidays: new Set(holidays), workdays: new Set(workdays), hours };
 }
@@ -115,7 +125,12 @@ export function calendarFromJson(j) {
     const kind = d.kind || d.type;
     (kind === 'workday' ? workdays : kind === 'holiday' ? holidays : []).push(...expand(d));
   }
-  return makeCalendar({ holidays, workdays });
+  // office_hours: ["08:30-12:00", "14:30-17:30"]
+  const hours = (j.office_hours || [])
+    .map((h) => String(h).match(/^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/))
+    .filter(Boolean)
+    .map((m) => [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])]);
+  return makeCalendar({ holidays, workdays, hours: hours.length ? hours : DEFAULT_HOURS });
 }
 
 function range(from, to) {
