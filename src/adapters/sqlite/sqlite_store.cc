@@ -153,6 +153,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
     store->options_.ticket_prefix = **prefix;
   }
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  HOTLINE_RETURN_IF_ERROR(store->RebuildKpiIfNeeded());
   return store;
 }
 
@@ -315,6 +316,7 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
   for (size_t i = 1; i < events.size(); ++i) {
     later_fields.push_back(FieldsJson(events[i]));
   }
+  HOTLINE_ASSIGN_OR_RETURN(KpiFacts kpi_facts, KpiFactsForNew(events));
   Status st = RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * next, db.Prepare(q::kNextTicketId));
     HOTLINE_ASSIGN_OR_RETURN(bool row, next->Step());
@@ -345,6 +347,7 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
     BindProjection(*ins, t, doc);
     HOTLINE_RETURN_IF_ERROR(ins->Run());
     HOTLINE_RETURN_IF_ERROR(WriteTicketUnits(db, t));
+    HOTLINE_RETURN_IF_ERROR(WriteKpiFacts(db, id.value(), kpi_facts));
     stored = std::move(t);
     return OkStatus();
   });
@@ -357,7 +360,10 @@ Result<Ticket> SqliteStore::Create(Ticket ticket, std::vector<TicketEvent> event
 Status SqliteStore::Commit(const std::vector<ports::TicketWrite>& writes) {
   std::vector<std::string> docs;
   std::vector<std::vector<std::string>> fields;
+  std::vector<KpiFacts> kpi_facts;
   for (const ports::TicketWrite& w : writes) {
+    HOTLINE_ASSIGN_OR_RETURN(KpiFacts f, KpiFactsFor(w));
+    kpi_facts.push_back(std::move(f));
     docs.push_back(DocOf(w.ticket));
     fields.emplace_back();
     for (const TicketEvent& e : w.events) {
@@ -389,6 +395,7 @@ Status SqliteStore::Commit(const std::vector<ports::TicketWrite>& writes) {
       }
       HOTLINE_RETURN_IF_ERROR(Fault("commit.after_events"));
       HOTLINE_RETURN_IF_ERROR(WriteTicketUnits(db, w.ticket));
+      HOTLINE_RETURN_IF_ERROR(WriteKpiFacts(db, w.ticket.id.value(), kpi_facts[wi]));
     }
     return OkStatus();
   });

@@ -18,6 +18,7 @@
 #include "ports/audit_log.h"
 #include "ports/credential_store.h"
 #include "ports/directory_store.h"
+#include "ports/kpi_store.h"
 #include "ports/ticket_store.h"
 
 namespace hotline::adapters::sqlite {
@@ -35,7 +36,8 @@ struct SqliteOptions {
 class SqliteStore final : public ports::TicketStore,
                           public ports::DirectoryStore,
                           public ports::AuditLog,
-                          public ports::CredentialStore {
+                          public ports::CredentialStore,
+                          public ports::KpiStore {
  public:
   // Opens the store and applies pending schema migrations. kNotFound if the file is missing
   // and !create; kInternal if the schema is newer than this program.
@@ -91,6 +93,18 @@ class SqliteStore final : public ports::TicketStore,
   Result<std::vector<ports::ApiKeyRecord>> ListApiKeys() override;
   Status RevokeApiKey(int64_t id, Instant at) override;
 
+  // KpiStore (kpi_store.cc): KPI facts and aggregates written with the events.
+  Result<std::vector<ports::KpiGroupRow>> KpiSums(const ports::KpiQuery& q,
+                                                  ports::KpiGroup group) override;
+  Result<std::vector<ports::KpiTicketRef>> KpiTickets(const ports::KpiQuery& q,
+                                                      domain::kpi::Measure measure,
+                                                      int64_t after_id, int limit) override;
+  Status RebuildKpi() override;
+  Result<std::vector<std::pair<std::string, int64_t>>> KpiAggregateDump() override;
+  Result<ports::StepClaim> ClaimStep(domain::TicketId ticket, const std::string& key,
+                                     Instant at) override;
+  Status FinishStep(domain::TicketId ticket, const std::string& key, int64_t seq) override;
+
  private:
   struct WriteJob {
     std::function<Status(Db&)> fn;
@@ -107,6 +121,15 @@ class SqliteStore final : public ports::TicketStore,
   void ReleaseReader(std::unique_ptr<Db> db);
   Status Fault(std::string_view point);
   Result<std::vector<domain::Ticket>> ReplayAll(Db& db);
+  // KPI facts (event seq, fact) of a write, computed in the caller's thread from the stored
+  // ticket before it (kpi_store.cc); kAborted when the stored version is not the expected one.
+  using KpiFacts = std::vector<std::pair<int64_t, domain::kpi::Fact>>;
+  Result<KpiFacts> KpiFactsFor(const ports::TicketWrite& write);
+  Result<KpiFacts> KpiFactsForNew(const std::vector<domain::TicketEvent>& events);
+  // Inside the write transaction: the facts and the daily aggregates.
+  Status WriteKpiFacts(Db& db, int64_t ticket_id, const KpiFacts& facts);
+  Status RebuildKpiIfNeeded();
+  std::shared_ptr<const domain::WorkCalendar> KpiCalendar(Db& db);
 
   SqliteOptions options_;
   int schema_version_ = 0;
@@ -120,6 +143,10 @@ class SqliteStore final : public ports::TicketStore,
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Db>> readers_;
+
+  std::mutex kpi_mu_;
+  std::string kpi_calendar_text_;
+  std::shared_ptr<const domain::WorkCalendar> kpi_calendar_;
 
   std::mutex hook_mu_;
   std::function<Status(std::string_view)> fault_hook_;
