@@ -308,6 +308,67 @@ scenario("a unit cannot open another unit's ticket (404 page)", async (browser) 
 });
 
 // ---------------------------------------------------------------------------------------
+scenario('a citizen tracks a reviewed reply on the portal and rates it', async (browser) => {
+  const op = await apiAs('op1');
+  const disp = await apiAs('disp1');
+  const unit = await apiAs('city-housing');
+  const phone = `137${String(Date.now()).slice(-8)}`;
+  const tk = await op.post('/tickets', { type: '求助', content: `小区电梯故障困人（${RUN}）`, citizen_phone: phone });
+  await disp.act(tk.number, 'dispatch', { lead_unit: unit.me.unit });
+  await unit.act(tk.number, 'sign');
+  await unit.act(tk.number, 'reply', { reply: '已督促物业维修电梯并通过验收。' });
+  await disp.act(tk.number, 'review_pass');
+  const probe = await publicCall('GET', `/public/requests/${tk.number}?phone=${phone}`);
+  if (probe.status === 401 || (probe.status === 404 && /没有这个接口/.test(JSON.stringify(probe.body)))) {
+    throw new MissingEndpoint('GET /api/v1/public/requests/{number}');
+  }
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  await page.goto(`${BASE}/portal?number=${tk.number}`);
+  await inp(page, 'track-phone').fill(phone);
+  await page.locator('[data-test=track-submit]').click();
+  await page.locator('[data-test=track-result]').waitFor({ timeout: 10000 });
+  assert((await page.locator('[data-test=track-reply]').innerText()).includes('验收'), 'the reply is shown');
+  await page.locator('[data-test=rate-satisfaction] label:has-text("基本满意")').click();
+  const [rated] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/rating')),
+    page.locator('[data-test=rate-submit]').click(),
+  ]);
+  if (rated.status() === 404 || rated.status() === 401) throw new MissingEndpoint('POST /api/v1/public/requests/{number}/rating');
+  await page.locator('[data-test=rated]').waitFor({ timeout: 10000 });
+  await shot(page, 'portal-rated');
+  const after = await disp.ticket(tk.number);
+  assert(after.state === 'callback_done' && after.satisfaction === 'basic', `rated through the portal (${after.state} ${after.satisfaction})`);
+  // A wrong phone number finds nothing.
+  const wrong = await publicCall('GET', `/public/requests/${tk.number}?phone=13000000000`);
+  assert(wrong.status === 404, `a wrong phone number is refused (${wrong.status})`);
+  await ctx.close();
+});
+
+// ---------------------------------------------------------------------------------------
+scenario('the admin creates a user who can then log in', async (browser) => {
+  const admin = await apiAs('admin');
+  await requireEndpoint(admin, '/admin/users', 'GET /api/v1/admin/users');
+  const login = `e2e${RUN}`;
+  const { ctx, page } = await loginPage(browser, 'admin');
+  await page.goto(`${BASE}/admin/users`);
+  await page.locator('[data-test=user-add]').click();
+  const dlg = page.locator('.el-dialog:visible').last();
+  await inp(dlg, 'user-login').fill(login);
+  await inp(dlg, 'user-name').fill('测试话务员');
+  await inp(dlg, 'user-password').fill('hotline12345');
+  await dlg.locator('[data-test=user-save]').click();
+  await dlg.waitFor({ state: 'hidden', timeout: 10000 });
+  await shot(page, 'admin-users');
+  const users = (await admin.get('/admin/users')).users || [];
+  assert(users.some((u) => u.login === login && u.role === 'operator'), `user ${login} exists`);
+  await ctx.close();
+  const fresh = await loginPage(browser, login);
+  assert(new URL(fresh.page.url()).pathname === '/intake', 'the new operator lands on the intake page');
+  await fresh.ctx.close();
+});
+
+// ---------------------------------------------------------------------------------------
 scenario("every role's main page opens without an error", async (browser) => {
   const pages = [
     ['op1', '/intake', '[data-test=intake-content]'],
