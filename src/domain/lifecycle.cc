@@ -193,7 +193,9 @@ Status CheckPermission(Action a, const Ticket& t, const Actor& actor, const OrgT
     case Action::kAddCoUnit:
       return Permit(IsDispatchingAuthority(actor, t, org), actor, a);
     case Action::kCallback:
-      return Permit(actor.role == Role::kCallback, actor, a);
+      // A callback agent's call, or the citizen's own rating taken by the system (the
+      // portal, an SMS reply): both are the citizen's verdict on the reply.
+      return Permit(RoleIn(actor, {Role::kCallback, Role::kSystem}), actor, a);
     case Action::kRehandle:
       return Permit(RoleIn(actor, {Role::kCallback, Role::kDispatcher}), actor, a);
     case Action::kArchive:
@@ -554,11 +556,17 @@ Result<std::vector<TicketEvent>> Decide(const Ticket& t, const Command& cmd, con
         return InvalidArgument(
             fmt::format("满意度无效: “{}”（满意/基本满意/不满意）", GetText(f, "satisfaction")));
       }
+      // How the verdict was taken: a call by the agent, or the citizen's own rating.
+      std::string method = GetText(f, "method");
+      if (method.empty()) {
+        method = actor.role == Role::kSystem ? "portal" : "phone";
+      }
       return One(NewEvent(t, a, actor, now,
                           {{"reached", "1"},
                            {"resolved", *resolved ? "1" : "0"},
                            {"satisfaction", std::string(Code(*sat))},
-                           {"comment", GetText(f, "comment")}}));
+                           {"comment", GetText(f, "comment")},
+                           {"method", method}}));
     }
     case Action::kRehandle: {
       if (t.satisfaction != Satisfaction::kUnsatisfied && t.resolved != false) {

@@ -10,6 +10,7 @@
 #include "adapters/http/events_api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/openapi.h"
+#include "adapters/http/public_api.h"
 #include "adapters/http/static_files.h"
 #include "adapters/security/password.h"
 #include "domain/fields.h"
@@ -65,6 +66,7 @@ bool RequestContext::Is(const char* method, std::initializer_list<const char*> w
 Api::Api(ApiDeps deps, ApiOptions options) : deps_(deps), options_(std::move(options)) {
   modules_.push_back(std::make_shared<CoreApi>(deps_.service, deps_.tickets, deps_.directory));
   modules_.push_back(std::make_shared<EventsApi>(deps_.service, options_.max_streams));
+  modules_.push_back(std::make_shared<PublicApi>(deps_.service, options_.portal_login));
 }
 
 Api::~Api() = default;

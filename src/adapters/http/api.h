@@ -32,6 +32,8 @@ struct ApiOptions {
   int public_requests_per_minute = 60;
   // The built web console (web/dist); "" serves no files.
   std::string web_root;
+  // The system user the citizen portal acts as.
+  std::string portal_login = "system";
   // Live-update streams held at once; more are refused with 503.
   size_t max_streams = 20000;
 };

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/http_server.h"
@@ -461,6 +462,273 @@ TEST_F(ApiTest, MalformedHttpIsAnsweredAndTheServerSurvives) {
   ExpectError(Call(port_, "GET", "/healthz", "", {"X-Big: " + big_header}), 431,
               "headers_too_large");
   EXPECT_EQ(Call(port_, "GET", "/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::http
+
+namespace hotline::adapters::http {
+namespace {
+
+// An open live-update stream read with a deadline.
+class StreamReader {
+ public:
+  StreamReader(uint16_t port, const std::string& path, const std::vector<std::string>& headers) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      return;
+    }
+    std::string req =
+        "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n";
+    for (const auto& h : headers) {
+      req += h + "\r\n";
+    }
+    req += "\r\n";
+    (void)send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
+  }
+  ~StreamReader() { close(fd_); }
+
+  // Reads until `needle` has arrived or `timeout` passed; returns everything read so far.
+  const std::string& ReadUntil(const std::string& needle,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (data_.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      timeval tv{0, 100 * 1000};
+      setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      char buf[4096];
+      ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n > 0) {
+        data_.append(buf, static_cast<size_t>(n));
+      } else if (n == 0) {
+        break;
+      }
+    }
+    return data_;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string data_;
+};
+
+TEST_F(ApiTest, LiveUpdatesReachTheUnitThatMaySeeThemOnly) {
+  StreamReader housing(port_, "/api/v1/events", As("housing"));
+  StreamReader env(port_, "/api/v1/events", As("env"));
+  StreamReader disp(port_, "/api/v1/events", As("disp"));
+  ASSERT_NE(housing.ReadUntil("retry:").find("text/event-stream"), std::string::npos);
+  ASSERT_NE(env.ReadUntil("retry:").find("200 OK"), std::string::npos);
+  std::string n = NewTicket();
+  // The centre's dispatcher sees the registration; the unit only once it is dispatched there.
+  EXPECT_NE(disp.ReadUntil(n).find("\"action\":\"register\""), std::string::npos);
+  ASSERT_EQ(Act("disp", n, "dispatch", {{"lead_unit", 2}}).status, 200);
+  const std::string& got = housing.ReadUntil("\"action\":\"dispatch\"");
+  EXPECT_NE(got.find("event: ticket"), std::string::npos) << got;
+  EXPECT_NE(got.find(n), std::string::npos) << got;
+  EXPECT_EQ(got.find("13812345678"), std::string::npos) << "no personal data in events";
+  // Another unit hears nothing of it.
+  EXPECT_EQ(env.ReadUntil(n, std::chrono::milliseconds(500)).find(n), std::string::npos);
+  Reply m = Call(port_, "GET", "/metrics");
+  EXPECT_NE(m.body.find("hotline_live_streams 3"), std::string::npos) << m.body;
+  // Without a login there is no stream.
+  ExpectError(Call(port_, "GET", "/api/v1/events"), 401, "unauthenticated");
+}
+
+TEST_F(ApiTest, ApiKeysActAsTheirUserUntilRevoked) {
+  auto admin = As("admin");
+  ExpectError(Call(port_, "POST", "/api/v1/admin/api-keys",
+                   json{{"name", "电话系统"}, {"login", "system"}}.dump(), As("disp")),
+              403, "permission_denied");
+  ExpectError(Call(port_, "POST", "/api/v1/admin/api-keys",
+                   json{{"name", "电话系统"}, {"login", "nobody"}}.dump(), admin),
+              404, "not_found");
+  Reply created = Call(port_, "POST", "/api/v1/admin/api-keys",
+                       json{{"name", "电话系统"}, {"login", "system"}}.dump(), admin);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string key = created.Json()["key"];
+  // A system registers a ticket with its key, no session and no CSRF token.
+  Reply t = Call(port_, "POST", "/api/v1/tickets",
+                 json{{"type", "咨询"}, {"content", "来自电话系统"}, {"channel", "电话"}}.dump(),
+                 {"X-API-Key: " + key});
+  EXPECT_EQ(t.status, 201) << t.body;
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/me", "", {"Authorization: ApiKey " + key}).Json()["role"],
+            "system");
+  Reply list = Call(port_, "GET", "/api/v1/admin/api-keys", "", admin);
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.Json()["api_keys"].size(), 1u);
+  EXPECT_EQ(list.body.find(key), std::string::npos) << "the key itself is never listed";
+  int64_t id = list.Json()["api_keys"][0]["id"];
+  ASSERT_EQ(Call(port_, "DELETE", "/api/v1/admin/api-keys/" + std::to_string(id), "", admin).status,
+            200);
+  ExpectError(Call(port_, "GET", "/api/v1/me", "", {"X-API-Key: " + key}), 401, "unauthenticated");
+  ExpectError(Call(port_, "GET", "/api/v1/me", "", {"X-API-Key: hk_forged"}), 401,
+              "unauthenticated");
+}
+
+TEST_F(ApiTest, SessionsSurviveARestartAndExpire) {
+  auto headers = As("disp");
+  // A new server process over the same store: the session is still good.
+  server_.reset();
+  api_ = std::make_unique<Api>(
+      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
+  ServerOptions so;
+  so.port = 0;
+  server_ =
+      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+  auto port = server_->Start();
+  ASSERT_OK(port);
+  port_ = *port;
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/me", "", headers).status, 200);
+  // Logged out: gone from the store as well.
+  ASSERT_EQ(Call(port_, "POST", "/api/v1/auth/logout", "", headers).status, 200);
+  ExpectError(Call(port_, "GET", "/api/v1/me", "", headers), 401, "unauthenticated");
+  // Expired after its lifetime on the injected clock.
+  auto fresh = As("disp");
+  clock_.Advance(std::chrono::hours(9));
+  ExpectError(Call(port_, "GET", "/api/v1/me", "", fresh), 401, "unauthenticated");
+  auto removed = store_->DeleteExpiredSessions(clock_.Now());
+  ASSERT_OK(removed);
+  EXPECT_GE(*removed, 1);
+}
+
+TEST_F(ApiTest, CitizenPortalSubmitTrackAndRate) {
+  Reply sub =
+      Call(port_, "POST", "/api/v1/public/requests",
+           json{{"phone", "13900001111"}, {"content", "路灯不亮"}, {"name", "李四"}}.dump());
+  ASSERT_EQ(sub.status, 201) << sub.body;
+  std::string n = sub.Json()["number"];
+  ExpectError(Call(port_, "POST", "/api/v1/public/requests", json{{"content", "x"}}.dump()), 400,
+              "invalid_argument");
+  ExpectError(Call(port_, "POST", "/api/v1/public/requests",
+                   json{{"phone", "13900001111"}, {"content", 5}}.dump()),
+              400, "invalid_argument");
+  // Tracking needs the phone it was submitted with; a wrong one looks like a wrong number.
+  ExpectError(Call(port_, "GET", "/api/v1/public/requests/" + n + "?phone=13900002222"), 404,
+              "not_found");
+  Reply track = Call(port_, "GET", "/api/v1/public/requests/" + n + "?phone=13900001111");
+  ASSERT_EQ(track.status, 200) << track.body;
+  EXPECT_EQ(track.Json()["state"], "registered");
+  EXPECT_EQ(track.Json()["can_rate"], false);
+  // The centre handles it; the citizen reads the reply and rates it.
+  ASSERT_EQ(Act("disp", n, "dispatch", {{"lead_unit", 2}}).status, 200);
+  ASSERT_EQ(Act("housing", n, "sign").status, 200);
+  ASSERT_EQ(Act("housing", n, "reply", {{"reply", "已修复路灯"}}).status, 200);
+  EXPECT_FALSE(Call(port_, "GET", "/api/v1/public/requests/" + n + "?phone=13900001111")
+                   .Json()
+                   .contains("reply"))
+      << "not before the centre reviewed it";
+  ASSERT_EQ(Act("disp", n, "review_pass").status, 200);
+  track = Call(port_, "GET", "/api/v1/public/requests/" + n + "?phone=13900001111");
+  EXPECT_EQ(track.Json()["reply"], "已修复路灯");
+  EXPECT_EQ(track.Json()["can_rate"], true);
+  ExpectError(Call(port_, "POST", "/api/v1/public/requests/" + n + "/rating",
+                   json{{"phone", "13900001111"}, {"satisfaction", "满意"}}.dump()),
+              400, "invalid_argument");
+  Reply rated =
+      Call(port_, "POST", "/api/v1/public/requests/" + n + "/rating",
+           json{{"phone", "13900001111"}, {"satisfaction", "满意"}, {"resolved", true}}.dump());
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  EXPECT_EQ(rated.Json()["state"], "callback_done");
+  // Rated once only.
+  ExpectError(
+      Call(port_, "POST", "/api/v1/public/requests/" + n + "/rating",
+           json{{"phone", "13900001111"}, {"satisfaction", "不满意"}, {"resolved", false}}.dump()),
+      409, "failed_precondition");
+}
+
+TEST_F(ApiTest, PublicRoutesAreRateLimitedPerAddress) {
+  ApiOptions options;
+  options.public_requests_per_minute = 5;
+  server_.reset();
+  api_ = std::make_unique<Api>(
+      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, options);
+  ServerOptions so;
+  so.port = 0;
+  server_ =
+      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+  auto port = server_->Start();
+  ASSERT_OK(port);
+  int ok = 0;
+  int limited = 0;
+  for (int i = 0; i < 8; ++i) {
+    Reply r = Call(*port, "GET", "/api/v1/public/requests/SM1?phone=1");
+    (r.status == 429 ? limited : ok) += 1;
+    if (r.status == 429) {
+      ExpectError(r, 429, "resource_exhausted");
+    }
+  }
+  EXPECT_EQ(ok, 5);
+  EXPECT_EQ(limited, 3);
+  // Signed-in staff are not limited by it.
+  EXPECT_EQ(Call(*port, "GET", "/healthz").status, 200);
+}
+
+TEST_F(ApiTest, ListFiltersSortingAndPaging) {
+  std::string a = NewTicket({{"type", "咨询"}});
+  std::string b = NewTicket({{"type", "投诉"}});
+  std::string c = NewTicket({{"type", "投诉"}});
+  auto h = As("disp");
+  auto numbers = [&](const std::string& query) {
+    Reply r = Call(port_, "GET", "/api/v1/tickets" + query, "", h);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::string> out;
+    const json body = r.Json();
+    for (const auto& t : body["tickets"]) {
+      out.push_back(t["number"]);
+    }
+    return out;
+  };
+  EXPECT_EQ(numbers("?type=complaint"), (std::vector<std::string>{b, c}));
+  EXPECT_EQ(numbers("?type=%E6%8A%95%E8%AF%89&sort=newest"), (std::vector<std::string>{c, b}));
+  EXPECT_EQ(numbers("?from=2024-03-04&to=2024-03-04").size(), 3u);
+  EXPECT_TRUE(numbers("?from=2024-03-05").empty());
+  // Paging: two at a time, following next_after.
+  Reply page = Call(port_, "GET", "/api/v1/tickets?limit=2", "", h);
+  ASSERT_EQ(page.Json()["tickets"].size(), 2u);
+  auto after = page.Json()["next_after"].get<int64_t>();
+  EXPECT_EQ(numbers("?limit=2&after=" + std::to_string(after)), std::vector<std::string>{c});
+  Reply last = Call(port_, "GET", "/api/v1/tickets?limit=2&after=" + std::to_string(after), "", h);
+  EXPECT_TRUE(last.Json()["next_after"].is_null());
+  ExpectError(Call(port_, "GET", "/api/v1/tickets?type=nope", "", h), 400, "invalid_argument");
+  ExpectError(Call(port_, "GET", "/api/v1/tickets?from=yesterday", "", h), 400, "invalid_argument");
+  ExpectError(Call(port_, "GET", "/api/v1/tickets?sort=sideways", "", h), 400, "invalid_argument");
+  (void)a;
+  Reply m = Call(port_, "GET", "/metrics");
+  EXPECT_NE(m.body.find("hotline_tickets{state=\"registered\"} 3"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("hotline_tickets_overdue 0"), std::string::npos) << m.body;
+}
+
+TEST_F(ApiTest, WebConsoleFilesWithTheSinglePageFallback) {
+  fs::path web = dir_ / "web";
+  fs::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><title>12345</title>";
+  std::ofstream(web / "assets" / "app-1.js") << "console.log(1)";
+  ApiOptions options;
+  options.web_root = web.string();
+  server_.reset();
+  api_ = std::make_unique<Api>(
+      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, options);
+  ServerOptions so;
+  so.port = 0;
+  server_ =
+      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+  auto port = server_->Start();
+  ASSERT_OK(port);
+  Reply index = Call(*port, "GET", "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_NE(index.headers.find("text/html"), std::string::npos);
+  Reply js = Call(*port, "GET", "/assets/app-1.js");
+  EXPECT_EQ(js.body, "console.log(1)");
+  EXPECT_NE(js.headers.find("immutable"), std::string::npos) << js.headers;
+  // A route of the browser's router gets the page; a missing asset is a 404.
+  EXPECT_NE(Call(*port, "GET", "/unit/queues").body.find("12345"), std::string::npos);
+  ExpectError(Call(*port, "GET", "/assets/missing.js"), 404, "not_found");
+  EXPECT_EQ(Call(*port, "GET", "/../../etc/passwd").status / 100, 4);
+  // The API is still the API.
+  ExpectError(Call(*port, "GET", "/api/v1/nothing"), 401, "unauthenticated");
 }
 
 }  // namespace
