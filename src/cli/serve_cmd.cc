@@ -8,6 +8,7 @@
 
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/kpi_api.h"
 #include "adapters/security/password.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -56,6 +57,7 @@ void RunServe(ServeArgs args) {
   adapters::http::Api api({*session->service, *session->store, *session->store, *session->clock,
                            session->store.get(), session->store.get()},
                           api_options);
+  api.AddModule(std::make_shared<adapters::http::KpiApi>(*session->service, *session->store));
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);

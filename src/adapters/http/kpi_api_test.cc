@@ -1,0 +1,279 @@
+// The KPI routes through real HTTP on an ephemeral port, against a real SQLite store:
+// the dashboard's shape, numerators and denominators, drill-down and data scope by role.
+#include "adapters/http/kpi_api.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/api.h"
+#include "adapters/http/http_server.h"
+#include "adapters/security/password.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "testing/matchers.h"
+#include "testing/small_city.h"
+
+namespace hotline::adapters::http {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+using domain::Action;
+
+struct Reply {
+  int status = 0;
+  std::string headers;
+  std::string body;
+  json Json() const { return json::parse(body, nullptr, false); }
+};
+
+// A minimal HTTP/1.1 client over a plain socket (Connection: close).
+Reply Call(uint16_t port, const std::string& method, const std::string& path,
+           const std::string& body = "", const std::vector<std::string>& headers = {}) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {};
+  }
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  for (const auto& h : headers) {
+    req += h + "\r\n";
+  }
+  if (!body.empty() || method == "POST") {
+    req +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  req += "\r\n" + body;
+  size_t sent = 0;
+  while (sent < req.size()) {
+    ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) {
+      break;
+    }
+    sent += static_cast<size_t>(n);
+  }
+  std::string raw;
+  char buf[8192];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  Reply r;
+  if (raw.size() > 12) {
+    r.status = std::stoi(raw.substr(9, 3));
+  }
+  size_t split = raw.find("\r\n\r\n");
+  if (split != std::string::npos) {
+    r.headers = raw.substr(0, split);
+    r.body = raw.substr(split + 4);
+  }
+  return r;
+}
+
+Instant At(const char* local) { return *ParseInstant(local); }
+
+class KpiApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() /
+           ("hotline-kpi-api-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+    fs::create_directories(dir_);
+    sqlite::SqliteOptions options;
+    options.path = (dir_ / "h.db").string();
+    auto store = sqlite::SqliteStore::Open(options);
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+    ASSERT_OK(store_->SaveOrg(city_->org));
+    ASSERT_OK(store_->SaveCategories(city_->categories));
+    static const std::string hash = *security::HashPassword("secret-pass");
+    for (const auto& u : city_->org.users()) {
+      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
+    }
+    auto config = std::make_shared<app::HotlineConfig>();
+    config->org = city_->org;
+    config->categories = city_->categories;
+    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+    api_ = std::make_unique<Api>(
+        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
+    api_->AddModule(std::make_shared<KpiApi>(*service_, *store_));
+    ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    server_ =
+        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+    auto port = server_->Start();
+    ASSERT_OK(port);
+    port_ = *port;
+    Seed();
+  }
+  void TearDown() override {
+    server_.reset();
+    api_.reset();
+    service_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  void Do(const char* login, const std::string& n, Action a, domain::Fields f, const char* at) {
+    clock_.Set(At(at));
+    ASSERT_OK(service_->Act(city_->Act(login), n, {a, std::move(f)}));
+  }
+  std::string Register(const char* region, const char* at) {
+    clock_.Set(At(at));
+    auto t = service_->Register(city_->Act("op"),
+                                {{"type", "投诉"}, {"content", "噪音"}, {"region", region}});
+    EXPECT_OK(t);
+    return t->number;
+  }
+  // Two complaints on Mon 2024-10-14: one in the street (county) handled on time by the
+  // township and satisfied; one in the city handled by housing, replied late, unsatisfied.
+  void Seed() {
+    std::string a = Register("3", "2024-10-14 08:30:00");
+    Do("disp", a, Action::kDispatch, {{"lead_unit", "5"}}, "2024-10-14 09:00:00");
+    Do("town", a, Action::kSign, {}, "2024-10-14 10:00:00");
+    Do("town", a, Action::kReply, {{"reply", "已处理"}}, "2024-10-15 09:00:00");
+    Do("disp", a, Action::kReviewPass, {}, "2024-10-15 10:00:00");
+    Do("cb", a, Action::kCallback, {{"reached", "1"}, {"resolved", "1"}, {"satisfaction", "满意"}},
+       "2024-10-15 11:00:00");
+    std::string b = Register("1", "2024-10-14 08:40:00");
+    Do("disp", b, Action::kDispatch, {{"lead_unit", "2"}}, "2024-10-14 09:00:00");
+    Do("housing", b, Action::kSign, {}, "2024-10-14 09:30:00");
+    Do("housing", b, Action::kReply, {{"reply", "已处理"}}, "2024-10-29 09:00:00");
+    Do("disp", b, Action::kReviewPass, {}, "2024-10-29 10:00:00");
+    Do("cb", b, Action::kCallback,
+       {{"reached", "1"}, {"resolved", "0"}, {"satisfaction", "不满意"}}, "2024-10-29 11:00:00");
+    late_ = b;
+  }
+  std::vector<std::string> As(const std::string& login) {
+    Reply r = Call(port_, "POST", "/api/v1/auth/login",
+                   json{{"login", login}, {"password", "secret-pass"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = r.Json();
+    return {"Cookie: hotline_session=" + j.value("token", ""),
+            "X-CSRF-Token: " + j.value("csrf_token", "")};
+  }
+  Reply Get(const std::string& login, const std::string& path) {
+    return Call(port_, "GET", path, "", As(login));
+  }
+  static json Kpi(const json& list, const std::string& id) {
+    for (const auto& k : list) {
+      if (k["id"] == id) {
+        return k;
+      }
+    }
+    return json();
+  }
+
+  std::unique_ptr<hotline::testing::SmallCity> city_ = hotline::testing::MakeSmallCity();
+  ports::FakeClock clock_{At("2024-10-14 08:00:00")};
+  fs::path dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::unique_ptr<app::TicketService> service_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+  std::string late_;
+};
+
+TEST_F(KpiApiTest, DashboardHasEveryKpiWithNumeratorAndDenominatorAndBreakdowns) {
+  Reply r = Get("boss", "/api/v1/kpi?from=2024-10-01&to=2024-10-31");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  json k = Kpi(j["kpis"], "received");
+  EXPECT_EQ(k["value"], 2);
+  EXPECT_EQ(k["denominator"], nullptr);
+  EXPECT_EQ(k["name"], "登记量");
+  json done = Kpi(j["kpis"], "on_time_completion_rate");
+  EXPECT_EQ(done["numerator"], 1);
+  EXPECT_EQ(done["denominator"], 2);
+  EXPECT_EQ(done["value"], 50.0);
+  EXPECT_EQ(done["unit"], "%");
+  json sat = Kpi(j["kpis"], "satisfaction_rate");
+  EXPECT_EQ(sat["numerator"], 1);
+  EXPECT_EQ(sat["denominator"], 2);
+  for (const char* key : {"by_region", "by_unit", "by_category", "trend"}) {
+    ASSERT_TRUE(j[key].is_array()) << key;
+    EXPECT_FALSE(j[key].empty()) << key;
+  }
+  EXPECT_EQ(j["trend"][0]["date"], "2024-10-14");
+  bool county = false;
+  for (const auto& row : j["by_region"]) {
+    if (row["name"] == "三元区") {
+      county = true;
+      EXPECT_EQ(Kpi(row["kpis"], "received")["value"], 1);
+    }
+  }
+  EXPECT_TRUE(county) << j["by_region"].dump();
+  // A narrower period: only the 14th.
+  r = Get("boss", "/api/v1/kpi?from=2024-10-14&to=2024-10-14&type=投诉");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Kpi(r.Json()["kpis"], "replied")["value"], 0);
+  EXPECT_EQ(Kpi(r.Json()["kpis"], "dispatched")["value"], 2);
+}
+
+TEST_F(KpiApiTest, DrillDownListsTheTicketsBehindANumber) {
+  Reply r = Get("boss", "/api/v1/kpi/overdue_replies/tickets?from=2024-10-01&to=2024-10-31");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  ASSERT_EQ(j["tickets"].size(), 1u);
+  EXPECT_EQ(j["tickets"][0]["number"], late_);
+  EXPECT_EQ(j["next_after"], nullptr);
+  r = Get("boss", "/api/v1/kpi/received/tickets?from=2024-10-01&to=2024-10-31&limit=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["tickets"].size(), 1u);
+  EXPECT_NE(r.Json()["next_after"], nullptr);
+  EXPECT_EQ(Get("boss", "/api/v1/kpi/nope/tickets?from=2024-10-01&to=2024-10-31").status, 404);
+}
+
+TEST_F(KpiApiTest, DataScopeByRole) {
+  // The township sees its own numbers only: one reply, on time.
+  Reply r = Get("town", "/api/v1/kpi?from=2024-10-01&to=2024-10-31");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Kpi(r.Json()["kpis"], "replied")["value"], 1);
+  EXPECT_EQ(Kpi(r.Json()["kpis"], "on_time_completion_rate")["value"], 100.0);
+  EXPECT_EQ(Get("town", "/api/v1/kpi?from=2024-10-01&to=2024-10-31&unit=2").status, 403);
+  // The county platform sees its county: the street's ticket, not the city's.
+  r = Get("hub", "/api/v1/kpi?from=2024-10-01&to=2024-10-31");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Kpi(r.Json()["kpis"], "received")["value"], 1);
+  EXPECT_EQ(Get("hub", "/api/v1/kpi?from=2024-10-01&to=2024-10-31&region=1").status, 403);
+  for (const char* login : {"boss", "qa", "sup", "admin", "disp"}) {
+    r = Get(login, "/api/v1/kpi?from=2024-10-01&to=2024-10-31");
+    EXPECT_EQ(r.status, 200) << login;
+    EXPECT_EQ(Kpi(r.Json()["kpis"], "received")["value"], 2) << login;
+  }
+  EXPECT_EQ(Get("op", "/api/v1/kpi?from=2024-10-01&to=2024-10-31").status, 403);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/kpi?from=2024-10-01&to=2024-10-31").status, 401);
+}
+
+TEST_F(KpiApiTest, BadParametersAre400) {
+  EXPECT_EQ(Get("boss", "/api/v1/kpi?from=2024-13-01&to=2024-10-31").status, 400);
+  EXPECT_EQ(Get("boss", "/api/v1/kpi?from=2024-10-31&to=2024-10-01").status, 400);
+  EXPECT_EQ(Get("boss", "/api/v1/kpi?from=2024-10-01&to=2024-10-31&unit=x").status, 400);
+  EXPECT_EQ(Get("boss", "/api/v1/kpi?from=2024-10-01&to=2024-10-31&type=nope").status, 400);
+  EXPECT_EQ(
+      Get("boss", "/api/v1/kpi/received/tickets?from=2024-10-01&to=2024-10-31&limit=0").status,
+      400);
+}
+
+TEST_F(KpiApiTest, RoutesAreInTheOpenApiDocument) {
+  Reply r = Call(port_, "GET", "/api/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  json paths = r.Json()["paths"];
+  EXPECT_TRUE(paths.contains("/api/v1/kpi"));
+  EXPECT_TRUE(paths.contains("/api/v1/kpi/{id}/tickets"));
+}
+
+}  // namespace
+}  // namespace hotline::adapters::http
