@@ -3,15 +3,29 @@
 // Written rarely (by admins, or the demo), read at start and on change.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
+#include "common/time.h"
 #include "domain/category.h"
 #include "domain/org.h"
 #include "domain/routing.h"
 
 namespace hotline::ports {
+
+/// One change of the routing directory, kept so admins can see who changed what and when.
+struct RoutingChange {
+  int64_t seq = 0;     // assigned by the store, ascending
+  Instant at;          // when
+  std::string login;   // who
+  std::string action;  // "create", "update", "delete", "fallback"
+  int64_t rule = 0;    // the rule's id (0 for a change of the fallback unit)
+  std::string before;  // the rule before the change, a document written by the caller; "" if none
+  std::string after;   // the rule after the change; "" when deleted
+};
 
 /// Thread-safe.
 class DirectoryStore {
@@ -37,6 +51,19 @@ class DirectoryStore {
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
   /// nullopt when the key is not set.
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+
+  /// Replaces the routing directory and appends `change` to its history, atomically.
+  /// Stores that keep no history answer kFailedPrecondition.
+  virtual Status SaveRoutingChange(const domain::RoutingDirectory& directory,
+                                   const RoutingChange& change) {
+    (void)directory;
+    (void)change;
+    return FailedPrecondition("此存储不支持派单目录修改历史");
+  }
+  /// Every recorded change of the routing directory, oldest first.
+  virtual Result<std::vector<RoutingChange>> RoutingHistory() {
+    return FailedPrecondition("此存储不支持派单目录修改历史");
+  }
 };
 
 }  // namespace hotline::ports

@@ -77,6 +77,10 @@ class SqliteStore final : public ports::TicketStore,
   Result<std::string> GetPasswordHash(const std::string& login) override;
   Status PutSetting(const std::string& key, const std::string& value) override;
   Result<std::optional<std::string>> GetSetting(const std::string& key) override;
+  // Routing directory history (directory_admin.cc, schema 004)
+  Status SaveRoutingChange(const domain::RoutingDirectory& directory,
+                           const ports::RoutingChange& change) override;
+  Result<std::vector<ports::RoutingChange>> RoutingHistory() override;
 
   // AuditLog (audit_log.cc)
   Status Append(const ports::AuditRecord& record) override;
