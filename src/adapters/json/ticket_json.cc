@@ -1,5 +1,9 @@
 #include "adapters/json/ticket_json.h"
 
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
 #include "domain/lifecycle.h"
 
 namespace hotline::adapters::json {
@@ -11,12 +15,35 @@ namespace {
 
 json OptInstant(const std::optional<Instant>& t) { return t ? json(ToUnix(*t)) : json(nullptr); }
 
+// An integer field of a ticket document. nlohmann's get<int64_t>() converts a floating-point
+// number with a plain cast, which is undefined behaviour when it is out of range (1e300):
+// only integers in range are accepted.
+struct BadNumber : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <typename T>
+T Integer(const json& v) {
+  if (v.is_number_unsigned()) {
+    auto u = v.get<uint64_t>();
+    if (u <= static_cast<uint64_t>(std::numeric_limits<T>::max())) {
+      return static_cast<T>(u);
+    }
+  } else if (v.is_number_integer()) {
+    auto i = v.get<int64_t>();
+    if (i >= std::numeric_limits<T>::min() && i <= std::numeric_limits<T>::max()) {
+      return static_cast<T>(i);
+    }
+  }
+  throw BadNumber("应为整数: " + v.dump());
+}
+
 std::optional<Instant> GetOptInstant(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) {
     return std::nullopt;
   }
-  return FromUnix(it->get<int64_t>());
+  return FromUnix(Integer<int64_t>(*it));
 }
 
 json UnitIds(const std::vector<domain::UnitId>& ids) {
@@ -152,9 +179,9 @@ json TicketToJson(const Ticket& t) {
 Result<Ticket> TicketFromJson(const json& j) {
   try {
     Ticket t;
-    t.id = domain::TicketId{j.at("id").get<int64_t>()};
+    t.id = domain::TicketId{Integer<int64_t>(j.at("id"))};
     t.number = j.at("number").get<std::string>();
-    t.version = j.at("version").get<int64_t>();
+    t.version = Integer<int64_t>(j.at("version"));
     auto state = domain::ParseTicketState(j.at("state").get<std::string>());
     auto before = domain::ParseTicketState(j.at("state_before").get<std::string>());
     auto type = domain::ParseRequestType(j.at("type").get<std::string>());
@@ -168,8 +195,8 @@ Result<Ticket> TicketFromJson(const json& j) {
     t.type = *type;
     t.urgency = *urgency;
     t.channel = *channel;
-    t.category = domain::CategoryId{j.at("category").get<int64_t>()};
-    t.region = domain::RegionId{j.at("region").get<int64_t>()};
+    t.category = domain::CategoryId{Integer<int64_t>(j.at("category"))};
+    t.region = domain::RegionId{Integer<int64_t>(j.at("region"))};
     t.address = j.at("address").get<std::string>();
     t.title = j.at("title").get<std::string>();
     t.content = j.at("content").get<std::string>();
@@ -178,12 +205,12 @@ Result<Ticket> TicketFromJson(const json& j) {
     t.anonymous = j.at("anonymous").get<bool>();
     t.confidential = j.at("confidential").get<bool>();
     t.external_ref = j.at("external_ref").get<std::string>();
-    t.created_at = FromUnix(j.at("created_at").get<int64_t>());
-    t.created_by = domain::UserId{j.at("created_by").get<int64_t>()};
-    t.dispatching_unit = domain::UnitId{j.at("dispatching_unit").get<int64_t>()};
-    t.lead_unit = domain::UnitId{j.at("lead_unit").get<int64_t>()};
+    t.created_at = FromUnix(Integer<int64_t>(j.at("created_at")));
+    t.created_by = domain::UserId{Integer<int64_t>(j.at("created_by"))};
+    t.dispatching_unit = domain::UnitId{Integer<int64_t>(j.at("dispatching_unit"))};
+    t.lead_unit = domain::UnitId{Integer<int64_t>(j.at("lead_unit"))};
     for (const auto& id : j.at("co_units")) {
-      t.co_units.emplace_back(id.get<int64_t>());
+      t.co_units.emplace_back(Integer<int64_t>(id));
     }
     t.dispatched_at = GetOptInstant(j, "dispatched_at");
     t.sign_deadline = GetOptInstant(j, "sign_deadline");
@@ -194,7 +221,7 @@ Result<Ticket> TicketFromJson(const json& j) {
     t.direct_answer = j.at("direct_answer").get<std::string>();
     t.reject_reason = j.at("reject_reason").get<std::string>();
     t.extension_pending = j.at("extension_pending").get<bool>();
-    t.extension_days_requested = j.at("extension_days_requested").get<int>();
+    t.extension_days_requested = Integer<int>(j.at("extension_days_requested"));
     t.suspended_at = GetOptInstant(j, "suspended_at");
     t.closed_at = GetOptInstant(j, "closed_at");
     t.archived_at = GetOptInstant(j, "archived_at");
@@ -206,31 +233,33 @@ Result<Ticket> TicketFromJson(const json& j) {
       t.satisfaction = domain::ParseSatisfaction(j.at("satisfaction").get<std::string>());
     }
     t.callback_reached = j.at("callback_reached").get<bool>();
-    t.dispatch_count = j.at("dispatch_count").get<int>();
-    t.redispatch_count = j.at("redispatch_count").get<int>();
-    t.return_count = j.at("return_count").get<int>();
-    t.rehandle_count = j.at("rehandle_count").get<int>();
-    t.extension_count = j.at("extension_count").get<int>();
-    t.urge_count = j.at("urge_count").get<int>();
-    t.supervise_level = j.at("supervise_level").get<int>();
-    t.review_fail_count = j.at("review_fail_count").get<int>();
+    t.dispatch_count = Integer<int>(j.at("dispatch_count"));
+    t.redispatch_count = Integer<int>(j.at("redispatch_count"));
+    t.return_count = Integer<int>(j.at("return_count"));
+    t.rehandle_count = Integer<int>(j.at("rehandle_count"));
+    t.extension_count = Integer<int>(j.at("extension_count"));
+    t.urge_count = Integer<int>(j.at("urge_count"));
+    t.supervise_level = Integer<int>(j.at("supervise_level"));
+    t.review_fail_count = Integer<int>(j.at("review_fail_count"));
     t.signed_late = j.at("signed_late").get<bool>();
     t.replied_late = j.at("replied_late").get<bool>();
     t.merged_into = j.at("merged_into").get<std::string>();
     t.merged_in = j.at("merged_in").get<std::vector<std::string>>();
     for (const auto& n : j.at("notes")) {
-      t.notes.push_back({FromUnix(n.at("at").get<int64_t>()),
-                         domain::UserId{n.at("by").get<int64_t>()},
+      t.notes.push_back({FromUnix(Integer<int64_t>(n.at("at"))),
+                         domain::UserId{Integer<int64_t>(n.at("by"))},
                          n.at("text").get<std::string>()});
     }
     for (const auto& a : j.at("attachments")) {
-      t.attachments.push_back({a.at("name").get<std::string>(), a.at("size").get<int64_t>(),
+      t.attachments.push_back({a.at("name").get<std::string>(), Integer<int64_t>(a.at("size")),
                                a.at("sha256").get<std::string>(), a.at("mime").get<std::string>(),
-                               FromUnix(a.at("at").get<int64_t>()),
-                               domain::UserId{a.at("by").get<int64_t>()}});
+                               FromUnix(Integer<int64_t>(a.at("at"))),
+                               domain::UserId{Integer<int64_t>(a.at("by"))}});
     }
     return t;
   } catch (const json::exception& e) {
+    return InvalidArgument(std::string("工单文档格式错误: ") + e.what());
+  } catch (const BadNumber& e) {
     return InvalidArgument(std::string("工单文档格式错误: ") + e.what());
   }
 }
