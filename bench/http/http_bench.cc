@@ -747,11 +747,10 @@ int main(int argc, char** argv) {
     double open_s = Seconds(ts);
     auto with_rss = Rss(server).first;
     std::printf(
-        "  %d idle streams: %d open in %.1f s (%d failed%s%s), server RSS +%ld MiB "
-        "(%.1f KiB per stream)\n",
+        "  %d idle streams: %d open in %.1f s (%d failed%s%s), server RSS %ld MiB (%+ld MiB; "
+        "freed heap of the loads before is reused)\n",
         n, ready, open_s, s.failed(), s.failed() > 0 ? ": " : "", s.error().c_str(),
-        (with_rss - before) / 1024,
-        ready > 0 ? static_cast<double>(with_rss - before) / ready : 0.0);
+        with_rss / 1024, (with_rss - before) / 1024);
     std::fflush(stdout);
     Load sq = RunLoad(a, Kind::kQueue, unit, a.seconds);
     Load sc = RunLoad(a, Kind::kCreate, op, a.seconds);
