@@ -19,9 +19,9 @@ void RegisterFiscalCommands(CLI::App& app);    // fiscal check|render|score
 void RegisterEvalCommands(CLI::App& app);      // eval search|similar
 void RegisterClassifyCommands(CLI::App& app);  // classify train|eval|predict
 void RegisterKbCommands(CLI::App& app);
-void RegisterServeCommands(CLI::App& app);   // serve
-void RegisterApiKeyCommands(CLI::App& app);  // apikey create|list|revoke
-void RegisterAuditCommands(CLI::App& app);   // audit verify|list
-void RegisterKpiCommands(CLI::App& app);     // jobs run, kpi [rebuild]
+void RegisterServeCommands(CLI::App& app);    // serve
+void RegisterApiKeyCommands(CLI::App& app);   // apikey create|list|revoke
+void RegisterAuditCommands(CLI::App& app);    // audit verify|list
+void RegisterRoutingCommands(CLI::App& app);  // routing check|list|history|add|remove
 
 }  // namespace hotline::cli

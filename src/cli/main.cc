@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterServeCommands(app);
   hotline::cli::RegisterApiKeyCommands(app);
   hotline::cli::RegisterAuditCommands(app);
-  hotline::cli::RegisterKpiCommands(app);
+  hotline::cli::RegisterRoutingCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
