@@ -22,6 +22,7 @@ void RegisterKbCommands(CLI::App& app);
 void RegisterServeCommands(CLI::App& app);    // serve
 void RegisterApiKeyCommands(CLI::App& app);   // apikey create|list|revoke
 void RegisterAuditCommands(CLI::App& app);    // audit verify|list
+void RegisterKpiCommands(CLI::App& app);      // jobs run, kpi [rebuild]
 void RegisterRoutingCommands(CLI::App& app);  // routing check|list|history|add|remove
 
 }  // namespace hotline::cli

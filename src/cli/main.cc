@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterApiKeyCommands(app);
   hotline::cli::RegisterAuditCommands(app);
   hotline::cli::RegisterRoutingCommands(app);
+  hotline::cli::RegisterKpiCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
