@@ -67,7 +67,7 @@ for t in $targets; do
   if "$build/fuzz/$t" "$work" "$seeds" -max_total_time="$secs" -max_len="$(max_len "$t")" \
     -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$t-" >"$log" 2>&1; then
-    runs=$(grep -o 'stat::number_of_executed_runs: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
     echo "fuzz: $t ok ($runs runs, $cov, corpus $(ls "$work" | wc -l) new + $(ls "$seeds" | wc -l) seeds)"
   else
