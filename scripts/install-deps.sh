@@ -10,12 +10,19 @@ PACKAGES=(
   libicu-dev libopencc-dev libfasttext-dev libsodium-dev libxlsxwriter-dev zlib1g-dev libexpat1-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   poppler-utils
+  # the fuzz targets (libFuzzer comes with clang's runtime)
+  clang libclang-rt-14-dev
+  # the web console (npm ci + vite) and its end-to-end tests: Debian's chromium and a CJK
+  # font so that screenshots show Chinese
+  chromium fonts-wqy-microhei
 )
+# Node.js and npm: Debian's, unless a node with its own npm is already installed (NodeSource
+# bundles npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 if [[ "${HOTLINE_WITH_POSTGRES:-0}" == 1 ]]; then
   PACKAGES+=(postgresql postgresql-contrib)
-fi
-if [[ "${HOTLINE_WITH_BROWSER:-0}" == 1 ]]; then
-  PACKAGES+=(chromium nodejs npm)
 fi
 
 missing=()

@@ -1,16 +1,24 @@
 // hotline serve: the HTTP API over a store. Configured by flags, environment
 // (HOTLINE_STORE, HOTLINE_LISTEN, HOTLINE_THREADS) and an optional key=value config file.
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
+#include "adapters/classify/swappable_classifier.h"
 #include "adapters/http/admin_api.h"
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/kpi_api.h"
+#include "adapters/http/text_api.h"
 #include "adapters/security/password.h"
+#include "adapters/sqlite/kb_store.h"
+#include "adapters/text/tokenizer.h"
+#include "app/deadline_jobs.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 
@@ -22,7 +30,9 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   int threads = 8;
   size_t max_body = 1 << 20;
-  std::string web_root;  // "" = web/dist beside the data folder, when built
+  std::string web_root;    // "" = web/dist beside the data folder, when built
+  std::string model;       // classifier model file ("" = var/classify.model if present)
+  int jobs_interval = 60;  // seconds between time-limit job passes; 0 = off
 };
 
 std::string EnvOr(const char* name, const std::string& fallback) {
@@ -60,6 +70,32 @@ void RunServe(ServeArgs args) {
                           api_options);
   api.AddModule(std::make_shared<adapters::http::AdminApi>(*session->service, *session->store));
   api.AddModule(std::make_shared<adapters::http::KpiApi>(*session->service, *session->store));
+
+  // The text side: knowledge base, similar open tickets, category suggestions.
+  auto tokenizer = adapters::text::Tokenizer::CreateDefault();
+  if (!tokenizer.has_value()) {
+    return Fail(tokenizer.error());
+  }
+  auto kb = adapters::sqlite::SqliteKbStore::Open(args.store, false, **tokenizer);
+  if (!kb.has_value()) {
+    return Fail(kb.error());
+  }
+  adapters::classify::SwappableClassifier classifier;
+  std::string model = args.model;
+  if (model.empty() && std::filesystem::exists("var/classify.model")) {
+    model = "var/classify.model";
+  }
+  if (!model.empty()) {
+    if (auto st = classifier.LoadAndSwap(model); !st.has_value()) {
+      // Intake works without suggestions; say why there are none.
+      std::fprintf(stderr, "hotline serve: 分类模型未加载（%s），登记时不提供分类建议\n",
+                   st.error().message.c_str());
+    }
+  }
+  auto text_api = std::make_shared<adapters::http::TextApi>(adapters::http::TextApiDeps{
+      *session->service, *session->store, std::move(*kb), **tokenizer, &classifier});
+  text_api->LoadOpenTickets(/*async=*/true);
+  api.AddModule(text_api);
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);
@@ -70,6 +106,32 @@ void RunServe(ServeArgs args) {
   auto bound = server.Start();
   if (!bound.has_value()) {
     return Fail(bound.error());
+  }
+  // The time-limit jobs (reminders, overdue urges, supervision) every interval.
+  std::mutex jobs_mu;
+  std::condition_variable jobs_cv;
+  bool stopping = false;
+  std::thread jobs;
+  if (args.jobs_interval > 0) {
+    jobs = std::thread([&] {
+      app::DeadlineJobs runner(*session->service, *session->store, *session->store);
+      std::unique_lock lock(jobs_mu);
+      while (!stopping) {
+        lock.unlock();
+        auto report = runner.RunOnce(session->clock->Now());
+        if (!report.has_value()) {
+          std::fprintf(stderr, "hotline serve: 时限任务失败: %s\n", report.error().message.c_str());
+        } else if (report->reminded + report->urged + report->supervised + report->failed > 0) {
+          std::printf(
+              "时限任务: 提醒 %lld，催办 %lld，督办 %lld，失败 %lld\n",
+              static_cast<long long>(report->reminded), static_cast<long long>(report->urged),
+              static_cast<long long>(report->supervised), static_cast<long long>(report->failed));
+          std::fflush(stdout);
+        }
+        lock.lock();
+        jobs_cv.wait_for(lock, std::chrono::seconds(args.jobs_interval), [&] { return stopping; });
+      }
+    });
   }
   std::printf("hotline 已启动: http://%s:%u  （数据库 %s，按 Ctrl-C 或发送 SIGTERM 停止）\n",
               options.address.c_str(), *bound, args.store.c_str());
@@ -82,6 +144,14 @@ void RunServe(ServeArgs args) {
   }
   std::fflush(stdout);
   server.RunUntilSignalled();
+  {
+    std::lock_guard lock(jobs_mu);
+    stopping = true;
+  }
+  jobs_cv.notify_all();
+  if (jobs.joinable()) {
+    jobs.join();
+  }
   std::printf("hotline 已停止\n");
 }
 
@@ -180,6 +250,11 @@ void RegisterServeCommands(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "I/O 线程数（环境变量 HOTLINE_THREADS）")
       ->capture_default_str();
   cmd->add_option("--max-body", args->max_body, "请求体上限（字节）")->capture_default_str();
+  cmd->add_option("--model", args->model,
+                  "分类模型文件（hotline classify train 生成；默认 var/classify.model）");
+  cmd->add_option("--jobs-interval", args->jobs_interval,
+                  "时限任务（提醒、超期催办、督办）的运行间隔秒数，0 为关闭")
+      ->capture_default_str();
   cmd->add_option("--web-root", args->web_root,
                   "网页控制台文件目录（默认为源码树中已构建的 web/dist）");
   cmd->callback([args, cmd] {

@@ -461,6 +461,11 @@ TEST_F(ApiTest, MalformedHttpIsAnsweredAndTheServerSurvives) {
   std::string big_header(20000, 'x');
   ExpectError(Call(port_, "GET", "/healthz", "", {"X-Big: " + big_header}), 431,
               "headers_too_large");
+  // Invalid UTF-8 in the path or a query is refused with the error shape, not a 500 (the
+  // message quotes the path: found by fuzz_http_request).
+  ExpectError(Call(port_, "GET", "/x\xff"), 404, "not_found");
+  ExpectError(Call(port_, "GET", "/api/v1/tickets?state=%FF", "", As("disp")), 400,
+              "invalid_argument");
   EXPECT_EQ(Call(port_, "GET", "/healthz").status, 200);
 }
 

@@ -56,7 +56,9 @@ std::vector<RouteDoc> CoreApi::Routes() const {
       {"get", "/api/v1/tickets/{number}", "工单详情及全部历史", true},
       {"post", "/api/v1/tickets/{number}/actions/{action}", "对工单执行办理操作", true},
       {"get", "/api/v1/queues/{queue}",
-       "本单位工作队列：to_sign / in_progress / due_soon / overdue", true},
+       "本单位工作队列：to_sign / in_progress / due_soon / overdue；limit（默认 100）与 after "
+       "游标分页",
+       true},
       {"get", "/api/v1/org/units", "组织机构（单位）", true},
       {"get", "/api/v1/org/regions", "行政区划", true},
       {"get", "/api/v1/categories", "诉求分类", true},
@@ -389,7 +391,23 @@ HttpResponse CoreApi::Queue(RequestContext& ctx) {
   }
   ports::TicketFilter f;
   f.lead_unit = unit;
-  f.limit = 500;
+  // A page at a time (the oldest first: they are the most urgent); ?after= continues.
+  f.limit = 100;
+  for (const char* key : {"limit", "after"}) {
+    auto it = ctx.query.find(key);
+    if (it == ctx.query.end() || it->second.empty()) {
+      continue;
+    }
+    auto v = domain::ParseInt64(it->second);
+    if (!v.has_value() || *v < 0) {
+      return BadRequest(fmt::format("参数 {} 应为非负整数", key));
+    }
+    if (std::string_view(key) == "limit") {
+      f.limit = static_cast<int>(std::clamp<int64_t>(*v, 1, 500));
+    } else {
+      f.after_id = *v;
+    }
+  }
   const std::string& queue = ctx.parts[1];
   // "Due soon": the reply deadline falls within the next working day.
   Instant soon = config.calendar.Deadline(ctx.now, {domain::LimitUnit::kWorkingDays, 1});
@@ -417,7 +435,11 @@ HttpResponse CoreApi::Queue(RequestContext& ctx) {
       arr.push_back(TicketJson(t, ctx.actor, config, ctx.now));
     }
   }
-  return Json(200, {{"queue", queue}, {"unit", unit.value()}, {"tickets", arr}});
+  bool more = static_cast<int>(list->size()) == f.limit;
+  return Json(200, {{"queue", queue},
+                    {"unit", unit.value()},
+                    {"tickets", arr},
+                    {"next_after", more ? json(list->back().id.value()) : json(nullptr)}});
 }
 
 }  // namespace hotline::adapters::http

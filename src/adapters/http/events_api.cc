@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "adapters/http/api_support.h"
 #include "adapters/http/http_server.h"
@@ -17,17 +20,75 @@ namespace {
 // A client that does not read its stream is dropped past this much unsent data.
 constexpr size_t kMaxBuffered = 256 * 1024;
 
+}  // namespace
+
+class SseStream;
+
+// The hub: one subscription to the change feed for all streams, and one thread that fans
+// each change out, so that a request that changes a ticket never waits for the streams.
+class EventsApi::Hub {
+ public:
+  explicit Hub(app::TicketService& service) : service_(service) {
+    subscription_ = service_.feed().Subscribe([this](const app::TicketChange& c) {
+      {
+        std::lock_guard lock(queue_mu_);
+        queue_.push_back(c);
+      }
+      queue_cv_.notify_one();
+    });
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Hub() {
+    service_.feed().Unsubscribe(subscription_);
+    {
+      std::lock_guard lock(queue_mu_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_one();
+    thread_.join();
+  }
+
+  void Add(SseStream* s);
+  void Remove(SseStream* s);
+
+  Counters counters;
+
+ private:
+  void Run() {
+    std::unique_lock lock(queue_mu_);
+    while (true) {
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) {
+        return;
+      }
+      std::deque<app::TicketChange> batch;
+      batch.swap(queue_);
+      lock.unlock();
+      auto config = service_.config();
+      for (const auto& c : batch) {
+        FanOut(c, config->org);
+      }
+      lock.lock();
+    }
+  }
+
+  void FanOut(const app::TicketChange& c, const domain::OrgTree& org);
+
+  app::TicketService& service_;
+  int64_t subscription_ = 0;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<app::TicketChange> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::mutex streams_mu_;
+  std::set<SseStream*> streams_;
+};
+
 class SseStream final : public ResponseStream {
  public:
-  SseStream(app::TicketService& service, domain::Actor actor, std::set<std::string> follow,
-            std::shared_ptr<EventsApi::Counters> counters)
-      : service_(service),
-        actor_(std::move(actor)),
-        follow_(std::move(follow)),
-        counters_(std::move(counters)) {
-    ++counters_->open;
-    ++counters_->opened_total;
-  }
+  SseStream(domain::Actor actor, std::set<std::string> follow, std::shared_ptr<EventsApi::Hub> hub)
+      : actor_(std::move(actor)), follow_(std::move(follow)), hub_(std::move(hub)) {}
   ~SseStream() override { Close(); }
 
   void Start(std::function<void()> wake) override {
@@ -37,7 +98,7 @@ class SseStream final : public ResponseStream {
       // Reconnect after 3 s if the connection drops; a comment the browser ignores.
       buffer_ = "retry: 3000\n: 已连接实时推送\n\n";
     }
-    subscription_ = service_.feed().Subscribe([this](const app::TicketChange& c) { OnChange(c); });
+    hub_->Add(this);
     Wake();
   }
 
@@ -48,48 +109,37 @@ class SseStream final : public ResponseStream {
   }
 
   void Close() override {
-    if (closed_.exchange(true)) {
-      return;
+    if (!closed_.exchange(true)) {
+      hub_->Remove(this);
     }
-    if (subscription_ != 0) {
-      service_.feed().Unsubscribe(subscription_);
-    }
-    --counters_->open;
   }
 
- private:
-  void OnChange(const app::TicketChange& c) {
-    const domain::Ticket& t = c.ticket;
-    if (!follow_.empty() && !follow_.contains(t.number)) {
-      return;
-    }
-    auto config = service_.config();
-    if (!domain::MayView(actor_, t, config->org)) {
-      return;
-    }
-    nlohmann::json data = {{"number", t.number},
-                           {"state", domain::Code(t.state)},
-                           {"state_name", domain::ChineseName(t.state)},
-                           {"action", c.action},
-                           {"lead_unit", t.lead_unit.value()},
-                           {"region", t.region.value()},
-                           {"version", t.version}};
+  // Called by the hub's thread for every change.
+  bool Wants(const domain::Ticket& t, const domain::OrgTree& org) const {
+    return (follow_.empty() || follow_.contains(t.number)) && domain::MayView(actor_, t, org);
+  }
+
+  // Returns false when the client has fallen too far behind (then it is dropped).
+  bool Push(const std::string& frame) {
     {
       std::lock_guard lock(mu_);
       if (overflowed_) {
-        return;
+        return false;
       }
-      buffer_ += fmt::format("id: {}\nevent: ticket\ndata: {}\n\n", c.sequence, data.dump());
+      buffer_ += frame;
       if (buffer_.size() > kMaxBuffered) {
         overflowed_ = true;
         buffer_.clear();
-        ++counters_->dropped_slow;
+      }
+      if (!overflowed_ && buffer_.size() > frame.size()) {
+        return true;  // a wake is already pending: the server has not pulled yet
       }
     }
-    ++counters_->events_total;
     Wake();
+    return !overflowed_;
   }
 
+ private:
   void Wake() {
     std::function<void()> wake;
     {
@@ -101,22 +151,58 @@ class SseStream final : public ResponseStream {
     }
   }
 
-  app::TicketService& service_;
   const domain::Actor actor_;
   const std::set<std::string> follow_;
-  std::shared_ptr<EventsApi::Counters> counters_;
-  int64_t subscription_ = 0;
+  std::shared_ptr<EventsApi::Hub> hub_;
   std::atomic<bool> closed_{false};
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::function<void()> wake_;
   std::string buffer_;
   bool overflowed_ = false;
 };
 
-}  // namespace
+void EventsApi::Hub::Add(SseStream* s) {
+  std::lock_guard lock(streams_mu_);
+  streams_.insert(s);
+  ++counters.open;
+  ++counters.opened_total;
+}
+
+void EventsApi::Hub::Remove(SseStream* s) {
+  std::lock_guard lock(streams_mu_);
+  if (streams_.erase(s) > 0) {
+    --counters.open;
+  }
+}
+
+void EventsApi::Hub::FanOut(const app::TicketChange& c, const domain::OrgTree& org) {
+  const domain::Ticket& t = c.ticket;
+  nlohmann::json data = {{"number", t.number},
+                         {"state", domain::Code(t.state)},
+                         {"state_name", domain::ChineseName(t.state)},
+                         {"action", c.action},
+                         {"lead_unit", t.lead_unit.value()},
+                         {"region", t.region.value()},
+                         {"version", t.version}};
+  const std::string frame =
+      fmt::format("id: {}\nevent: ticket\ndata: {}\n\n", c.sequence, data.dump());
+  // Streams remove themselves under streams_mu_ before they are destroyed, so every
+  // pointer in the set is alive while we hold it.
+  std::lock_guard lock(streams_mu_);
+  for (SseStream* s : streams_) {
+    if (s->Wants(t, org)) {
+      ++counters.events_total;
+      if (!s->Push(frame)) {
+        ++counters.dropped_slow;
+      }
+    }
+  }
+}
 
 EventsApi::EventsApi(app::TicketService& service, size_t max_streams)
-    : service_(service), max_streams_(max_streams), counters_(std::make_shared<Counters>()) {}
+    : max_streams_(max_streams), hub_(std::make_shared<Hub>(service)) {}
+
+EventsApi::~EventsApi() = default;
 
 std::vector<RouteDoc> EventsApi::Routes() const {
   return {{"get", "/api/v1/events",
@@ -133,8 +219,8 @@ std::string EventsApi::MetricsText() {
       "# TYPE hotline_live_events_total counter\nhotline_live_events_total {}\n"
       "# HELP hotline_live_streams_dropped_total Streams dropped for not reading.\n"
       "# TYPE hotline_live_streams_dropped_total counter\nhotline_live_streams_dropped_total {}\n",
-      counters_->open.load(), counters_->opened_total.load(), counters_->events_total.load(),
-      counters_->dropped_slow.load());
+      hub_->counters.open.load(), hub_->counters.opened_total.load(),
+      hub_->counters.events_total.load(), hub_->counters.dropped_slow.load());
 }
 
 std::optional<HttpResponse> EventsApi::Handle(RequestContext& ctx) {
@@ -144,7 +230,7 @@ std::optional<HttpResponse> EventsApi::Handle(RequestContext& ctx) {
   if (!ctx.Is("GET", {"events"})) {
     return ErrorResponse(405, "method_not_allowed", "请使用 GET /api/v1/events");
   }
-  if (counters_->open.load() >= static_cast<int64_t>(max_streams_)) {
+  if (hub_->counters.open.load() >= static_cast<int64_t>(max_streams_)) {
     return ErrorResponse(503, "unavailable", "实时推送连接已满，请稍后重试");
   }
   std::set<std::string> follow;
@@ -158,7 +244,7 @@ std::optional<HttpResponse> EventsApi::Handle(RequestContext& ctx) {
   }
   HttpResponse r;
   r.content_type = "text/event-stream; charset=utf-8";
-  r.stream = std::make_shared<SseStream>(service_, ctx.actor, std::move(follow), counters_);
+  r.stream = std::make_shared<SseStream>(ctx.actor, std::move(follow), hub_);
   return r;
 }
 

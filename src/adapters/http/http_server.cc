@@ -25,7 +25,9 @@ using tcp = asio::ip::tcp;
 HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message) {
   HttpResponse r;
   r.status = status;
-  r.body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump();
+  // Messages may echo what the client sent: invalid UTF-8 is replaced, never thrown on.
+  r.body = nlohmann::json{{"error", {{"code", code}, {"message", message}}}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

@@ -1,0 +1,257 @@
+// Knowledge-base search, similar open tickets and category suggestions over real HTTP, with
+// the real tokenizer, the real SQLite knowledge base and a real fastText model.
+#include "adapters/http/text_api.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "adapters/classify/fasttext_model.h"
+#include "adapters/classify/synthetic_corpus.h"
+#include "adapters/http/api.h"
+#include "adapters/http/http_server.h"
+#include "adapters/security/password.h"
+#include "adapters/sqlite/kb_store.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "testing/matchers.h"
+#include "testing/small_city.h"
+
+namespace hotline::adapters::http {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  json Json() const { return json::parse(body, nullptr, false); }
+};
+
+Reply Call(uint16_t port, const std::string& method, const std::string& path,
+           const std::string& body = "", const std::vector<std::string>& headers = {}) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {};
+  }
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  for (const auto& h : headers) {
+    req += h + "\r\n";
+  }
+  req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  (void)send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  std::string raw;
+  char buf[8192];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  Reply r;
+  if (raw.size() > 12) {
+    r.status = std::stoi(raw.substr(9, 3));
+  }
+  if (size_t split = raw.find("\r\n\r\n"); split != std::string::npos) {
+    r.body = raw.substr(split + 4);
+  }
+  return r;
+}
+
+std::string Q(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+class TextApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("hotline-text-api-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    const std::string db = (dir_ / "h.db").string();
+    auto store = sqlite::SqliteStore::Open({.path = db});
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+    ASSERT_OK(store_->SaveOrg(city_->org));
+    ASSERT_OK(store_->SaveCategories(city_->categories));
+    ASSERT_OK(store_->SaveRouting(city_->routing));
+    static const std::string hash = *security::HashPassword("secret-pass");
+    for (const auto& u : city_->org.users()) {
+      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
+    }
+    auto config = std::make_shared<app::HotlineConfig>();
+    config->org = city_->org;
+    config->categories = city_->categories;
+    config->routing = city_->routing;
+    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+
+    auto tokenizer = text::Tokenizer::CreateDefault();
+    ASSERT_OK(tokenizer);
+    tokenizer_ = std::move(*tokenizer);
+    auto kb = sqlite::SqliteKbStore::Open(db, true, *tokenizer_);
+    ASSERT_OK(kb);
+    domain::kb::Article a;
+    a.id = "faq-1";
+    a.title = "社会保险卡丢失怎么补办";
+    a.answer = "携带身份证到社保服务大厅挂失补办，工本费免收。";
+    a.department = "市人社局";
+    domain::kb::Article b;
+    b.id = "faq-2";
+    b.title = "公积金提取需要什么材料";
+    b.answer = "身份证、银行卡和购房合同。";
+    b.department = "市住房公积金中心";
+    ASSERT_OK((*kb)->Save({a, b}, "test", 0));
+
+    classify::TrainOptions options;
+    options.threads = 1;
+    options.epoch = 20;
+    options.bucket = 20000;
+    auto model = classify::FastTextModel::Train(classify::SyntheticCorpus(40, 7), options);
+    ASSERT_OK(model);
+    model_ = std::move(*model);
+
+    api_ = std::make_unique<Api>(
+        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
+    auto text = std::make_shared<TextApi>(
+        TextApiDeps{*service_, *store_, std::move(*kb), *tokenizer_, model_.get()});
+    text->LoadOpenTickets(false);
+    api_->AddModule(text);
+    ServerOptions so;
+    so.port = 0;
+    server_ =
+        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+    auto port = server_->Start();
+    ASSERT_OK(port);
+    port_ = *port;
+  }
+
+  void TearDown() override {
+    server_.reset();
+    api_.reset();
+    service_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::vector<std::string> As(const std::string& login) {
+    Reply r = Call(port_, "POST", "/api/v1/auth/login",
+                   json{{"login", login}, {"password", "secret-pass"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = r.Json();
+    return {"Authorization: Bearer " + j.value("token", "")};
+  }
+
+  std::string Register(const std::string& content, const std::string& address) {
+    Reply r =
+        Call(port_, "POST", "/api/v1/tickets",
+             json{{"type", "投诉"}, {"content", content}, {"address", address}}.dump(), As("op"));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json().value("number", "");
+  }
+
+  std::unique_ptr<testing::SmallCity> city_ = testing::MakeSmallCity();
+  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
+  fs::path dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::unique_ptr<app::TicketService> service_;
+  std::unique_ptr<text::Tokenizer> tokenizer_;
+  std::unique_ptr<classify::FastTextModel> model_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(TextApiTest, KnowledgeBaseSearchFindsTheAnswerBySynonymAndOpensIt) {
+  auto h = As("op");
+  // 社保 is the common short form of 社会保险 (a synonym of the default lexicon).
+  Reply r = Call(port_, "GET", "/api/v1/kb/search?q=" + Q("社保卡丢了怎么办"), "", h);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto hits = r.Json()["hits"];
+  ASSERT_FALSE(hits.empty()) << r.body;
+  EXPECT_EQ(hits[0]["id"], "faq-1");
+  Reply article = Call(port_, "GET", "/api/v1/kb/articles/faq-1", "", h);
+  ASSERT_EQ(article.status, 200);
+  EXPECT_EQ(article.Json()["department"], "市人社局");
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/kb/articles/nope", "", h).status, 404);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/kb/search", "", h).status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/kb/search?q=x&limit=0", "", h).status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/kb/search?q=" + Q("社保")).status, 401);
+}
+
+TEST_F(TextApiTest, SimilarOpenTicketsAreFoundWithinTheViewersScope) {
+  std::string a = Register("某某工地夜间施工噪音太大，凌晨两点还在打桩", "幸福路88号");
+  std::string b = Register("公交车站的座椅坏了", "人民路1号");
+  auto h = As("op");
+  Reply r = Call(port_, "GET",
+                 "/api/v1/tickets/similar?text=" + Q("幸福路工地半夜打桩噪音扰民") +
+                     "&address=" + Q("幸福路88号"),
+                 "", h);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto similar = r.Json()["similar"];
+  ASSERT_FALSE(similar.empty()) << r.body;
+  EXPECT_EQ(similar[0]["number"], a);
+  EXPECT_GT(similar[0]["score"].get<double>(), 0.0);
+  for (const auto& s : similar) {
+    if (s["number"] == b) {
+      // A bus-stop bench is not a building site: far below the real match, if listed.
+      EXPECT_LT(s["score"].get<double>(), similar[0]["score"].get<double>() / 3) << r.body;
+    }
+  }
+  // A unit sees none of the centre's undispatched tickets.
+  Reply unit =
+      Call(port_, "GET", "/api/v1/tickets/similar?text=" + Q("工地打桩噪音"), "", As("housing"));
+  ASSERT_EQ(unit.status, 200);
+  EXPECT_TRUE(unit.Json()["similar"].empty()) << unit.body;
+  // A closed ticket leaves the index: withdraw it and it is no longer suggested.
+  ASSERT_EQ(Call(port_, "POST", "/api/v1/tickets/" + a + "/actions/withdraw",
+                 json{{"reason", "市民撤回"}}.dump(), As("op"))
+                .status,
+            200);
+  r = Call(port_, "GET", "/api/v1/tickets/similar?text=" + Q("幸福路工地半夜打桩噪音扰民"), "", h);
+  const json after_withdraw = r.Json();
+  for (const auto& s : after_withdraw["similar"]) {
+    EXPECT_NE(s["number"], a);
+  }
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets/similar", "", h).status, 400);
+}
+
+TEST_F(TextApiTest, CategorySuggestionsComeWithTheirPlaceInTheTree) {
+  auto h = As("op");
+  Reply r = Call(port_, "GET", "/api/v1/classify?text=" + Q("小区附近工厂排放污水有臭味"), "", h);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.Json();
+  EXPECT_TRUE(j["available"].get<bool>());
+  ASSERT_EQ(j["suggestions"].size(), 3u) << r.body;
+  EXPECT_EQ(j["suggestions"][0]["label"], "环境保护");
+  // The label names a category of the small city's tree: its id and path come with it.
+  EXPECT_TRUE(j["suggestions"][0].contains("category")) << r.body;
+  EXPECT_EQ(j["suggestions"][0]["path"], "环境保护");
+  double sum = 0;
+  for (const auto& s : j["suggestions"]) {
+    sum += s["confidence"].get<double>();
+  }
+  EXPECT_LE(sum, 1.0001);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/classify", "", h).status, 400);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::http
