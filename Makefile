@@ -45,7 +45,8 @@ fuzz: deps
 run: release web
 	@mkdir -p var
 	@if [ ! -f "$(STORE)" ]; then \
-	  $(HOTLINE_RELEASE) demo --store $(STORE) --tickets 2000 --seed 12345; \
+	  $(HOTLINE_RELEASE) demo --store $(STORE) --tickets 2000 --seed 12345 && \
+	  $(HOTLINE_RELEASE) kb import --store $(STORE) data/demo/kb.jsonl; \
 	fi
 	@$(HOTLINE_RELEASE) store summary --store $(STORE)
 	@echo "演示账号（密码均为 hotline12345）: op1 话务员, disp1 派单员, cb1 回访员, sup1 督办员, leader1 领导, admin, city-housing 住建局, hub-350404 三元区分平台"
