@@ -19,6 +19,7 @@
 #include "ports/credential_store.h"
 #include "ports/directory_store.h"
 #include "ports/kpi_store.h"
+#include "ports/telephony_store.h"
 #include "ports/ticket_store.h"
 
 namespace hotline::adapters::sqlite {
@@ -37,7 +38,8 @@ class SqliteStore final : public ports::TicketStore,
                           public ports::DirectoryStore,
                           public ports::AuditLog,
                           public ports::CredentialStore,
-                          public ports::KpiStore {
+                          public ports::KpiStore,
+                          public ports::TelephonyStore {
  public:
   // Opens the store and applies pending schema migrations. kNotFound if the file is missing
   // and !create; kInternal if the schema is newer than this program.
@@ -108,6 +110,16 @@ class SqliteStore final : public ports::TicketStore,
   Result<ports::StepClaim> ClaimStep(domain::TicketId ticket, const std::string& key,
                                      Instant at) override;
   Status FinishStep(domain::TicketId ticket, const std::string& key, int64_t seq) override;
+
+  // TelephonyStore (telephony_store.cc): call detail records and agent states.
+  Result<ports::UpsertCounts> PutCalls(const std::vector<domain::kpi::CallRecord>& calls) override;
+  Result<ports::UpsertCounts> PutAgentStates(
+      const std::vector<domain::kpi::AgentStateChange>& changes) override;
+  Result<domain::kpi::CallSums> CallSumsBetween(Instant from, Instant to,
+                                                const std::string& agent) override;
+  Result<std::vector<ports::StoredCall>> ListCalls(const ports::CallQuery& q) override;
+  Result<std::vector<domain::kpi::AgentStateChange>> AgentStatesBetween(Instant from,
+                                                                        Instant to) override;
 
  private:
   struct WriteJob {

@@ -52,11 +52,11 @@ TEST(SqliteStore, AppliesMigrationsOnceAndReopens) {
   {
     auto store = SqliteStore::Open(Options(path));
     ASSERT_OK(store);
-    EXPECT_EQ((*store)->SchemaVersion(), 6);
+    EXPECT_EQ((*store)->SchemaVersion(), 7);
   }
   auto again = SqliteStore::Open(Options(path, false));
   ASSERT_OK(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 6);
+  EXPECT_EQ((*again)->SchemaVersion(), 7);
   EXPECT_THAT(SqliteStore::Open(Options(path + ".missing", false)),
               HasErrorCode(ErrorCode::kNotFound));
 }
