@@ -166,6 +166,21 @@ Result<KpiReport> KpiService::Report(const KpiRequest& request, bool breakdowns)
     AddTo(all, row.sums);
   }
   out.kpis = domain::kpi::Compute(all);
+  // Calls belong to the centre, not to a unit, region, category or request type: their
+  // KPIs are in a centre-wide report only (any channel filter but phone excludes them).
+  const KpiScope& sc = request.scope;
+  if (calls_ != nullptr && !sc.unit && !sc.region && !sc.category && !sc.type &&
+      (!sc.channel || *sc.channel == domain::Channel::kPhone)) {
+    auto from = ParseInstant(request.from);
+    auto to = ParseInstant(request.to);
+    if (from && to) {
+      HOTLINE_ASSIGN_OR_RETURN(auto calls,
+                               calls_->CallSumsBetween(*from, *to + std::chrono::hours(24), ""));
+      for (auto& v : domain::kpi::CallKpis(calls)) {
+        out.kpis.push_back(std::move(v));
+      }
+    }
+  }
   if (!breakdowns) {
     return out;
   }

@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "domain/kpi/kpi.h"
 #include "ports/kpi_store.h"
+#include "ports/telephony_store.h"
 
 namespace hotline::app {
 
@@ -56,8 +57,11 @@ struct KpiDrillPage {
 
 class KpiService {
  public:
-  KpiService(ports::KpiStore& store, std::function<std::shared_ptr<const HotlineConfig>()> config)
-      : store_(store), config_(std::move(config)) {}
+  // `calls` (optional): the call records; with it, a centre-wide report also has the call
+  // KPIs (docs/kpi.md, "Call KPIs").
+  KpiService(ports::KpiStore& store, std::function<std::shared_ptr<const HotlineConfig>()> config,
+             ports::TelephonyStore* calls = nullptr)
+      : store_(store), config_(std::move(config)), calls_(calls) {}
 
   // The scope `actor` may see, narrowed by `requested`: centre roles (leader, inspector,
   // supervisor, admin, dispatcher, system) the city; a county platform's staff their
@@ -77,6 +81,7 @@ class KpiService {
 
   ports::KpiStore& store_;
   std::function<std::shared_ptr<const HotlineConfig>()> config_;
+  ports::TelephonyStore* calls_;
 };
 
 }  // namespace hotline::app

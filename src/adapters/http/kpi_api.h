@@ -11,8 +11,12 @@ namespace hotline::adapters::http {
 
 class KpiApi final : public ApiModule {
  public:
+  // A KPI store that also keeps the call records (SqliteStore) adds the call KPIs to the
+  // centre-wide dashboard.
   KpiApi(app::TicketService& service, ports::KpiStore& store)
-      : kpis_(store, [&service] { return service.config(); }) {}
+      : kpis_(
+            store, [&service] { return service.config(); },
+            dynamic_cast<ports::TelephonyStore*>(&store)) {}
 
   std::optional<HttpResponse> Handle(RequestContext& ctx) override;
   std::vector<RouteDoc> Routes() const override;
