@@ -1,0 +1,127 @@
+#include "adapters/http/report_api.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/api_support.h"
+#include "adapters/report/render.h"
+#include "adapters/report/scheme_json.h"
+#include "domain/fields.h"
+
+namespace hotline::adapters::http {
+
+using nlohmann::json;
+
+namespace {
+
+bool MayReadReports(domain::Role role) {
+  using domain::Role;
+  return role == Role::kLeader || role == Role::kSupervisor || role == Role::kInspector ||
+         role == Role::kAdmin;
+}
+
+std::string Get(const RequestContext& ctx, const char* key) {
+  auto it = ctx.query.find(key);
+  return it == ctx.query.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+ReportApi::ReportApi(app::TicketService& service, ports::KpiStore& kpis,
+                     ports::DirectoryStore& directory)
+    : assessments_(
+          kpis, [&service] { return service.config(); },
+          [&directory] { return report::LoadScheme(directory); }),
+      reports_(
+          kpis, [&service] { return service.config(); },
+          [&directory] { return report::LoadScheme(directory); }) {}
+
+std::vector<RouteDoc> ReportApi::Routes() const {
+  return {
+      {"get", "/api/v1/assessment",
+       "单位考核：period=YYYY-MM 或 YYYYQn；按层级排名，含各项得分、指标分子分母和扣分工单编号"
+       "（领导、督办、质检、管理员看全部单位；单位用户只看本单位得分和名次）",
+       true},
+      {"get", "/api/v1/reports/{kind}",
+       "报告：kind=daily|weekly|monthly|theme，date=YYYY-MM-DD，format=html|xlsx，"
+       "category（专题必填，分类编号）；xlsx 以附件下载（领导、督办、质检、管理员）",
+       true},
+  };
+}
+
+std::optional<HttpResponse> ReportApi::Handle(RequestContext& ctx) {
+  if (ctx.Is("GET", {"assessment"})) {
+    return Assessment(ctx);
+  }
+  if (ctx.Is("GET", {"reports", "*"})) {
+    return Report(ctx, ctx.parts[1]);
+  }
+  return std::nullopt;
+}
+
+HttpResponse ReportApi::Assessment(RequestContext& ctx) {
+  std::string period = Get(ctx, "period");
+  if (period.empty()) {
+    period = FormatLocalDate(ctx.now).substr(0, 7);
+  }
+  auto a = assessments_.AssessFor(ctx.actor, period);
+  if (!a.has_value()) {
+    return FromError(a.error());
+  }
+  return Json(200, report::AssessmentJson(*a));
+}
+
+HttpResponse ReportApi::Report(RequestContext& ctx, const std::string& kind_code) {
+  if (!MayReadReports(ctx.actor.role)) {
+    return Forbidden(fmt::format("角色“{}”无权查看报告", domain::ChineseName(ctx.actor.role)));
+  }
+  auto kind = app::ParseReportKind(kind_code);
+  if (!kind) {
+    return NotFoundResponse(fmt::format("报告类型不存在: {}", kind_code));
+  }
+  app::ReportRequest req;
+  req.kind = *kind;
+  req.date = Get(ctx, "date");
+  if (req.date.empty()) {
+    req.date = FormatLocalDate(ctx.now);
+  }
+  req.from = Get(ctx, "from");
+  req.to = Get(ctx, "to");
+  if (std::string c = Get(ctx, "category"); !c.empty()) {
+    auto id = domain::ParseInt64(c);
+    if (!id.has_value() || *id <= 0) {
+      return BadRequest(fmt::format("参数 category 应为正整数编号: {}", c));
+    }
+    req.category = domain::CategoryId{*id};
+  }
+  std::string format = Get(ctx, "format");
+  if (format.empty()) {
+    format = "html";
+  }
+  if (format != "html" && format != "xlsx") {
+    return BadRequest("参数 format 应为 html 或 xlsx");
+  }
+  auto data = reports_.Build(req);
+  if (!data.has_value()) {
+    return FromError(data.error());
+  }
+  HttpResponse r;
+  if (format == "html") {
+    r.content_type = "text/html; charset=utf-8";
+    r.body = report::RenderReportHtml(*data);
+    return r;
+  }
+  auto bytes = report::RenderReportXlsxBytes(*data);
+  if (!bytes.has_value()) {
+    return FromError(bytes.error());
+  }
+  r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  r.body = std::move(*bytes);
+  r.headers.emplace_back(
+      "Content-Disposition",
+      fmt::format("attachment; filename=\"report-{}-{}.xlsx\"", app::Code(data->kind), data->from));
+  return r;
+}
+
+}  // namespace hotline::adapters::http

@@ -1,0 +1,30 @@
+// ReportApi: the unit assessment and the reports for the city government over HTTP:
+// GET /api/v1/assessment?period=2024-03|2024Q1 (centre roles: every unit; a unit's staff:
+// its own score and rank) and GET /api/v1/reports/{daily|weekly|monthly|theme}?date=
+// &format=html|xlsx[&category=] (leaders, supervisors, inspectors, admins).
+#pragma once
+
+#include "adapters/http/api_module.h"
+#include "app/report_service.h"
+#include "ports/directory_store.h"
+#include "ports/kpi_store.h"
+
+namespace hotline::adapters::http {
+
+class ReportApi final : public ApiModule {
+ public:
+  // The assessment scheme is read from `directory`'s `assessment_scheme` setting per request.
+  ReportApi(app::TicketService& service, ports::KpiStore& kpis, ports::DirectoryStore& directory);
+
+  std::optional<HttpResponse> Handle(RequestContext& ctx) override;
+  std::vector<RouteDoc> Routes() const override;
+
+ private:
+  HttpResponse Assessment(RequestContext& ctx);
+  HttpResponse Report(RequestContext& ctx, const std::string& kind);
+
+  app::AssessmentService assessments_;
+  app::ReportService reports_;
+};
+
+}  // namespace hotline::adapters::http

@@ -1,0 +1,191 @@
+// The assessment and report routes through real HTTP on an ephemeral port, against a real
+// SQLite store (adapters/report/report_test_store.h): who sees what, the JSON's evidence,
+// HTML and xlsx bodies.
+#include "adapters/http/report_api.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/api.h"
+#include "adapters/http/http_server.h"
+#include "adapters/report/report_test_store.h"
+#include "adapters/security/password.h"
+
+namespace hotline::adapters::http {
+namespace {
+
+using nlohmann::json;
+
+struct Reply {
+  int status = 0;
+  std::string headers;
+  std::string body;
+  json Json() const { return json::parse(body, nullptr, false); }
+};
+
+Reply Call(uint16_t port, const std::string& method, const std::string& path,
+           const std::string& body = "", const std::vector<std::string>& headers = {}) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {};
+  }
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  for (const auto& h : headers) {
+    req += h + "\r\n";
+  }
+  if (!body.empty() || method == "POST") {
+    req +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  req += "\r\n" + body;
+  size_t sent = 0;
+  while (sent < req.size()) {
+    ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) {
+      break;
+    }
+    sent += static_cast<size_t>(n);
+  }
+  std::string raw;
+  char buf[8192];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  Reply r;
+  if (raw.size() > 12) {
+    r.status = std::stoi(raw.substr(9, 3));
+  }
+  size_t split = raw.find("\r\n\r\n");
+  if (split != std::string::npos) {
+    r.headers = raw.substr(0, split);
+    r.body = raw.substr(split + 4);
+  }
+  return r;
+}
+
+class ReportApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    s_.Open();
+    static const std::string hash = *security::HashPassword("secret-pass");
+    for (const auto& u : s_.city->org.users()) {
+      ASSERT_OK(s_.store->SetPasswordHash(u.id, hash));
+    }
+    s_.Seed();
+    api_ = std::make_unique<Api>(
+        ApiDeps{*s_.service, *s_.store, *s_.store, s_.clock, s_.store.get(), s_.store.get()},
+        ApiOptions());
+    api_->AddModule(std::make_shared<ReportApi>(*s_.service, *s_.store, *s_.store));
+    ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    server_ =
+        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+    auto port = server_->Start();
+    ASSERT_OK(port);
+    port_ = *port;
+  }
+  void TearDown() override {
+    server_.reset();
+    api_.reset();
+  }
+  std::vector<std::string> As(const std::string& login) {
+    Reply r = Call(port_, "POST", "/api/v1/auth/login",
+                   json{{"login", login}, {"password", "secret-pass"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = r.Json();
+    return {"Cookie: hotline_session=" + j.value("token", ""),
+            "X-CSRF-Token: " + j.value("csrf_token", "")};
+  }
+  Reply Get(const std::string& login, const std::string& path) {
+    return Call(port_, "GET", path, "", As(login));
+  }
+
+  report::testing::ReportStore s_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(ReportApiTest, AssessmentForCentreRolesHasEveryUnitWithEvidence) {
+  for (const char* login : {"boss", "sup", "qa", "admin"}) {
+    Reply r = Get(login, "/api/v1/assessment?period=2024-10");
+    ASSERT_EQ(r.status, 200) << login << r.body;
+    json j = r.Json();
+    EXPECT_EQ(j["period"], "2024-10");
+    EXPECT_EQ(j["units"].size(), 5u) << login;  // every unit but the centre
+  }
+  json j = Get("boss", "/api/v1/assessment?period=2024Q4").Json();
+  EXPECT_EQ(j["from"], "2024-10-01");
+  bool found = false;
+  for (const auto& u : j["units"]) {
+    if (u["code"] == "housing") {
+      found = true;
+      EXPECT_EQ(u["score"], 27.05);
+      EXPECT_EQ(u["rank"], 1);
+      EXPECT_EQ(u["level"], "city_department");
+      EXPECT_EQ(u["components"][1]["kpi"]["numerator"], 0);
+      EXPECT_EQ(u["components"][1]["kpi"]["denominator"], 1);
+      EXPECT_EQ(u["deductions"][0]["tickets"][0], s_.b);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(ReportApiTest, AUnitSeesItsOwnScoreAndRankOnly) {
+  Reply r = Get("housing", "/api/v1/assessment?period=2024-10");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  ASSERT_EQ(j["units"].size(), 1u);
+  EXPECT_EQ(j["units"][0]["code"], "housing");
+  EXPECT_EQ(j["units"][0]["rank_of"], 1);
+  EXPECT_EQ(Get("op", "/api/v1/assessment?period=2024-10").status, 403);
+  EXPECT_EQ(Get("boss", "/api/v1/assessment?period=2024-13").status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/assessment?period=2024-10").status, 401);
+}
+
+TEST_F(ReportApiTest, ReportsAsHtmlAndXlsx) {
+  Reply r = Get("boss", "/api/v1/reports/monthly?date=2024-10-15");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.headers.find("text/html"), std::string::npos);
+  EXPECT_NE(r.body.find("考核排名"), std::string::npos);
+  EXPECT_NE(r.body.find("@media print"), std::string::npos);
+  r = Get("sup", "/api/v1/reports/weekly?date=2024-10-16&format=xlsx");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.substr(0, 4), std::string("PK\x03\x04", 4));
+  EXPECT_NE(r.headers.find("attachment; filename=\"report-weekly-2024-10-14.xlsx\""),
+            std::string::npos)
+      << r.headers;
+  std::string cat = s_.Cat("城乡建设");
+  r = Get("qa", "/api/v1/reports/theme?date=2024-10-01&category=" + cat);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("专题报告"), std::string::npos);
+  EXPECT_EQ(Get("admin", "/api/v1/reports/theme?date=2024-10-01").status, 400);
+  EXPECT_EQ(Get("admin", "/api/v1/reports/daily?date=2024-10-14&format=pdf").status, 400);
+  EXPECT_EQ(Get("admin", "/api/v1/reports/yearly?date=2024-10-14").status, 404);
+  EXPECT_EQ(Get("housing", "/api/v1/reports/daily?date=2024-10-14").status, 403);
+  EXPECT_EQ(Get("disp", "/api/v1/reports/daily?date=2024-10-14").status, 403);
+}
+
+TEST_F(ReportApiTest, RoutesAreInTheOpenApiDocument) {
+  Reply r = Call(port_, "GET", "/api/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  json paths = r.Json()["paths"];
+  EXPECT_TRUE(paths.contains("/api/v1/assessment"));
+  EXPECT_TRUE(paths.contains("/api/v1/reports/{kind}"));
+}
+
+}  // namespace
+}  // namespace hotline::adapters::http
