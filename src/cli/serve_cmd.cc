@@ -12,9 +12,9 @@
 #include "adapters/classify/swappable_classifier.h"
 #include "adapters/http/admin_api.h"
 #include "adapters/http/api.h"
+#include "adapters/http/export_api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/kpi_api.h"
-#include "adapters/http/telephony_api.h"
 #include "adapters/http/text_api.h"
 #include "adapters/security/password.h"
 #include "adapters/sqlite/kb_store.h"
@@ -71,7 +71,6 @@ void RunServe(ServeArgs args) {
                           api_options);
   api.AddModule(std::make_shared<adapters::http::AdminApi>(*session->service, *session->store));
   api.AddModule(std::make_shared<adapters::http::KpiApi>(*session->service, *session->store));
-  api.AddModule(std::make_shared<adapters::http::TelephonyApi>(*session->store));
 
   // The text side: knowledge base, similar open tickets, category suggestions.
   auto tokenizer = adapters::text::Tokenizer::CreateDefault();
@@ -98,6 +97,7 @@ void RunServe(ServeArgs args) {
       *session->service, *session->store, std::move(*kb), **tokenizer, &classifier});
   text_api->LoadOpenTickets(/*async=*/true);
   api.AddModule(text_api);
+  api.AddModule(std::make_shared<adapters::http::ExportApi>(*session->service));
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);

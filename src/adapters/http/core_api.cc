@@ -209,10 +209,8 @@ HttpResponse CoreApi::Register(RequestContext& ctx) {
   return Json(201, TicketJson(*t, ctx.actor, *ctx.config, ctx.now));
 }
 
-HttpResponse CoreApi::List(RequestContext& ctx) {
+std::optional<HttpResponse> TicketFilterFromQuery(RequestContext& ctx, ports::TicketFilter& f) {
   auto& q = ctx.query;
-  const auto& config = *ctx.config;
-  ports::TicketFilter f;
   if (auto it = q.find("state"); it != q.end() && !it->second.empty()) {
     // One state or several separated by commas.
     size_t pos = 0;
@@ -292,6 +290,15 @@ HttpResponse CoreApi::List(RequestContext& ctx) {
       return Forbidden("只能查看本单位的工单");
     }
     f.unit = ctx.actor.unit;
+  }
+  return std::nullopt;
+}
+
+HttpResponse CoreApi::List(RequestContext& ctx) {
+  const auto& config = *ctx.config;
+  ports::TicketFilter f;
+  if (auto bad = TicketFilterFromQuery(ctx, f)) {
+    return std::move(*bad);
   }
   auto list = service_.List(f);
   if (!list.has_value()) {

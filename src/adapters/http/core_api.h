@@ -33,6 +33,11 @@ class CoreApi final : public ApiModule {
   ports::DirectoryStore& directory_;
 };
 
+// Fills `filter` from the query of a ticket list (state, type, category, region, unit, text,
+// phone, from, to, due_before, overdue, sort, after, limit), confined to a unit's own tickets
+// for unit roles; the error response for a bad parameter.
+std::optional<HttpResponse> TicketFilterFromQuery(RequestContext& ctx, ports::TicketFilter& filter);
+
 // The open states whose reply deadline can pass (the unit still owes the reply).
 std::vector<domain::TicketState> OwedStates();
 

@@ -14,6 +14,7 @@
 #include "adapters/classify/fasttext_model.h"
 #include "adapters/classify/synthetic_corpus.h"
 #include "adapters/http/api.h"
+#include "adapters/http/export_api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/security/password.h"
 #include "adapters/sqlite/kb_store.h"
@@ -29,6 +30,7 @@ namespace fs = std::filesystem;
 
 struct Reply {
   int status = 0;
+  std::string headers;
   std::string body;
   json Json() const { return json::parse(body, nullptr, false); }
 };
@@ -62,6 +64,7 @@ Reply Call(uint16_t port, const std::string& method, const std::string& path,
     r.status = std::stoi(raw.substr(9, 3));
   }
   if (size_t split = raw.find("\r\n\r\n"); split != std::string::npos) {
+    r.headers = raw.substr(0, split);
     r.body = raw.substr(split + 4);
   }
   return r;
@@ -135,6 +138,7 @@ class TextApiTest : public ::testing::Test {
         TextApiDeps{*service_, *store_, std::move(*kb), *tokenizer_, model_.get()});
     text->LoadOpenTickets(false);
     api_->AddModule(text);
+    api_->AddModule(std::make_shared<ExportApi>(*service_));
     ServerOptions so;
     so.port = 0;
     server_ =
@@ -251,6 +255,22 @@ TEST_F(TextApiTest, CategorySuggestionsComeWithTheirPlaceInTheTree) {
   }
   EXPECT_LE(sum, 1.0001);
   EXPECT_EQ(Call(port_, "GET", "/api/v1/classify", "", h).status, 400);
+}
+
+TEST_F(TextApiTest, TicketListsExportToExcelWithinScope) {
+  Register("某某工地夜间施工噪音太大", "幸福路88号");
+  Register("公交车站的座椅坏了", "人民路1号");
+  Reply all = Call(port_, "GET", "/api/v1/tickets.xlsx?sort=newest", "", As("disp"));
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.body.substr(0, 2), "PK") << "an xlsx file is a zip archive";
+  EXPECT_NE(all.headers.find("spreadsheetml"), std::string::npos);
+  EXPECT_NE(all.headers.find("X-Rows: 2"), std::string::npos) << all.headers;
+  // A unit exports only its own tickets (none dispatched to it here), never another's.
+  Reply unit = Call(port_, "GET", "/api/v1/tickets.xlsx", "", As("housing"));
+  ASSERT_EQ(unit.status, 200);
+  EXPECT_NE(unit.headers.find("X-Rows: 0"), std::string::npos) << unit.headers;
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets.xlsx?type=nope", "", As("disp")).status, 400);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/tickets.xlsx").status, 401);
 }
 
 }  // namespace
