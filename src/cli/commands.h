@@ -24,5 +24,6 @@ void RegisterApiKeyCommands(CLI::App& app);   // apikey create|list|revoke
 void RegisterAuditCommands(CLI::App& app);    // audit verify|list
 void RegisterKpiCommands(CLI::App& app);      // jobs run, kpi [rebuild]
 void RegisterRoutingCommands(CLI::App& app);  // routing check|list|history|add|remove
+void RegisterReportCommands(CLI::App& app);   // report, assess [scheme]
 
 }  // namespace hotline::cli

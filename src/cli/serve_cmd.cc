@@ -15,6 +15,7 @@
 #include "adapters/http/export_api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/kpi_api.h"
+#include "adapters/http/report_api.h"
 #include "adapters/http/telephony_api.h"
 #include "adapters/http/text_api.h"
 #include "adapters/security/password.h"
@@ -72,6 +73,8 @@ void RunServe(ServeArgs args) {
                           api_options);
   api.AddModule(std::make_shared<adapters::http::AdminApi>(*session->service, *session->store));
   api.AddModule(std::make_shared<adapters::http::KpiApi>(*session->service, *session->store));
+  api.AddModule(std::make_shared<adapters::http::ReportApi>(*session->service, *session->store,
+                                                            *session->store));
   api.AddModule(std::make_shared<adapters::http::TelephonyApi>(*session->store));
 
   // The text side: knowledge base, similar open tickets, category suggestions.
