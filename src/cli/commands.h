@@ -26,4 +26,7 @@ void RegisterKpiCommands(CLI::App& app);      // jobs run, kpi [rebuild]
 void RegisterRoutingCommands(CLI::App& app);  // routing check|list|history|add|remove
 void RegisterReportCommands(CLI::App& app);   // report, assess [scheme]
 
+// telephony import
+void RegisterTelephonyCommands(CLI::App& app);
+
 }  // namespace hotline::cli

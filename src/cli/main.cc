@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterAuditCommands(app);
   hotline::cli::RegisterRoutingCommands(app);
   hotline::cli::RegisterKpiCommands(app);
+  hotline::cli::RegisterTelephonyCommands(app);
   hotline::cli::RegisterReportCommands(app);
   try {
     app.parse(argc, argv);

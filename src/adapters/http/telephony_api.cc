@@ -72,7 +72,9 @@ Status OnlyKeys(const json& o, std::initializer_list<const char*> keys, const st
   return OkStatus();
 }
 
-Result<CallRecord> ParseCall(const json& o, const std::string& prefix) {
+}  // namespace
+
+Result<CallRecord> ParseCallJson(const json& o, const std::string& prefix) {
   if (!o.is_object()) {
     return FieldError(prefix, "应为对象");
   }
@@ -115,7 +117,7 @@ Result<CallRecord> ParseCall(const json& o, const std::string& prefix) {
   return r;
 }
 
-Result<AgentStateChange> ParseState(const json& o, const std::string& prefix) {
+Result<AgentStateChange> ParseAgentStateJson(const json& o, const std::string& prefix) {
   if (!o.is_object()) {
     return FieldError(prefix, "应为对象");
   }
@@ -139,6 +141,8 @@ Result<AgentStateChange> ParseState(const json& o, const std::string& prefix) {
   }
   return c;
 }
+
+namespace {
 
 // One record, or {"<list>": [...]}: each parsed; the first error names the record and field.
 template <typename T, typename Parse>
@@ -241,7 +245,7 @@ HttpResponse TelephonyApi::PostCalls(RequestContext& ctx) {
   if (!MaySend(ctx.actor.role)) {
     return Forbidden("只有话务系统接口用户或系统管理员可以推送通话记录");
   }
-  auto calls = ParseBatch<CallRecord>(ctx.req, "calls", ParseCall);
+  auto calls = ParseBatch<CallRecord>(ctx.req, "calls", ParseCallJson);
   if (!calls.has_value()) {
     return FromError(calls.error());
   }
@@ -262,7 +266,7 @@ HttpResponse TelephonyApi::PostAgentStates(RequestContext& ctx) {
   if (!MaySend(ctx.actor.role)) {
     return Forbidden("只有话务系统接口用户或系统管理员可以推送坐席状态");
   }
-  auto states = ParseBatch<AgentStateChange>(ctx.req, "states", ParseState);
+  auto states = ParseBatch<AgentStateChange>(ctx.req, "states", ParseAgentStateJson);
   if (!states.has_value()) {
     return FromError(states.error());
   }

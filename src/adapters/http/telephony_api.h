@@ -3,10 +3,19 @@
 // docs/telephony.md (the API for vendors) and docs/kpi.md (the definitions).
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "adapters/http/api_module.h"
 #include "ports/telephony_store.h"
 
 namespace hotline::adapters::http {
+
+// A call record / agent state change in the JSON of docs/telephony.md, validated; an error
+// message starts with `prefix` then the field ("calls[3].answered_at: ..."). Shared with
+// `hotline telephony import`.
+Result<domain::kpi::CallRecord> ParseCallJson(const nlohmann::json& o, const std::string& prefix);
+Result<domain::kpi::AgentStateChange> ParseAgentStateJson(const nlohmann::json& o,
+                                                          const std::string& prefix);
 
 class TelephonyApi final : public ApiModule {
  public:
