@@ -19,68 +19,18 @@
 #include "adapters/http/http_server.h"
 #include "adapters/security/password.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "testing/http_client.h"
 #include "testing/matchers.h"
 #include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
 
+using hotline::testing::Call;
+using hotline::testing::Reply;
 using nlohmann::json;
 namespace fs = std::filesystem;
 using hotline::testing::SmallCity;
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  json Json() const { return json::parse(body, nullptr, false); }
-};
-
-// A minimal HTTP/1.1 client over a plain socket (Connection: close).
-Reply Call(uint16_t port, const std::string& method, const std::string& path,
-           const std::string& body = "", const std::vector<std::string>& headers = {}) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return {};
-  }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
-  for (const auto& h : headers) {
-    req += h + "\r\n";
-  }
-  if (!body.empty() || method != "GET") {
-    req +=
-        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  }
-  req += "\r\n" + body;
-  size_t sent = 0;
-  while (sent < req.size()) {
-    ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) {
-      break;
-    }
-    sent += static_cast<size_t>(n);
-  }
-  std::string raw;
-  char buf[8192];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
-    raw.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  Reply r;
-  if (raw.size() > 12) {
-    r.status = std::stoi(raw.substr(9, 3));
-  }
-  size_t split = raw.find("\r\n\r\n");
-  if (split != std::string::npos) {
-    r.body = raw.substr(split + 4);
-  }
-  return r;
-}
 
 void ExpectError(const Reply& r, int status, const std::string& code) {
   EXPECT_EQ(r.status, status) << r.body;
