@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -82,7 +83,7 @@ class EventsApi::Hub {
   bool stopping_ = false;
   std::thread thread_;
   std::mutex streams_mu_;
-  std::set<SseStream*> streams_;
+  std::map<int64_t, std::set<SseStream*>> streams_;  // by UnitScope()
 };
 
 class SseStream final : public ResponseStream {
@@ -112,6 +113,15 @@ class SseStream final : public ResponseStream {
     if (!closed_.exchange(true)) {
       hub_->Remove(this);
     }
+  }
+
+  // The unit whose tickets a unit's staff follow; 0 for centre roles (who see by region or
+  // everything): the hub indexes streams by it so that a change is offered only to the
+  // streams that may want it.
+  int64_t UnitScope() const {
+    bool unit_role =
+        actor_.role == domain::Role::kUnitHandler || actor_.role == domain::Role::kUnitAdmin;
+    return unit_role ? actor_.unit.value() : 0;
   }
 
   // Called by the hub's thread for every change.
@@ -163,15 +173,20 @@ class SseStream final : public ResponseStream {
 
 void EventsApi::Hub::Add(SseStream* s) {
   std::lock_guard lock(streams_mu_);
-  streams_.insert(s);
-  ++counters.open;
-  ++counters.opened_total;
+  if (streams_[s->UnitScope()].insert(s).second) {
+    ++counters.open;
+    ++counters.opened_total;
+  }
 }
 
 void EventsApi::Hub::Remove(SseStream* s) {
   std::lock_guard lock(streams_mu_);
-  if (streams_.erase(s) > 0) {
+  auto it = streams_.find(s->UnitScope());
+  if (it != streams_.end() && it->second.erase(s) > 0) {
     --counters.open;
+    if (it->second.empty() && it->first != 0) {
+      streams_.erase(it);
+    }
   }
 }
 
@@ -186,14 +201,32 @@ void EventsApi::Hub::FanOut(const app::TicketChange& c, const domain::OrgTree& o
                          {"version", t.version}};
   const std::string frame =
       fmt::format("id: {}\nevent: ticket\ndata: {}\n\n", c.sequence, data.dump());
+  // The units whose staff may see the ticket: those it concerns and the platforms above
+  // them (domain::MayView is still asked for each stream).
+  std::set<int64_t> scopes = {0};
+  std::vector<domain::UnitId> concerned = t.co_units;
+  concerned.push_back(t.lead_unit);
+  concerned.push_back(t.dispatching_unit);
+  for (domain::UnitId u : concerned) {
+    for (const domain::Unit* unit = org.FindUnit(u);
+         unit != nullptr && scopes.insert(unit->id.value()).second;
+         unit = org.FindUnit(unit->parent)) {
+    }
+  }
   // Streams remove themselves under streams_mu_ before they are destroyed, so every
-  // pointer in the set is alive while we hold it.
+  // pointer in the sets is alive while we hold it.
   std::lock_guard lock(streams_mu_);
-  for (SseStream* s : streams_) {
-    if (s->Wants(t, org)) {
-      ++counters.events_total;
-      if (!s->Push(frame)) {
-        ++counters.dropped_slow;
+  for (int64_t scope : scopes) {
+    auto it = streams_.find(scope);
+    if (it == streams_.end()) {
+      continue;
+    }
+    for (SseStream* s : it->second) {
+      if (s->Wants(t, org)) {
+        ++counters.events_total;
+        if (!s->Push(frame)) {
+          ++counters.dropped_slow;
+        }
       }
     }
   }
