@@ -62,7 +62,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Called at shutdown: an idle connection closes now, a busy one after its response.
   void CloseIfIdle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    // Called under shared.mu: a connection whose last owner is gone may be waiting in its
+    // destructor for that lock, so it cannot be shared any more; it is closing anyway.
+    auto self_or_null = weak_from_this().lock();
+    if (self_or_null == nullptr) {
+      return;
+    }
+    asio::post(stream_.get_executor(), [self = std::move(self_or_null)] {
       if (!self->busy_) {
         beast::error_code ec;
         self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
