@@ -2,37 +2,7 @@
 # `hotline report` and `hotline assess` on a demo city: every kind of report as HTML and
 # xlsx (an xlsx is a zip), the assessment table with a last line of JSON, the scheme shown,
 # stored and refused when invalid; bad arguments exit 2.
-set -uo pipefail
-HOTLINE="$1"
-DIR="$(mktemp -d)"
-trap 'rm -rf "$DIR"' EXIT
-S=(--store "$DIR/h.db")
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_EXIT CMD...
-  local name="$1" want="$2"
-  shift 2
-  local out
-  out="$("$@" 2>&1)"
-  local got=$?
-  if [[ "$got" -ne "$want" ]]; then
-    echo "FAIL $name: exit $got, want $want"
-    echo "$out" | tail -5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-  LAST="$out"
-}
-expect_contains() {  # expect_contains NAME NEEDLE
-  if [[ "$LAST" != *"$2"* ]]; then
-    echo "FAIL $1: output lacks '$2'"
-    echo "$LAST" | tail -5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$1"
 
 TODAY="$(date +%F)"
 MONTH="${TODAY:0:7}"
@@ -73,5 +43,4 @@ check scheme-bad 2 "$HOTLINE" assess scheme "${S[@]}" --set "$DIR/bad.json"
 check assess-custom 0 "$HOTLINE" assess "${S[@]}" --month "$MONTH"
 expect_contains assess-custom-name "试行"
 
-echo "report_test: $passes passed, $failures failed"
-[[ "$failures" -eq 0 ]]
+finish report_test

@@ -2,40 +2,7 @@
 # `hotline routing check|list|history|add|remove` on a demo city: check lists gaps and
 # conflicts with a last line of JSON and exits 0 when clean, 2 when not, 1 on error; every
 # change through the CLI is kept in the routing history.
-set -uo pipefail
-HOTLINE="$1"
-DIR="$(mktemp -d)"
-trap 'rm -rf "$DIR"' EXIT
-S=(--store "$DIR/h.db")
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_EXIT CMD...
-  local name="$1" want="$2"
-  shift 2
-  local out
-  out="$("$@" 2>&1)"
-  local got=$?
-  if [[ "$got" -ne "$want" ]]; then
-    echo "FAIL $name: exit $got, want $want"
-    echo "$out" | tail -5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-  LAST="$out"
-}
-expect_contains() {  # expect_contains NAME NEEDLE
-  if [[ "$LAST" != *"$2"* ]]; then
-    echo "FAIL $1: output lacks '$2'"
-    echo "$LAST" | tail -5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
-last_json() {  # last_json KEY: the key of the last output line's JSON
-  echo "$LAST" | tail -1 | python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"
-}
+source "$(dirname "$0")/lib.sh" "$1"
 
 check demo 0 "$HOTLINE" demo "${S[@]}" --tickets 5 --seed 3
 check list 0 "$HOTLINE" routing list "${S[@]}"
@@ -87,5 +54,4 @@ expect_contains remove-unknown-msg "不存在"
 check add-unknown-unit 1 "$HOTLINE" routing add "${S[@]}" --lead no-such-unit
 check add-unknown-category 1 "$HOTLINE" routing add "${S[@]}" --lead city-housing --category 没有/这个
 
-echo "routing_test: $passes passed, $failures failed"
-[[ "$failures" -eq 0 ]]
+finish routing_test

@@ -2,37 +2,7 @@
 # End-to-end test of the `hotline` command: builds a demo city, walks one ticket from
 # registration to archive by the roles that perform each step, and checks that bad input
 # fails cleanly with a message and a non-zero exit, and that rebuild equals the live state.
-set -uo pipefail
-HOTLINE="$1"
-DIR="$(mktemp -d)"
-trap 'rm -rf "$DIR"' EXIT
-S=(--store "$DIR/h.db")
-failures=0
-passes=0
-check() {  # check NAME EXPECTED_EXIT CMD...
-  local name="$1" want="$2"
-  shift 2
-  local out
-  out="$("$@" 2>&1)"
-  local got=$?
-  if [[ "$got" -ne "$want" ]]; then
-    echo "FAIL $name: exit $got, want $want"
-    echo "$out" | head -5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-  LAST="$out"
-}
-expect_contains() {  # expect_contains NAME NEEDLE
-  if [[ "$LAST" != *"$2"* ]]; then
-    echo "FAIL $1: output lacks '$2'"
-    echo "$LAST" | head -5
-    failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$1"
 
 check demo 0 "$HOTLINE" demo "${S[@]}" --tickets 60 --seed 7
 expect_contains demo-logins "disp1"
@@ -83,5 +53,4 @@ check rebuild 0 "$HOTLINE" store rebuild "${S[@]}"
 check summary 0 "$HOTLINE" store summary "${S[@]}"
 expect_contains summary-count "工单 61 件"
 
-echo "$passes passed, $failures failed"
-[[ "$failures" -eq 0 ]]
+finish walk_test
