@@ -51,6 +51,19 @@ std::optional<std::string> UnknownField(const json& body,
   return std::nullopt;
 }
 
+// The error response of the first field that failed to parse, in argument order.
+template <typename... Results>
+std::optional<HttpResponse> FirstError(const Results&... results) {
+  std::optional<HttpResponse> out;
+  auto take = [&out](const auto& r) {
+    if (!out && !r.has_value()) {
+      out = FromError(r.error());
+    }
+  };
+  (take(results), ...);
+  return out;
+}
+
 HttpResponse UnknownFieldResponse(const std::string& key) { return BadRequest("未知字段: " + key); }
 
 // A required or optional text field: a string of 1..max characters, trimmed of nothing.
@@ -526,15 +539,8 @@ HttpResponse AdminApi::CreateUser(RequestContext& ctx) {
   auto unit = IdField(*body, "unit", "所属单位");
   auto password = TextField(*body, "password", "密码", kMaxPassword, true);
   auto active = BoolField(*body, "active", "是否启用");
-  for (const Error* e :
-       {login.has_value() ? nullptr : &login.error(), name.has_value() ? nullptr : &name.error(),
-        role_text.has_value() ? nullptr : &role_text.error(),
-        unit.has_value() ? nullptr : &unit.error(),
-        password.has_value() ? nullptr : &password.error(),
-        active.has_value() ? nullptr : &active.error()}) {
-    if (e != nullptr) {
-      return FromError(*e);
-    }
+  if (auto bad = FirstError(login, name, role_text, unit, password, active)) {
+    return std::move(*bad);
   }
   if (!IsCode(**login)) {
     return BadRequest("登录名只能由字母、数字和 - _ . 组成（最多 64 个字符）");
@@ -620,13 +626,8 @@ HttpResponse AdminApi::UpdateUser(RequestContext& ctx) {
     }
     password = **p;
   }
-  for (const Error* e : {name.has_value() ? nullptr : &name.error(),
-                         role_text.has_value() ? nullptr : &role_text.error(),
-                         unit.has_value() ? nullptr : &unit.error(),
-                         active.has_value() ? nullptr : &active.error()}) {
-    if (e != nullptr) {
-      return FromError(*e);
-    }
+  if (auto bad = FirstError(name, role_text, unit, active)) {
+    return std::move(*bad);
   }
 
   std::lock_guard lock(write_mu_);
@@ -725,16 +726,8 @@ HttpResponse AdminApi::CreateUnit(RequestContext& ctx) {
   auto parent = IdField(*body, "parent", "上级单位");
   auto region = IdField(*body, "region", "所属区域");
   auto active = BoolField(*body, "active", "是否启用");
-  for (const Error* e :
-       {code.has_value() ? nullptr : &code.error(), name.has_value() ? nullptr : &name.error(),
-        level_text.has_value() ? nullptr : &level_text.error(),
-        kind_text.has_value() ? nullptr : &kind_text.error(),
-        parent.has_value() ? nullptr : &parent.error(),
-        region.has_value() ? nullptr : &region.error(),
-        active.has_value() ? nullptr : &active.error()}) {
-    if (e != nullptr) {
-      return FromError(*e);
-    }
+  if (auto bad = FirstError(code, name, level_text, kind_text, parent, region, active)) {
+    return std::move(*bad);
   }
   if (!IsCode(**code)) {
     return BadRequest("单位代码只能由字母、数字和 - _ . 组成（最多 64 个字符）");
@@ -813,15 +806,8 @@ HttpResponse AdminApi::UpdateUnit(RequestContext& ctx) {
   auto parent = IdField(*body, "parent", "上级单位");
   auto region = IdField(*body, "region", "所属区域");
   auto active = BoolField(*body, "active", "是否启用");
-  for (const Error* e : {name.has_value() ? nullptr : &name.error(),
-                         level_text.has_value() ? nullptr : &level_text.error(),
-                         kind_text.has_value() ? nullptr : &kind_text.error(),
-                         parent.has_value() ? nullptr : &parent.error(),
-                         region.has_value() ? nullptr : &region.error(),
-                         active.has_value() ? nullptr : &active.error()}) {
-    if (e != nullptr) {
-      return FromError(*e);
-    }
+  if (auto bad = FirstError(name, level_text, kind_text, parent, region, active)) {
+    return std::move(*bad);
   }
 
   std::lock_guard lock(write_mu_);
