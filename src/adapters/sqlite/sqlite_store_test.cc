@@ -49,14 +49,17 @@ domain::Fields Complaint() {
 
 TEST(SqliteStore, AppliesMigrationsOnceAndReopens) {
   std::string path = TempDbPath();
+  int version = 0;
   {
     auto store = SqliteStore::Open(Options(path));
     ASSERT_OK(store);
-    EXPECT_EQ((*store)->SchemaVersion(), 7);
+    // 008 (classifier) is the newest this test knows; later migrations only add to it.
+    version = (*store)->SchemaVersion();
+    EXPECT_GE(version, 8);
   }
   auto again = SqliteStore::Open(Options(path, false));
   ASSERT_OK(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 7);
+  EXPECT_EQ((*again)->SchemaVersion(), version);
   EXPECT_THAT(SqliteStore::Open(Options(path + ".missing", false)),
               HasErrorCode(ErrorCode::kNotFound));
 }
