@@ -29,4 +29,7 @@ void RegisterReportCommands(CLI::App& app);   // report, assess [scheme]
 // telephony import
 void RegisterTelephonyCommands(CLI::App& app);
 
+// programme campaign|leader-day|difficult|qa ...
+void RegisterProgrammeCommands(CLI::App& app);
+
 }  // namespace hotline::cli

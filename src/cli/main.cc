@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterKpiCommands(app);
   hotline::cli::RegisterTelephonyCommands(app);
   hotline::cli::RegisterReportCommands(app);
+  hotline::cli::RegisterProgrammeCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,6 +15,7 @@
 #include "adapters/http/export_api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/kpi_api.h"
+#include "adapters/http/programmes_api.h"
 #include "adapters/http/report_api.h"
 #include "adapters/http/telephony_api.h"
 #include "adapters/http/text_api.h"
@@ -76,6 +77,8 @@ void RunServe(ServeArgs args) {
   api.AddModule(std::make_shared<adapters::http::ReportApi>(*session->service, *session->store,
                                                             *session->store));
   api.AddModule(std::make_shared<adapters::http::TelephonyApi>(*session->store));
+  api.AddModule(std::make_shared<adapters::http::ProgrammesApi>(*session->service, *session->store,
+                                                                *session->store, *session->clock));
 
   // The text side: knowledge base, similar open tickets, category suggestions.
   auto tokenizer = adapters::text::Tokenizer::CreateDefault();

@@ -19,6 +19,7 @@
 #include "ports/credential_store.h"
 #include "ports/directory_store.h"
 #include "ports/kpi_store.h"
+#include "ports/programme_store.h"
 #include "ports/telephony_store.h"
 #include "ports/ticket_store.h"
 
@@ -39,7 +40,8 @@ class SqliteStore final : public ports::TicketStore,
                           public ports::AuditLog,
                           public ports::CredentialStore,
                           public ports::KpiStore,
-                          public ports::TelephonyStore {
+                          public ports::TelephonyStore,
+                          public ports::ProgrammeStore {
  public:
   // Opens the store and applies pending schema migrations. kNotFound if the file is missing
   // and !create; kInternal if the schema is newer than this program.
@@ -120,6 +122,44 @@ class SqliteStore final : public ports::TicketStore,
   Result<std::vector<ports::StoredCall>> ListCalls(const ports::CallQuery& q) override;
   Result<std::vector<domain::kpi::AgentStateChange>> AgentStatesBetween(Instant from,
                                                                         Instant to) override;
+
+  // ProgrammeStore (programme_store.cc): campaigns, leader days, difficult cases, agent QA.
+  Result<int64_t> CreateCampaign(const domain::programmes::Campaign& c) override;
+  Status UpdateCampaign(const domain::programmes::Campaign& c, bool rule_changed) override;
+  Status DeleteCampaign(int64_t id) override;
+  Result<domain::programmes::Campaign> FindCampaign(int64_t id) override;
+  Result<std::vector<domain::programmes::Campaign>> ListCampaigns() override;
+  Status AddCampaignTickets(int64_t campaign, const std::vector<int64_t>& ticket_ids, bool manual,
+                            int64_t scanned_to) override;
+  Status RemoveCampaignTicket(int64_t campaign, int64_t ticket_id) override;
+  Result<std::vector<ports::CampaignTicket>> CampaignTickets(int64_t campaign, int64_t after_id,
+                                                             int limit) override;
+  Result<int64_t> CampaignTicketCount(int64_t campaign) override;
+  Result<domain::kpi::Sums> CampaignSums(int64_t campaign, const std::string& from,
+                                         const std::string& to) override;
+  Result<int64_t> CreateLeaderDay(const domain::programmes::LeaderDay& d) override;
+  Status UpdateLeaderDay(const domain::programmes::LeaderDay& d) override;
+  Status DeleteLeaderDay(int64_t id) override;
+  Result<domain::programmes::LeaderDay> FindLeaderDay(int64_t id) override;
+  Result<std::vector<domain::programmes::LeaderDay>> ListLeaderDays(const std::string& from,
+                                                                    const std::string& to) override;
+  Status LinkLeaderDayTicket(int64_t day, int64_t ticket_id) override;
+  Status UnlinkLeaderDayTicket(int64_t day, int64_t ticket_id) override;
+  Result<std::vector<int64_t>> LeaderDayTickets(int64_t day) override;
+  Result<int64_t> CreateDifficultCase(const domain::programmes::DifficultCase& c) override;
+  Status UpdateDifficultCase(const domain::programmes::DifficultCase& c,
+                             const std::vector<domain::programmes::CaseNote>& new_notes) override;
+  Result<domain::programmes::DifficultCase> FindDifficultCase(int64_t id) override;
+  Result<std::vector<domain::programmes::DifficultCase>> ListDifficultCases(
+      const ports::DifficultFilter& filter) override;
+  Result<int64_t> CreateSheet(const domain::programmes::ScoreSheet& s) override;
+  Status UpdateSheet(const domain::programmes::ScoreSheet& s) override;
+  Result<domain::programmes::ScoreSheet> FindSheet(int64_t id) override;
+  Result<std::vector<domain::programmes::ScoreSheet>> ListSheets() override;
+  Result<int64_t> CreateInspection(const domain::programmes::Inspection& i) override;
+  Result<std::vector<domain::programmes::Inspection>> ListInspections(
+      const ports::InspectionFilter& filter) override;
+  Result<std::string> CallAgent(const std::string& call_id) override;
 
  private:
   struct WriteJob {
