@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { useSession, homeFor, UNIT_ROLES } from '../stores/session.js';
+import { PROGRAMME_ROLES } from '../lib/programmes.js';
 
 const CENTRE_VIEW = ['operator', 'dispatcher', 'callback', 'supervisor', 'inspector', 'leader', 'admin'];
 const ALL_STAFF = [...CENTRE_VIEW, ...UNIT_ROLES];
@@ -18,6 +19,7 @@ export const routes = [
       { path: 'callback', component: () => import('../views/callback/CallbackView.vue'), meta: { roles: ['callback', 'dispatcher'], menu: 'callback' } },
       { path: 'supervise', component: () => import('../views/supervisor/SuperviseView.vue'), meta: { roles: ['supervisor', 'dispatcher', 'leader'], menu: 'supervise' } },
       { path: 'dashboard', component: () => import('../views/leader/DashboardView.vue'), meta: { roles: ['leader', 'supervisor', 'inspector', 'admin', 'dispatcher'], menu: 'dashboard' } },
+      { path: 'programmes', component: () => import('../views/programmes/ProgrammesView.vue'), meta: { roles: PROGRAMME_ROLES, menu: 'programmes' } },
       { path: 'tickets', component: () => import('../views/TicketsView.vue'), meta: { roles: ALL_STAFF, menu: 'tickets' } },
       { path: 'tickets/:number', component: () => import('../views/TicketDetail.vue'), meta: { roles: ALL_STAFF }, props: true },
       { path: 'admin/:tab(users|org|categories|policies|calendar|routing)', component: () => import('../views/admin/AdminView.vue'), meta: { roles: ['admin'], menu: 'admin' }, props: true },
