@@ -177,10 +177,24 @@ Result<int64_t> ProgrammeService::RefreshCampaign(int64_t id) {
   if (!c.HasRule()) {
     return int64_t{0};
   }
+  // The newest ticket now: nothing to do when the rule has seen it. Ids are given in commit
+  // order by the store's one writer, so every ticket committed later has a larger id.
+  ports::TicketFilter newest;
+  newest.newest_first = true;
+  newest.limit = 1;
+  HOTLINE_ASSIGN_OR_RETURN(auto top, tickets_.List(newest));
+  int64_t high = top.empty() ? 0 : top.front().id.value();
+  if (high <= c.scanned_to) {
+    return int64_t{0};
+  }
   auto config = config_();
   ports::TicketFilter filter;
-  filter.created_from = ParseInstant(c.from);
-  filter.created_to = *ParseInstant(c.to) + std::chrono::hours(24);
+  if (c.scanned_to == 0) {
+    // The first scan reads the period's tickets by registration time; later ones read only
+    // the tickets registered since (by id), whatever the period.
+    filter.created_from = ParseInstant(c.from);
+    filter.created_to = *ParseInstant(c.to) + std::chrono::hours(24);
+  }
   filter.after_id = c.scanned_to;
   filter.limit = kScanPage;
   int64_t matched = 0;
@@ -203,6 +217,8 @@ Result<int64_t> ProgrammeService::RefreshCampaign(int64_t id) {
       break;
     }
   }
+  // Seen up to `high` even when the period's last ticket is older: the next scan starts there.
+  HOTLINE_RETURN_IF_ERROR(store_.AddCampaignTickets(id, {}, false, high));
   return matched;
 }
 

@@ -181,6 +181,14 @@ TEST_F(ProgrammeStoreTest, CampaignIndicatorsAreTheKpisOfItsTickets) {
   EXPECT_EQ(numbers, want);
   EXPECT_FALSE(page->tickets[3].followed.closed);
 
+  // A ticket registered since (back in the period on the fake clock) is picked up by the next
+  // read, which scans only the tickets newer than the last one seen.
+  Register("2024-10-19 09:00:00", kNoise);
+  Register("2024-10-25 09:00:00", kNoise);  // after the period: not a member
+  auto more = programmes_->FindCampaign(city_->Act("boss"), id);
+  ASSERT_OK(more);
+  EXPECT_EQ(more->tickets, 5);
+
   // A changed rule re-matches: without categories only the hand-tagged D stays.
   Campaign tag_only = *created;
   tag_only.categories.clear();
