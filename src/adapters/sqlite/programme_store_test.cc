@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "adapters/sqlite/sqlite_store.h"
+#include "app/kpi_service.h"
 #include "app/programme_service.h"
 #include "app/ticket_service.h"
 #include "testing/matchers.h"
@@ -210,6 +211,44 @@ TEST_F(ProgrammeStoreTest, CampaignIndicatorsAreTheKpisOfItsTickets) {
               HasErrorCode(ErrorCode::kAlreadyExists));
   ASSERT_OK(programmes_->DeleteCampaign(city_->Act("sup"), id));
   EXPECT_THAT(store_->FindCampaign(id), HasErrorCode(ErrorCode::kNotFound));
+}
+
+// A campaign of one category whose period covers every ticket has exactly the KPI engine's
+// numbers for that category: the same facts, summed the same way.
+TEST_F(ProgrammeStoreTest, CategoryCampaignEqualsTheKpiEnginesCategoryFilter) {
+  const char* kNoise = "环境保护/污染防治/噪声污染";
+  std::string a = Register("2024-10-14 08:30:00", kNoise);
+  DispatchAndSign(a, "2024-10-14 08:30:00");
+  ReplyAndCallBack(a, "2024-10-15 09:00:00", "1", "满意");
+  std::string b = Register("2024-10-15 09:00:00", kNoise);
+  DispatchAndSign(b, "2024-10-15 09:00:00");
+  ReplyAndCallBack(b, "2024-10-30 09:00:00", "0", "不满意");
+  std::string other = Register("2024-10-15 10:00:00", "环境保护/污染防治/大气污染");
+  DispatchAndSign(other, "2024-10-15 10:00:00");
+  Register("2024-10-16 09:00:00", kNoise);
+
+  Campaign c;
+  c.name = "噪声全量";
+  c.from = "2024-10-01";
+  c.to = "2024-10-31";
+  c.categories = {domain::CategoryId{Cat(kNoise)}};
+  auto made = programmes_->CreateCampaign(city_->Act("sup"), c);
+  ASSERT_OK(made);
+  auto campaign = programmes_->Indicators(city_->Act("boss"), made->id, "", "");
+  ASSERT_OK(campaign);
+  app::KpiService kpis(*store_, [this] { return config_; });
+  app::KpiRequest request{"2024-10-01", "2024-10-31", {}};
+  request.scope.category = domain::CategoryId{Cat(kNoise)};
+  auto engine = kpis.Report(request, false);
+  ASSERT_OK(engine);
+  ASSERT_EQ(campaign->kpis.size(), engine->kpis.size());
+  for (size_t i = 0; i < engine->kpis.size(); ++i) {
+    EXPECT_EQ(campaign->kpis[i].id, engine->kpis[i].id);
+    EXPECT_EQ(campaign->kpis[i].numerator, engine->kpis[i].numerator) << engine->kpis[i].id;
+    EXPECT_EQ(campaign->kpis[i].denominator, engine->kpis[i].denominator) << engine->kpis[i].id;
+  }
+  EXPECT_EQ(campaign->tickets, 3);
+  EXPECT_GT(engine->kpis[0].numerator, 0);
 }
 
 TEST_F(ProgrammeStoreTest, LeaderDayRoundTripAndFollowUp) {
