@@ -2,13 +2,14 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
-#include "adapters/sqlite/kb_store.h"
+#include "adapters/sqlite/shared_kb.h"
 #include "adapters/text/kb_io.h"
 #include "adapters/text/tokenizer.h"
 #include "cli/commands.h"
@@ -21,7 +22,7 @@ namespace hotline::cli {
 namespace {
 
 namespace text = hotline::adapters::text;
-using adapters::sqlite::SqliteKbStore;
+using adapters::sqlite::SharedKb;
 using domain::kb::Article;
 
 struct KbArgs {
@@ -39,18 +40,19 @@ struct KbArgs {
   bool json = false;
   bool history = false;
   bool published_only = false;
+  std::vector<std::string> words;  // kb lexicon add-word / add-synonyms
+  std::string kind;
+  int64_t entry = 0;
 };
 
-// The tokenizer and the opened store (the store keeps a reference to the tokenizer).
+// The opened store with its tokenizer (the same one `hotline serve` uses).
 struct KbSession {
-  std::unique_ptr<text::Tokenizer> tokenizer;
-  std::unique_ptr<SqliteKbStore> store;
+  std::shared_ptr<SharedKb> store;
 };
 
 Result<KbSession> OpenKb(const std::string& path, bool create) {
   KbSession session;
-  HOTLINE_ASSIGN_OR_RETURN(session.tokenizer, text::Tokenizer::CreateDefault());
-  HOTLINE_ASSIGN_OR_RETURN(session.store, SqliteKbStore::Open(path, create, *session.tokenizer));
+  HOTLINE_ASSIGN_OR_RETURN(session.store, SharedKb::Open(path, create));
   return session;
 }
 
@@ -115,7 +117,7 @@ void RunSearch(const KbArgs& args) {
   ports::KbSearchQuery query;
   query.text = args.query;
   query.limit = args.limit;
-  query.filter = {args.category, args.department, args.region, args.published_only};
+  query.filter = {args.category, args.department, args.region, args.published_only, ""};
   auto hits = kb->store->Search(query);
   if (!hits.has_value()) {
     return Fail(hits.error());
@@ -156,7 +158,7 @@ void RunExport(const KbArgs& args) {
     return Fail(kb.error());
   }
   auto articles =
-      kb->store->List({args.category, args.department, args.region, args.published_only});
+      kb->store->List({args.category, args.department, args.region, args.published_only, ""});
   if (!articles.has_value()) {
     return Fail(articles.error());
   }
@@ -280,6 +282,128 @@ void RunDue(const KbArgs& args) {
   }
 }
 
+std::string EntryText(const text::LexiconEntry& e) {
+  std::string words;
+  for (const auto& w : e.words) {
+    words += (words.empty() ? "" : " / ") + w;
+  }
+  return words;
+}
+
+const char* KindLabel(const std::string& kind) {
+  return kind == "synonyms"  ? "同义词"
+         : kind == "address" ? "地名"
+         : kind == "unit"    ? "单位"
+                             : "词语";
+}
+
+nlohmann::ordered_json EntryJson(const text::LexiconEntry& e) {
+  nlohmann::ordered_json o = {{"id", e.id}, {"kind", e.kind}, {"words", e.words}};
+  if (e.id != 0) {
+    o["created_by"] = e.created_by;
+    o["conflict"] = e.conflict;
+  }
+  return o;
+}
+
+void RunLexiconList(const KbArgs& args) {
+  auto kb = OpenKb(args.store, /*create=*/false);
+  if (!kb.has_value()) {
+    return Fail(kb.error());
+  }
+  auto view = kb->store->Lexicon();
+  if (!view.has_value()) {
+    return Fail(view.error());
+  }
+  if (args.json) {
+    nlohmann::ordered_json out = {{"revision", view->revision},
+                                  {"entries", nlohmann::ordered_json::array()},
+                                  {"builtin", nlohmann::ordered_json::array()}};
+    for (const auto& e : view->stored) {
+      out["entries"].push_back(EntryJson(e));
+    }
+    for (const auto& e : view->builtin) {
+      out["builtin"].push_back(EntryJson(e));
+    }
+    std::printf("%s\n", out.dump().c_str());
+    return;
+  }
+  std::printf("管理员添加的词条：%zu 条\n", view->stored.size());
+  for (const auto& e : view->stored) {
+    std::printf("  %lld  %s  %s  （%s）%s%s\n", static_cast<long long>(e.id), KindLabel(e.kind),
+                EntryText(e).c_str(), e.created_by.c_str(),
+                e.conflict.empty() ? "" : "  未生效: ", e.conflict.c_str());
+  }
+  std::printf("内置词条：%zu 条（不可删除）\n", view->builtin.size());
+  for (const auto& e : view->builtin) {
+    std::printf("  %s  %s\n", KindLabel(e.kind), EntryText(e).c_str());
+  }
+}
+
+// The lines to add: the --file's content, or the words given (one per line for words, one
+// group for synonyms).
+Result<std::string> LexiconLines(const KbArgs& args, bool synonyms) {
+  if (!args.file.empty()) {
+    if (!args.words.empty()) {
+      return InvalidArgument("请只给出词语或 --file 其中之一");
+    }
+    return ReadFile(args.file);
+  }
+  if (args.words.empty()) {
+    return InvalidArgument(synonyms ? "请给出一组同义词（至少两个）或 --file"
+                                    : "请给出词语或 --file");
+  }
+  std::string lines;
+  for (const auto& w : args.words) {
+    if (synonyms) {
+      lines += (lines.empty() ? "" : " ") + w;
+    } else {
+      lines += w + (args.kind.empty() ? "" : " " + args.kind) + "\n";
+    }
+  }
+  return lines;
+}
+
+void RunLexiconAdd(const KbArgs& args, bool synonyms) {
+  auto lines = LexiconLines(args, synonyms);
+  if (!lines.has_value()) {
+    return Fail(lines.error());
+  }
+  auto kb = OpenKb(args.store, /*create=*/false);
+  if (!kb.has_value()) {
+    return Fail(kb.error());
+  }
+  const ports::SystemClock clock;
+  const std::string actor =
+      "cli:" + std::string(std::getenv("USER") != nullptr ? std::getenv("USER") : "");
+  auto added = synonyms ? kb->store->AddSynonyms(*lines, actor, ToUnix(clock.Now()))
+                        : kb->store->AddWords(*lines, actor, ToUnix(clock.Now()));
+  if (!added.has_value()) {
+    return Fail(added.error());
+  }
+  for (const auto& e : *added) {
+    std::printf("已添加 %lld  %s  %s\n", static_cast<long long>(e.id), KindLabel(e.kind),
+                EntryText(e).c_str());
+  }
+  std::printf("已重建知识库索引\n");
+}
+
+void RunLexiconRemove(const KbArgs& args) {
+  auto kb = OpenKb(args.store, /*create=*/false);
+  if (!kb.has_value()) {
+    return Fail(kb.error());
+  }
+  const ports::SystemClock clock;
+  const std::string actor =
+      "cli:" + std::string(std::getenv("USER") != nullptr ? std::getenv("USER") : "");
+  auto removed = kb->store->RemoveLexiconEntry(args.entry, actor, ToUnix(clock.Now()));
+  if (!removed.has_value()) {
+    return Fail(removed.error());
+  }
+  std::printf("已删除 %lld  %s  %s\n已重建知识库索引\n", static_cast<long long>(removed->id),
+              KindLabel(removed->kind), EntryText(*removed).c_str());
+}
+
 void AddStore(CLI::App* command, KbArgs* args) {
   command->add_option("--store", args->store, "SQLite database file")->required();
 }
@@ -300,8 +424,8 @@ void RegisterKbCommands(CLI::App& app) {
 
   auto* import = kb->add_subcommand("import", "Import articles (all or nothing) 导入");
   AddStore(import, args.get());
-  import->add_option("file", args->file, "JSON Lines, CSV or TSV file")->required();
-  import->add_option("--format", args->format, "jsonl|csv|tsv (default: from the extension)");
+  import->add_option("file", args->file, "JSON Lines, CSV, TSV or xlsx file")->required();
+  import->add_option("--format", args->format, "jsonl|csv|tsv|xlsx (default: from the extension)");
   import->callback([args] { RunImport(*args);
 });
 
@@ -333,6 +457,29 @@ due->add_option("--today", args->today, "YYYY-MM-DD (default: today)");
 due->add_option("--department", args->department, "Only this department");
 due->add_flag("--json", args->json, "JSON output");
 due->callback([args] { RunDue(*args); });
+
+auto* lexicon = kb->add_subcommand(
+    "lexicon", "User dictionary and synonyms of the search (词库); changes re-index the KB");
+lexicon->require_subcommand(1);
+auto* list = lexicon->add_subcommand("list", "List the lexicon 查看词库");
+AddStore(list, args.get());
+list->add_flag("--json", args->json, "JSON output");
+list->callback([args] { RunLexiconList(*args); });
+auto* add_word = lexicon->add_subcommand("add-word", "Add dictionary words 添加词语");
+AddStore(add_word, args.get());
+add_word->add_option("words", args->words, "Words (one entry each)");
+add_word->add_option("--kind", args->kind, "word|address|unit (default word)");
+add_word->add_option("--file", args->file, "Lines 'word [kind]' (all or nothing)");
+add_word->callback([args] { RunLexiconAdd(*args, false); });
+auto* add_synonyms = lexicon->add_subcommand("add-synonyms", "Add a synonym group 添加同义词组");
+AddStore(add_synonyms, args.get());
+add_synonyms->add_option("words", args->words, "One group, canonical form first");
+add_synonyms->add_option("--file", args->file, "One group a line (all or nothing)");
+add_synonyms->callback([args] { RunLexiconAdd(*args, true); });
+auto* remove = lexicon->add_subcommand("remove", "Remove an entry by id 删除词条");
+AddStore(remove, args.get());
+remove->add_option("id", args->entry, "Entry id (from list)")->required();
+remove->callback([args] { RunLexiconRemove(*args); });
 }  // namespace hotline::cli
 
 }  // namespace hotline::cli

@@ -14,13 +14,14 @@
 #include "adapters/http/api.h"
 #include "adapters/http/export_api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/http/kb_api.h"
 #include "adapters/http/kpi_api.h"
 #include "adapters/http/programmes_api.h"
 #include "adapters/http/report_api.h"
 #include "adapters/http/telephony_api.h"
 #include "adapters/http/text_api.h"
 #include "adapters/security/password.h"
-#include "adapters/sqlite/kb_store.h"
+#include "adapters/sqlite/shared_kb.h"
 #include "adapters/text/tokenizer.h"
 #include "app/deadline_jobs.h"
 #include "cli/commands.h"
@@ -81,14 +82,13 @@ void RunServe(ServeArgs args) {
                                                                 *session->store, *session->clock));
 
   // The text side: knowledge base, similar open tickets, category suggestions.
-  auto tokenizer = adapters::text::Tokenizer::CreateDefault();
-  if (!tokenizer.has_value()) {
-    return Fail(tokenizer.error());
-  }
-  auto kb = adapters::sqlite::SqliteKbStore::Open(args.store, false, **tokenizer);
+  // One knowledge base shared by the search (TextApi) and its management (KbApi); the
+  // tokenizer is the knowledge base's (the default lexicon plus the one in the store).
+  auto kb = adapters::sqlite::SharedKb::Open(args.store, false);
   if (!kb.has_value()) {
     return Fail(kb.error());
   }
+  const std::shared_ptr<const adapters::text::Tokenizer> tokenizer = (*kb)->tokenizer();
   adapters::classify::SwappableClassifier classifier;
   std::string model = args.model;
   if (model.empty() && std::filesystem::exists("var/classify.model")) {
@@ -101,10 +101,12 @@ void RunServe(ServeArgs args) {
                    st.error().message.c_str());
     }
   }
-  auto text_api = std::make_shared<adapters::http::TextApi>(adapters::http::TextApiDeps{
-      *session->service, *session->store, std::move(*kb), **tokenizer, &classifier});
+  auto text_api = std::make_shared<adapters::http::TextApi>(
+      adapters::http::TextApiDeps{*session->service, *session->store,
+                                  adapters::sqlite::SharedKb::Proxy(*kb), *tokenizer, &classifier});
   text_api->LoadOpenTickets(/*async=*/true);
   api.AddModule(text_api);
+  api.AddModule(std::make_shared<adapters::http::KbApi>(*kb));
   api.AddModule(std::make_shared<adapters::http::ExportApi>(*session->service));
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);

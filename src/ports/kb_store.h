@@ -19,6 +19,7 @@ struct KbFilter {
   std::string department;
   std::string region;
   bool published_only = false;
+  std::string status;  // "draft", "published" or "retired": only that status (List only)
 };
 
 struct KbSearchQuery {
@@ -50,6 +51,16 @@ class KbStore {
   /// field if one is invalid, kAlreadyExists if an id appears twice; nothing is written then.
   virtual Result<KbSaveSummary> Save(const std::vector<domain::kb::Article>& articles,
                                      std::string_view actor, int64_t now) = 0;
+
+  /// Saves one article as a new version only if its current version is
+  /// `expected_version` (0: the id must be new), in one transaction with the index; returns
+  /// the article as stored (new version, stamps). kAlreadyExists if the id exists and 0 was
+  /// expected, kNotFound if it does not and a version was expected, kAborted if the version
+  /// differs (someone saved in between), kInvalidArgument if invalid. Saving identical
+  /// content writes nothing and returns the current version.
+  virtual Result<domain::kb::Article> SaveVersion(const domain::kb::Article& article,
+                                                  int64_t expected_version, std::string_view actor,
+                                                  int64_t now) = 0;
 
   /// The current version of an article; kNotFound if there is none with this id.
   virtual Result<domain::kb::Article> Find(std::string_view id) = 0;

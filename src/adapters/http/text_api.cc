@@ -197,6 +197,11 @@ HttpResponse TextApi::KbArticle(RequestContext& ctx) {
   if (!a.has_value()) {
     return FromError(a.error());
   }
+  // Drafts and retired articles are the knowledge-base admins' business (KbApi).
+  if (a->status != domain::kb::ArticleStatus::kPublished &&
+      ctx.actor.role != domain::Role::kAdmin) {
+    return NotFoundResponse(fmt::format("知识库中没有条目 {}", a->id));
+  }
   json j = {{"id", a->id},
             {"kind", domain::kb::KindName(a->kind)},
             {"title", a->title},

@@ -44,7 +44,8 @@ constexpr const char* kHistory =
 constexpr const char* kList =
     "SELECT doc, " HOTLINE_KB_COLUMNS
     " FROM kb_articles WHERE (?1 = '' OR category = ?1) AND (?2 = '' OR department = ?2) "
-    "AND (?3 = '' OR region = ?3) AND (?4 = 0 OR status = 'published') ORDER BY id";
+    "AND (?3 = '' OR region = ?3) AND (?4 = 0 OR status = 'published') "
+    "AND (?5 = '' OR status = ?5) ORDER BY id";
 constexpr const char* kDue =
     "SELECT doc, " HOTLINE_KB_COLUMNS
     " FROM kb_articles WHERE review_date <> '' AND review_date < ?1 AND status <> 'retired' "
@@ -58,6 +59,8 @@ constexpr const char* kSearch =
     "bm25(kb_fts, 2.0, 1.0, 1.5) AS rank FROM kb_fts WHERE kb_fts MATCH ?1) ON doc = hit "
     "WHERE (?2 = '' OR category = ?2) AND (?3 = '' OR department = ?3) AND "
     "(?4 = '' OR region = ?4) AND (?5 = 0 OR status = 'published') ORDER BY rank LIMIT ?6";
+constexpr const char* kSelectAll =
+    "SELECT doc, " HOTLINE_KB_COLUMNS " FROM kb_articles ORDER BY doc";
 #undef HOTLINE_KB_COLUMNS
 
 // At most this many distinct query terms go into the FTS5 MATCH expression.
@@ -165,20 +168,36 @@ std::string Quote(const std::string& term) {
 
 }  // namespace
 
-SqliteKbStore::SqliteKbStore(std::unique_ptr<Db> db, const text::Tokenizer& tokenizer)
-    : db_(std::move(db)), tokenizer_(tokenizer), snippets_(tokenizer) {}
+SqliteKbStore::SqliteKbStore(std::unique_ptr<Db> db, const text::Tokenizer* tokenizer)
+    : db_(std::move(db)), tokenizer_(nullptr) {
+  if (tokenizer != nullptr) {
+    UseTokenizer(*tokenizer);
+  }
+}
 
 SqliteKbStore::~SqliteKbStore() = default;
 
 Result<std::unique_ptr<SqliteKbStore>> SqliteKbStore::Open(const std::string& path, bool create,
                                                            const text::Tokenizer& tokenizer) {
+  HOTLINE_ASSIGN_OR_RETURN(auto store, OpenWithoutTokenizer(path, create));
+  store->UseTokenizer(tokenizer);
+  return store;
+}
+
+Result<std::unique_ptr<SqliteKbStore>> SqliteKbStore::OpenWithoutTokenizer(const std::string& path,
+                                                                           bool create) {
   if (!create && path != ":memory:" && !std::filesystem::exists(path)) {
     return NotFound(fmt::format("数据库不存在: {}（先运行 hotline store init）", path));
   }
   HOTLINE_ASSIGN_OR_RETURN(auto db, Db::Open(path, create, /*read_only=*/false));
-  std::unique_ptr<SqliteKbStore> store(new SqliteKbStore(std::move(db), tokenizer));
+  std::unique_ptr<SqliteKbStore> store(new SqliteKbStore(std::move(db), nullptr));
   HOTLINE_RETURN_IF_ERROR(store->Migrate());
   return store;
+}
+
+void SqliteKbStore::UseTokenizer(const text::Tokenizer& tokenizer) {
+  tokenizer_ = &tokenizer;
+  snippets_ = std::make_unique<text::InvertedIndex>(tokenizer);
 }
 
 // The same migration bookkeeping as SqliteStore::Migrate (table schema_migrations), so a
@@ -224,7 +243,7 @@ Status SqliteKbStore::Migrate() {
 
 std::string SqliteKbStore::JoinedTerms(std::string_view text) const {
   std::string out;
-  for (const auto& term : tokenizer_.Terms(text)) {
+  for (const auto& term : tokenizer_->Terms(text)) {
     out += out.empty() ? "" : " ";
     out += term;
   }
@@ -264,6 +283,10 @@ Status SqliteKbStore::SaveOne(const Article& article, std::string_view actor, in
   select->Reset();
   HOTLINE_ASSIGN_OR_RETURN(Stmt * remove, db_->Prepare(kDeleteFts));
   HOTLINE_RETURN_IF_ERROR(remove->Bind(1, doc).Run());
+  return IndexArticle(doc, article);
+}
+
+Status SqliteKbStore::IndexArticle(int64_t doc, const Article& article) {
   HOTLINE_ASSIGN_OR_RETURN(Stmt * index, db_->Prepare(kInsertFts));
   return index->Bind(1, doc)
       .Bind(2, JoinedTerms(article.title))
@@ -285,6 +308,9 @@ Result<ports::KbSaveSummary> SqliteKbStore::Save(const std::vector<Article>& art
       return AlreadyExists(fmt::format("第 {} 条: 编号 {} 重复", i + 1, articles[i].id));
     }
   }
+  if (tokenizer_ == nullptr) {
+    return FailedPrecondition("知识库的分词器尚未就绪");
+  }
   ports::KbSaveSummary summary;
   HOTLINE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
   for (size_t i = 0; i < articles.size(); ++i) {
@@ -300,6 +326,40 @@ Result<ports::KbSaveSummary> SqliteKbStore::Save(const std::vector<Article>& art
   }
   HOTLINE_RETURN_IF_ERROR(db_->Exec("COMMIT"));
   return summary;
+}
+
+Result<Article> SqliteKbStore::SaveVersion(const Article& article, int64_t expected_version,
+                                           std::string_view actor, int64_t now) {
+  HOTLINE_RETURN_IF_ERROR(domain::kb::Validate(article));
+  if (tokenizer_ == nullptr) {
+    return FailedPrecondition("知识库的分词器尚未就绪");
+  }
+  HOTLINE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  auto saved = [&]() -> Result<Article> {
+    auto current = Find(article.id);
+    if (!current.has_value() && current.error().code != ErrorCode::kNotFound) {
+      return current.error();
+    }
+    if (expected_version == 0 && current.has_value()) {
+      return AlreadyExists(fmt::format("编号 {} 已存在", article.id));
+    }
+    if (expected_version != 0 && !current.has_value()) {
+      return current.error();
+    }
+    if (current.has_value() && current->version != expected_version) {
+      return Aborted(fmt::format("条目 {} 已被修改（当前第 {} 版，提交的是第 {} 版），请刷新后重试",
+                                 article.id, current->version, expected_version));
+    }
+    ports::KbSaveSummary summary;
+    HOTLINE_RETURN_IF_ERROR(SaveOne(article, actor, now, &summary));
+    return Find(article.id);
+  }();
+  if (!saved.has_value()) {
+    (void)db_->Exec("ROLLBACK");
+    return saved.error();
+  }
+  HOTLINE_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  return saved;
 }
 
 Result<Article> SqliteKbStore::Find(std::string_view id) {
@@ -330,7 +390,8 @@ Result<std::vector<Article>> SqliteKbStore::List(const ports::KbFilter& filter) 
   select->Bind(1, filter.category)
       .Bind(2, filter.department)
       .Bind(3, filter.region)
-      .Bind(4, static_cast<int64_t>(filter.published_only ? 1 : 0));
+      .Bind(4, static_cast<int64_t>(filter.published_only ? 1 : 0))
+      .Bind(5, filter.status);
   return ReadAll(*select);
 }
 
@@ -344,7 +405,10 @@ Result<std::vector<Article>> SqliteKbStore::DueForReview(std::string_view today,
 Result<std::vector<ports::KbSearchHit>> SqliteKbStore::Search(const ports::KbSearchQuery& query) {
   std::vector<std::string> terms;
   std::set<std::string> seen;
-  for (auto& term : tokenizer_.Terms(query.text)) {
+  if (tokenizer_ == nullptr) {
+    return FailedPrecondition("知识库的分词器尚未就绪");
+  }
+  for (auto& term : tokenizer_->Terms(query.text)) {
     if (terms.size() < kMaxQueryTerms && seen.insert(term).second) {
       terms.push_back(std::move(term));
     }
@@ -379,9 +443,113 @@ Result<std::vector<ports::KbSearchHit>> SqliteKbStore::Search(const ports::KbSea
   select->Reset();
   for (auto& hit : hits) {
     const std::string body = domain::kb::SearchBody(hit.article);
-    hit.snippet = snippets_.Snippet(body.empty() ? hit.article.title : body, terms, kSnippetChars);
+    hit.snippet = snippets_->Snippet(body.empty() ? hit.article.title : body, terms, kSnippetChars);
   }
   return hits;
+}
+
+namespace {
+
+std::vector<std::string> SplitSpaces(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = std::min(text.find(' ', start), text.size());
+    if (end > start) {
+      out.push_back(text.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<text::LexiconEntry>> SqliteKbStore::LexiconEntries() {
+  HOTLINE_ASSIGN_OR_RETURN(
+      Stmt * select,
+      db_->Prepare("SELECT id, kind, words, created_at, created_by FROM kb_lexicon ORDER BY id"));
+  std::vector<text::LexiconEntry> out;
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(const bool row, select->Step());
+    if (!row) {
+      break;
+    }
+    out.push_back({select->Int(0), select->Text(1), SplitSpaces(select->Text(2)), select->Int(3),
+                   select->Text(4), ""});
+  }
+  select->Reset();
+  return out;
+}
+
+Result<int64_t> SqliteKbStore::LexiconRevision() {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select,
+                           db_->Prepare("SELECT revision FROM kb_lexicon_revision WHERE id = 1"));
+  HOTLINE_ASSIGN_OR_RETURN(const bool row, select->Step());
+  const int64_t revision = row ? select->Int(0) : 0;
+  select->Reset();
+  return revision;
+}
+
+Result<std::vector<int64_t>> SqliteKbStore::ChangeLexicon(
+    const std::vector<text::LexiconEntry>& add, const std::vector<int64_t>& remove,
+    std::string_view actor, int64_t now, const text::Tokenizer& tokenizer) {
+  HOTLINE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  const text::Tokenizer* previous = tokenizer_;
+  tokenizer_ = &tokenizer;  // JoinedTerms below indexes with the new lexicon
+  auto ids = [&]() -> Result<std::vector<int64_t>> {
+    std::vector<int64_t> added;
+    for (const int64_t id : remove) {
+      HOTLINE_ASSIGN_OR_RETURN(Stmt * del, db_->Prepare("DELETE FROM kb_lexicon WHERE id = ?1"));
+      HOTLINE_RETURN_IF_ERROR(del->Bind(1, id).Run());
+      if (db_->Changes() == 0) {
+        return NotFound(fmt::format("词库中没有编号为 {} 的词条（内置词条不能删除）", id));
+      }
+    }
+    for (const auto& entry : add) {
+      std::string words;
+      for (const auto& w : entry.words) {
+        words += (words.empty() ? "" : " ") + w;
+      }
+      HOTLINE_ASSIGN_OR_RETURN(
+          Stmt * insert,
+          db_->Prepare("INSERT INTO kb_lexicon (kind, words, created_at, created_by) "
+                       "VALUES (?1, ?2, ?3, ?4)"));
+      HOTLINE_RETURN_IF_ERROR(
+          insert->Bind(1, entry.kind).Bind(2, words).Bind(3, now).Bind(4, actor).Run());
+      added.push_back(db_->LastInsertId());
+    }
+    HOTLINE_RETURN_IF_ERROR(
+        db_->Exec("UPDATE kb_lexicon_revision SET revision = revision + 1 WHERE id = 1"));
+    // Re-index every article with the new tokenizer.
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * all, db_->Prepare(kSelectAll));
+    std::vector<std::pair<int64_t, Article>> articles;
+    while (true) {
+      HOTLINE_ASSIGN_OR_RETURN(const bool row, all->Step());
+      if (!row) {
+        break;
+      }
+      articles.emplace_back(all->Int(0), ReadArticle(*all, 1));
+    }
+    all->Reset();
+    HOTLINE_RETURN_IF_ERROR(db_->Exec("DELETE FROM kb_fts"));
+    for (const auto& [doc, article] : articles) {
+      HOTLINE_RETURN_IF_ERROR(IndexArticle(doc, article));
+    }
+    return added;
+  }();
+  if (!ids.has_value()) {
+    tokenizer_ = previous;
+    (void)db_->Exec("ROLLBACK");
+    return ids.error();
+  }
+  if (const Status committed = db_->Exec("COMMIT"); !committed.has_value()) {
+    tokenizer_ = previous;
+    (void)db_->Exec("ROLLBACK");
+    return committed.error();
+  }
+  UseTokenizer(tokenizer);
+  return ids;
 }
 
 }  // namespace hotline::adapters::sqlite

@@ -13,6 +13,7 @@
 
 #include "adapters/sqlite/db.h"
 #include "adapters/text/inverted_index.h"
+#include "adapters/text/lexicon_entries.h"
 #include "adapters/text/tokenizer.h"
 #include "ports/kb_store.h"
 
@@ -25,6 +26,10 @@ class SqliteKbStore final : public ports::KbStore {
   // must outlive the store.
   static Result<std::unique_ptr<SqliteKbStore>> Open(const std::string& path, bool create,
                                                      const text::Tokenizer& tokenizer);
+  // The same without a tokenizer yet (to read the stored lexicon and build one): everything
+  // that indexes or searches fails with kFailedPrecondition until UseTokenizer.
+  static Result<std::unique_ptr<SqliteKbStore>> OpenWithoutTokenizer(const std::string& path,
+                                                                     bool create);
   ~SqliteKbStore() override;
   SqliteKbStore(const SqliteKbStore&) = delete;
   SqliteKbStore& operator=(const SqliteKbStore&) = delete;
@@ -32,6 +37,9 @@ class SqliteKbStore final : public ports::KbStore {
   // KbStore
   Result<ports::KbSaveSummary> Save(const std::vector<domain::kb::Article>& articles,
                                     std::string_view actor, int64_t now) override;
+  Result<domain::kb::Article> SaveVersion(const domain::kb::Article& article,
+                                          int64_t expected_version, std::string_view actor,
+                                          int64_t now) override;
   Result<domain::kb::Article> Find(std::string_view id) override;
   Result<std::vector<domain::kb::Article>> History(std::string_view id) override;
   Result<std::vector<domain::kb::Article>> List(const ports::KbFilter& filter) override;
@@ -39,20 +47,39 @@ class SqliteKbStore final : public ports::KbStore {
                                                         std::string_view department) override;
   Result<std::vector<ports::KbSearchHit>> Search(const ports::KbSearchQuery& query) override;
 
+  // The lexicon edited by admins (migration 010), oldest first, and its revision (bumped by
+  // every change, from any process).
+  Result<std::vector<text::LexiconEntry>> LexiconEntries();
+  Result<int64_t> LexiconRevision();
+
+  // In one transaction: stores `add` (their ids are returned), deletes the entries `remove`
+  // (kNotFound if one is not stored), bumps the revision and re-indexes every article with
+  // `tokenizer` (built from the new lexicon), which the store uses from then on; it must
+  // outlive the store. On failure nothing changes, the old tokenizer stays.
+  Result<std::vector<int64_t>> ChangeLexicon(const std::vector<text::LexiconEntry>& add,
+                                             const std::vector<int64_t>& remove,
+                                             std::string_view actor, int64_t now,
+                                             const text::Tokenizer& tokenizer);
+
+  // Indexes and searches with `tokenizer` from now on, without re-indexing (another process
+  // changed the lexicon and re-indexed). It must outlive the store.
+  void UseTokenizer(const text::Tokenizer& tokenizer);
+
   // Test hook: called inside Save's transaction after each article is written; an error
   // aborts the transaction (to show that nothing is half-saved).
   void SetFaultAfterArticle(std::function<Status(size_t index)> hook) { fault_ = std::move(hook); }
 
  private:
-  SqliteKbStore(std::unique_ptr<Db> db, const text::Tokenizer& tokenizer);
+  SqliteKbStore(std::unique_ptr<Db> db, const text::Tokenizer* tokenizer);
+  Status IndexArticle(int64_t doc, const domain::kb::Article& article);
   Status Migrate();
   Status SaveOne(const domain::kb::Article& article, std::string_view actor, int64_t now,
                  ports::KbSaveSummary* summary);
   std::string JoinedTerms(std::string_view text) const;
 
   std::unique_ptr<Db> db_;
-  const text::Tokenizer& tokenizer_;
-  text::InvertedIndex snippets_;  // empty: used only for its Snippet()
+  const text::Tokenizer* tokenizer_;               // null until UseTokenizer
+  std::unique_ptr<text::InvertedIndex> snippets_;  // empty: used only for its Snippet()
   std::function<Status(size_t)> fault_;
 };
 

@@ -174,6 +174,62 @@ TEST_F(KbStoreTest, ListsArticlesDueForReviewByOwner) {
   EXPECT_EQ((*all)[0].kind, ArticleKind::kServiceItem);
 }
 
+TEST_F(KbStoreTest, SaveVersionRefusesAStaleOrDuplicateSave) {
+  Article a = MakeArticle("v", "居住证怎么办理", "到派出所办理。");
+  auto first = store_->SaveVersion(a, 0, "admin", 100);
+  ASSERT_OK(first);
+  EXPECT_EQ(first->version, 1);
+  EXPECT_EQ(first->updated_by, "admin");
+  EXPECT_THAT(store_->SaveVersion(a, 0, "admin", 100), HasErrorCode(ErrorCode::kAlreadyExists));
+  a.answer = "到派出所或网上办理。";
+  auto second = store_->SaveVersion(a, 1, "admin", 200);
+  ASSERT_OK(second);
+  EXPECT_EQ(second->version, 2);
+  EXPECT_THAT(SearchIds("网上办理"), ElementsAre("v"));
+  a.answer = "基于旧版本的修改。";
+  EXPECT_THAT(store_->SaveVersion(a, 1, "admin", 300), HasErrorCode(ErrorCode::kAborted));
+  EXPECT_THAT(store_->SaveVersion(MakeArticle("none", "无", "无"), 4, "admin", 300),
+              HasErrorCode(ErrorCode::kNotFound));
+  auto history = store_->History("v");
+  ASSERT_OK(history);
+  EXPECT_EQ(history->size(), 2U);
+  // Unchanged content writes nothing and returns the current version.
+  a.answer = "到派出所或网上办理。";
+  auto same = store_->SaveVersion(a, 2, "admin", 400);
+  ASSERT_OK(same);
+  EXPECT_EQ(same->version, 2);
+}
+
+TEST_F(KbStoreTest, ALexiconChangeReindexesInOneTransaction) {
+  ASSERT_OK(
+      store_->Save({MakeArticle("bike", "小黄车乱停放怎么办", "拨打客服电话。")}, "admin", 1));
+  EXPECT_THAT(SearchIds("共享单车"), IsEmpty());
+  std::vector<text::LexiconEntry> stored = {{0, "synonyms", {"小黄车", "共享单车"}, 0, "", ""}};
+  auto tokenizer = text::Tokenizer::Create(text::BuildLexicon(&stored));
+  ASSERT_OK(tokenizer);
+  auto ids = store_->ChangeLexicon(stored, {}, "admin", 5, **tokenizer);
+  ASSERT_OK(ids);
+  ASSERT_EQ(ids->size(), 1U);
+  EXPECT_THAT(SearchIds("共享单车"), ElementsAre("bike"));
+  auto revision = store_->LexiconRevision();
+  ASSERT_OK(revision);
+  EXPECT_EQ(*revision, 1);
+  auto entries = store_->LexiconEntries();
+  ASSERT_OK(entries);
+  ASSERT_EQ(entries->size(), 1U);
+  EXPECT_THAT((*entries)[0].words, ElementsAre("小黄车", "共享单车"));
+  EXPECT_EQ((*entries)[0].created_by, "admin");
+  // Removing an entry that is not stored fails and leaves everything as it was.
+  EXPECT_THAT(store_->ChangeLexicon({}, {(*ids)[0] + 100}, "admin", 6, *tokenizer_),
+              HasErrorCode(ErrorCode::kNotFound));
+  EXPECT_THAT(SearchIds("共享单车"), ElementsAre("bike"));
+  EXPECT_EQ(*store_->LexiconRevision(), 1);
+  // Removing the group with the default tokenizer re-indexes without it.
+  ASSERT_OK(store_->ChangeLexicon({}, {(*ids)[0]}, "admin", 7, *tokenizer_));
+  EXPECT_THAT(SearchIds("共享单车"), IsEmpty());
+  EXPECT_THAT(*store_->LexiconEntries(), IsEmpty());
+}
+
 TEST_F(KbStoreTest, ReopensWithoutReapplyingMigrations) {
   ASSERT_OK(store_->Save({MakeArticle("a", "标题", "答复。")}, "admin", 100));
   store_.reset();

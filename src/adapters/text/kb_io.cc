@@ -1,11 +1,19 @@
 #include "adapters/text/kb_io.h"
 
+#include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <unordered_set>
+
+#include "adapters/fiscal/xlsx_reader.h"
 
 namespace hotline::adapters::text {
 
@@ -329,10 +337,61 @@ Result<std::vector<Record>> SplitRecords(std::string_view text, char separator) 
   return records;
 }
 
-Result<std::vector<Article>> FromDelimited(std::string_view text, char separator,
-                                           std::vector<std::string>* errors,
-                                           std::vector<size_t>* lines) {
-  HOTLINE_ASSIGN_OR_RETURN(auto records, SplitRecords(text, separator));
+// An Excel date serial ("45473", days since 1899-12-30) as YYYY-MM-DD; the text unchanged
+// if it is not one. A date column typed as a date in Excel is stored as its serial.
+std::string ExcelDate(const std::string& text) {
+  const std::string value = Trim(text);
+  constexpr size_t kMaxSerialDigits = 6;
+  if (value.empty() || value.size() > kMaxSerialDigits ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
+    return text;
+  }
+  using std::chrono::days;
+  using std::chrono::sys_days;
+  constexpr std::chrono::year_month_day kEpoch{std::chrono::year{1899}, std::chrono::month{12},
+                                               std::chrono::day{30}};
+  const std::chrono::year_month_day day{sys_days{kEpoch} + days{std::stol(value)}};
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+  return out;
+}
+
+// The rows of the workbook's first sheet as records (line = the sheet's row number); empty
+// rows are skipped, short rows padded by the caller.
+Result<std::vector<Record>> SheetRecords(std::string_view bytes) {
+  HOTLINE_ASSIGN_OR_RETURN(auto workbook, fiscal::ReadXlsx(bytes));
+  std::vector<Record> records;
+  if (workbook.sheets.empty()) {
+    return records;
+  }
+  auto& cells = workbook.sheets.front().cells;
+  for (size_t r = 0; r < cells.size(); ++r) {
+    const bool blank = std::all_of(cells[r].begin(), cells[r].end(),
+                                   [](const std::string& c) { return Trim(c).empty(); });
+    if (!blank) {
+      records.push_back({std::move(cells[r]), r + 1});
+    }
+  }
+  return records;
+}
+
+Result<std::vector<Article>> FromRecords(std::vector<Record> records, bool sheet,
+                                         std::vector<std::string>* errors,
+                                         std::vector<size_t>* lines) {
+  if (sheet && !records.empty()) {
+    // A sheet's rows end at their last non-empty cell: pad them to the header, and drop
+    // empty cells beyond it.
+    const size_t width = records.front().fields.size();
+    for (auto& record : records) {
+      while (record.fields.size() > width && Trim(record.fields.back()).empty()) {
+        record.fields.pop_back();
+      }
+      if (record.fields.size() < width) {
+        record.fields.resize(width);
+      }
+    }
+  }
   if (records.empty()) {
     return std::vector<Article>{};
   }
@@ -381,9 +440,13 @@ Result<std::vector<Article>> FromDelimited(std::string_view text, char separator
     Article a;
     std::string error;
     for (size_t c = 0; c < columns.size() && error.empty(); ++c) {
-      if (!columns[c].empty()) {
-        error = SetField(&a, columns[c], record.fields[c]);
+      if (columns[c].empty()) {
+        continue;
       }
+      const bool date =
+          columns[c] == "valid_from" || columns[c] == "valid_to" || columns[c] == "review_date";
+      error =
+          SetField(&a, columns[c], sheet && date ? ExcelDate(record.fields[c]) : record.fields[c]);
     }
     if (post_date >= 0) {
       // "2015-01-06" (sometimes with a time): the day the answer was published.
@@ -466,10 +529,9 @@ Result<std::vector<Article>> ParseArticles(std::string_view content, KbFormat fo
   std::vector<Article> articles;
   std::vector<size_t> lines;
   if (format == KbFormat::kXlsx) {
-    return InvalidArgument(
-        "暂不支持导入 xlsx（Debian 软件包中没有可用的 xlsx 读取库），请另存为 CSV 后导入");
-  }
-  if (format == KbFormat::kJsonl) {
+    HOTLINE_ASSIGN_OR_RETURN(auto records, SheetRecords(content));
+    HOTLINE_ASSIGN_OR_RETURN(articles, FromRecords(std::move(records), true, &errors, &lines));
+  } else if (format == KbFormat::kJsonl) {
     size_t line = 0;
     size_t start = 0;
     while (start < content.size()) {
@@ -492,8 +554,9 @@ Result<std::vector<Article>> ParseArticles(std::string_view content, KbFormat fo
       lines.push_back(line);
     }
   } else {
-    HOTLINE_ASSIGN_OR_RETURN(
-        articles, FromDelimited(content, format == KbFormat::kCsv ? ',' : '\t', &errors, &lines));
+    HOTLINE_ASSIGN_OR_RETURN(auto records,
+                             SplitRecords(content, format == KbFormat::kCsv ? ',' : '\t'));
+    HOTLINE_ASSIGN_OR_RETURN(articles, FromRecords(std::move(records), false, &errors, &lines));
   }
   std::unordered_set<std::string> ids;
   for (size_t i = 0; i < articles.size(); ++i) {
@@ -572,8 +635,16 @@ Status WriteArticlesXlsx(const std::vector<Article>& articles, const std::string
   for (size_t r = 0; r < articles.size(); ++r) {
     const auto row = Row(articles[r]);
     for (size_t c = 0; c < row.size(); ++c) {
+      std::string cell = row[c];
+      if (cell.size() > kMaxCellBytes) {
+        size_t cut = kMaxCellBytes;
+        while (cut > 0 && (static_cast<unsigned char>(cell[cut]) & 0xC0) == 0x80) {
+          --cut;  // never split a UTF-8 sequence
+        }
+        cell.resize(cut);
+      }
       worksheet_write_string(sheet, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c),
-                             row[c].substr(0, kMaxCellBytes).c_str(), nullptr);
+                             cell.c_str(), nullptr);
     }
   }
   const lxw_error error = workbook_close(workbook);
@@ -581,6 +652,28 @@ Status WriteArticlesXlsx(const std::vector<Article>& articles, const std::string
     return Internal("写入 xlsx 失败: " + path + ": " + lxw_strerror(error));
   }
   return OkStatus();
+}
+
+Result<std::string> ArticlesXlsxBytes(const std::vector<Article>& articles) {
+  char path[] = "/tmp/hotline-kb-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) {
+    return Internal("无法创建临时文件");
+  }
+  close(fd);
+  const Status written = WriteArticlesXlsx(articles, path);
+  std::string bytes;
+  if (written.has_value()) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    bytes = buffer.str();
+  }
+  unlink(path);
+  if (!written.has_value()) {
+    return written.error();
+  }
+  return bytes;
 }
 
 }  // namespace hotline::adapters::text
