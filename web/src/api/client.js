@@ -67,10 +67,12 @@ export function buildUrl(path, query) {
 // request('GET', '/tickets', { query, body, silent }) → parsed JSON; throws ApiError.
 // silent: true (no message at all) or a function (e) => bool deciding whether to be silent.
 export async function request(method, path, opts = {}) {
-  const { query, body, silent = false, raw = false } = opts;
+  const { query, body, silent = false, raw = false, upload } = opts;
   const url = buildUrl(path, query);
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // upload: a File/Blob sent as the body itself (file imports).
+  if (upload !== undefined) headers['Content-Type'] = upload.type || 'application/octet-stream';
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = getCsrf();
   let res;
   try {
@@ -78,7 +80,7 @@ export async function request(method, path, opts = {}) {
       method,
       headers,
       credentials: 'same-origin',
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body: upload !== undefined ? upload : body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch {
     return fail(new ApiError(0, 'network', t('errors.network'), url), silent);
@@ -127,6 +129,7 @@ export const api = {
   put: (path, body = {}, opts = {}) => request('PUT', path, { ...opts, body }),
   patch: (path, body = {}, opts = {}) => request('PATCH', path, { ...opts, body }),
   del: (path, opts = {}) => request('DELETE', path, opts),
+  upload: (path, file, query, opts = {}) => request('POST', path, { ...opts, query, upload: file }),
 };
 
 // Ticket helpers.

@@ -24,6 +24,8 @@ export const routes = [
       { path: 'tickets/:number', component: () => import('../views/TicketDetail.vue'), meta: { roles: ALL_STAFF }, props: true },
       { path: 'admin/:tab(users|org|categories|policies|calendar|routing)', component: () => import('../views/admin/AdminView.vue'), meta: { roles: ['admin'], menu: 'admin' }, props: true },
       { path: 'admin', redirect: '/admin/users' },
+      { path: 'kb', component: () => import('../views/kb/KbView.vue'), meta: { roles: ['admin', ...UNIT_ROLES], menu: 'kb' } },
+      { path: 'kb/:tab(articles|due|lexicon|files)', component: () => import('../views/kb/KbView.vue'), meta: { roles: ['admin', ...UNIT_ROLES] }, props: true },
       { path: ':rest(.*)*', component: () => import('../views/NotFound.vue'), meta: { roles: ALL_STAFF } },
     ],
   },
