@@ -422,64 +422,64 @@ void RegisterKbCommands(CLI::App& app) {
   kb->require_subcommand(1);
   auto args = std::make_shared<KbArgs>();
 
-  auto* import = kb->add_subcommand("import", "Import articles (all or nothing) 导入");
-  AddStore(import, args.get());
-  import->add_option("file", args->file, "JSON Lines, CSV, TSV or xlsx file")->required();
-  import->add_option("--format", args->format, "jsonl|csv|tsv|xlsx (default: from the extension)");
-  import->callback([args] { RunImport(*args);
-});
+  auto* importer = kb->add_subcommand("import", "Import articles (all or nothing) 导入");
+  AddStore(importer, args.get());
+  importer->add_option("file", args->file, "JSON Lines, CSV, TSV or xlsx file")->required();
+  importer->add_option("--format", args->format,
+                       "jsonl|csv|tsv|xlsx (default: from the extension)");
+  importer->callback([args] { RunImport(*args); });
 
-auto* search = kb->add_subcommand("search", "Search articles 检索");
-AddStore(search, args.get());
-search->add_option("query", args->query, "Chinese text")->required();
-search->add_option("--limit", args->limit, "Number of hits")->check(CLI::Range(1, 1000));
-search->add_flag("--json", args->json, "JSON output");
-AddFilters(search, args.get());
-search->callback([args] { RunSearch(*args); });
+  auto* search = kb->add_subcommand("search", "Search articles 检索");
+  AddStore(search, args.get());
+  search->add_option("query", args->query, "Chinese text")->required();
+  search->add_option("--limit", args->limit, "Number of hits")->check(CLI::Range(1, 1000));
+  search->add_flag("--json", args->json, "JSON output");
+  AddFilters(search, args.get());
+  search->callback([args] { RunSearch(*args); });
 
-auto* exporter = kb->add_subcommand("export", "Export articles 导出");
-AddStore(exporter, args.get());
-exporter->add_option("--format", args->format, "jsonl|csv|tsv|xlsx (default jsonl)");
-exporter->add_option("--output,-o", args->output, "File (default: standard output)");
-AddFilters(exporter, args.get());
-exporter->callback([args] { RunExport(*args); });
+  auto* exporter = kb->add_subcommand("export", "Export articles 导出");
+  AddStore(exporter, args.get());
+  exporter->add_option("--format", args->format, "jsonl|csv|tsv|xlsx (default jsonl)");
+  exporter->add_option("--output,-o", args->output, "File (default: standard output)");
+  AddFilters(exporter, args.get());
+  exporter->callback([args] { RunExport(*args); });
 
-auto* show = kb->add_subcommand("show", "Show an article or its versions 查看");
-AddStore(show, args.get());
-show->add_option("id", args->id, "Article id")->required();
-show->add_flag("--history", args->history, "List every version");
-show->add_flag("--json", args->json, "JSON output");
-show->callback([args] { RunShow(*args); });
+  auto* show = kb->add_subcommand("show", "Show an article or its versions 查看");
+  AddStore(show, args.get());
+  show->add_option("id", args->id, "Article id")->required();
+  show->add_flag("--history", args->history, "List every version");
+  show->add_flag("--json", args->json, "JSON output");
+  show->callback([args] { RunShow(*args); });
 
-auto* due = kb->add_subcommand("due", "Articles past their review date, by owner 待复审");
-AddStore(due, args.get());
-due->add_option("--today", args->today, "YYYY-MM-DD (default: today)");
-due->add_option("--department", args->department, "Only this department");
-due->add_flag("--json", args->json, "JSON output");
-due->callback([args] { RunDue(*args); });
+  auto* due = kb->add_subcommand("due", "Articles past their review date, by owner 待复审");
+  AddStore(due, args.get());
+  due->add_option("--today", args->today, "YYYY-MM-DD (default: today)");
+  due->add_option("--department", args->department, "Only this department");
+  due->add_flag("--json", args->json, "JSON output");
+  due->callback([args] { RunDue(*args); });
 
-auto* lexicon = kb->add_subcommand(
-    "lexicon", "User dictionary and synonyms of the search (词库); changes re-index the KB");
-lexicon->require_subcommand(1);
-auto* list = lexicon->add_subcommand("list", "List the lexicon 查看词库");
-AddStore(list, args.get());
-list->add_flag("--json", args->json, "JSON output");
-list->callback([args] { RunLexiconList(*args); });
-auto* add_word = lexicon->add_subcommand("add-word", "Add dictionary words 添加词语");
-AddStore(add_word, args.get());
-add_word->add_option("words", args->words, "Words (one entry each)");
-add_word->add_option("--kind", args->kind, "word|address|unit (default word)");
-add_word->add_option("--file", args->file, "Lines 'word [kind]' (all or nothing)");
-add_word->callback([args] { RunLexiconAdd(*args, false); });
-auto* add_synonyms = lexicon->add_subcommand("add-synonyms", "Add a synonym group 添加同义词组");
-AddStore(add_synonyms, args.get());
-add_synonyms->add_option("words", args->words, "One group, canonical form first");
-add_synonyms->add_option("--file", args->file, "One group a line (all or nothing)");
-add_synonyms->callback([args] { RunLexiconAdd(*args, true); });
-auto* remove = lexicon->add_subcommand("remove", "Remove an entry by id 删除词条");
-AddStore(remove, args.get());
-remove->add_option("id", args->entry, "Entry id (from list)")->required();
-remove->callback([args] { RunLexiconRemove(*args); });
-}  // namespace hotline::cli
+  auto* lexicon = kb->add_subcommand(
+      "lexicon", "User dictionary and synonyms of the search (词库); changes re-index the KB");
+  lexicon->require_subcommand(1);
+  auto* list = lexicon->add_subcommand("list", "List the lexicon 查看词库");
+  AddStore(list, args.get());
+  list->add_flag("--json", args->json, "JSON output");
+  list->callback([args] { RunLexiconList(*args); });
+  auto* add_word = lexicon->add_subcommand("add-word", "Add dictionary words 添加词语");
+  AddStore(add_word, args.get());
+  add_word->add_option("words", args->words, "Words (one entry each)");
+  add_word->add_option("--kind", args->kind, "word|address|unit (default word)");
+  add_word->add_option("--file", args->file, "Lines 'word [kind]' (all or nothing)");
+  add_word->callback([args] { RunLexiconAdd(*args, false); });
+  auto* add_synonyms = lexicon->add_subcommand("add-synonyms", "Add a synonym group 添加同义词组");
+  AddStore(add_synonyms, args.get());
+  add_synonyms->add_option("words", args->words, "One group, canonical form first");
+  add_synonyms->add_option("--file", args->file, "One group a line (all or nothing)");
+  add_synonyms->callback([args] { RunLexiconAdd(*args, true); });
+  auto* remove = lexicon->add_subcommand("remove", "Remove an entry by id 删除词条");
+  AddStore(remove, args.get());
+  remove->add_option("id", args->entry, "Entry id (from list)")->required();
+  remove->callback([args] { RunLexiconRemove(*args); });
+}
 
 }  // namespace hotline::cli

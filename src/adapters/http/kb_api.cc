@@ -430,8 +430,8 @@ HttpResponse KbApi::Create(RequestContext& ctx) {
     const json& value = (*body)["id"];
     const std::string id = value.is_string() ? value.get<std::string>() : "";
     if (id.empty() || id.size() > kMaxIdChars || !std::all_of(id.begin(), id.end(), IsIdChar)) {
-      return BadRequest(fmt::format("编号 id 应为 1-{} 个字母、数字或 - _ . :（留空则自动编号）",
-                                    kMaxIdChars));
+      return BadRequest(
+          fmt::format("编号 id 应为 1-{} 个字母、数字或 - _ . :（留空则自动编号）", kMaxIdChars));
     }
     a.id = id;
   } else {
