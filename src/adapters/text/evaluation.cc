@@ -93,6 +93,27 @@ std::string LeadSentence(const std::string& text, size_t max_chars) {
   return text.substr(0, pos);
 }
 
+// The spans of `text` in Chinese double quotes (“…”), one per line: replies restate the
+// citizen's request there ("反映“A2区景蓉花苑物业管理有问题”的情况"). An unclosed quote ends
+// the scan.
+std::string QuotedSpans(const std::string& text) {
+  static constexpr std::string_view kOpen = "“";
+  static constexpr std::string_view kClose = "”";
+  std::string spans;
+  size_t pos = 0;
+  while ((pos = text.find(kOpen, pos)) != std::string::npos) {
+    const size_t start = pos + kOpen.size();
+    const size_t end = text.find(kClose, start);
+    if (end == std::string::npos) {
+      break;
+    }
+    spans.append(text, start, end - start);
+    spans += '\n';
+    pos = end + kClose.size();
+  }
+  return spans;
+}
+
 Result<int> RequireColumn(const TsvTable& table, const char* name, const char* what) {
   const int column = table.Column(name);
   if (column < 0) {
@@ -122,7 +143,11 @@ Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTab
                              ": empty id (编号为空)");
     }
     if (row.size() == 2) {
-      doc.fields = {LeadSentence(row[1], options.lead_chars), row[1]};
+      std::string title = LeadSentence(row[1], options.lead_chars);
+      if (options.quoted_title) {
+        title += QuotedSpans(row[1]);
+      }
+      doc.fields = {std::move(title), row[1]};
     } else {
       std::string body;
       for (size_t c = 2; c < row.size(); ++c) {
@@ -261,6 +286,8 @@ Status ApplyIndexParam(const std::string& key, double value, IndexOptions* index
     index->phrase_chars = static_cast<size_t>(value);
   } else if (key == "phrase_weight") {
     index->phrase_weight = value;
+  } else if (key == "title_match_weight") {
+    index->title_match_weight = value;
   } else if (key == "prf_docs") {
     index->prf_docs = static_cast<size_t>(value);
   } else if (key == "prf_terms") {
@@ -313,6 +340,10 @@ Status ApplySearchParam(const std::string& key, double value, SearchEvalOptions*
     options->first_column_weight = value;
     return OkStatus();
   }
+  if (key == "quoted_title") {
+    options->quoted_title = value != 0;
+    return OkStatus();
+  }
   if (key == "lead_chars") {
     options->lead_chars = static_cast<size_t>(value);
     return OkStatus();
@@ -336,6 +367,8 @@ Status ApplySimilarParam(const std::string& key, double value, SimilarEvalOption
     similar.time_weight = value;
   } else if (key == "time_scale_days") {
     similar.time_scale_days = value;
+  } else if (key == "title_title_weight") {
+    similar.title_title_weight = value;
   } else {
     return ApplyIndexParam(key, value, &similar.index);
   }

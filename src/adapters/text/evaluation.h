@@ -23,6 +23,9 @@ struct SearchEvalOptions {
   // sentence, cut at `lead_chars` characters, is also indexed as the title field: replies
   // usually open by restating the request. 0 disables it.
   size_t lead_chars = 0;
+  // When the documents have a single text column, the spans in Chinese quotes (“…”) are
+  // also indexed in the title field: replies restate the citizen's request in quotes.
+  bool quoted_title = false;
   // -1: every query; 0 / 1: only the even / odd query rows (tuning on one half).
   int half = -1;
   size_t threads = 2;

@@ -298,7 +298,8 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query) const {
 
 std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
                                              const AnalyzedQuery& analyzed) const {
-  const bool rerank = options_.rerank_depth > 0 && options_.phrase_weight > 0;
+  const bool rerank =
+      options_.rerank_depth > 0 && (options_.phrase_weight > 0 || options_.title_match_weight > 0);
   const size_t want = rerank ? std::max(query.limit, options_.rerank_depth) : query.limit;
   std::vector<Scored> candidates = options_.prf_docs > 0
                                        ? TopDocs(query, Expand(query, analyzed), want)
@@ -556,6 +557,39 @@ double InvertedIndex::TermIdf(const std::string& term) const {
 
 namespace {
 
+// The letters, digits and ideographs of a normalised text (punctuation and spaces dropped),
+// so that "修好？" in a title matches "修好的问题" in a reply.
+std::u32string Significant(const std::u32string& chars) {
+  std::u32string out;
+  out.reserve(chars.size());
+  for (const char32_t c : chars) {
+    if ((c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= 0x3400 && c <= 0x9FFF) ||
+        (c >= 0xF900 && c <= 0xFAFF)) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Length of the longest common substring of `a` (short) and `b`: dynamic programming over
+// one row of |a| + 1 counters, O(|a| · |b|).
+size_t LongestCommonRun(const std::u32string& a, const std::u32string& b,
+                        std::vector<uint16_t>* row) {
+  row->assign(a.size() + 1, 0);
+  size_t best = 0;
+  for (const char32_t c : b) {
+    for (size_t i = a.size(); i > 0; --i) {
+      if (a[i - 1] == c) {
+        (*row)[i] = static_cast<uint16_t>((*row)[i - 1] + 1);
+        best = std::max<size_t>(best, (*row)[i]);
+      } else {
+        (*row)[i] = 0;
+      }
+    }
+  }
+  return best;
+}
+
 uint64_t HashChars(const char32_t* chars, size_t count) {
   constexpr uint64_t kOffset = 1469598103934665603ULL;
   constexpr uint64_t kPrime = 1099511628211ULL;
@@ -588,6 +622,9 @@ void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
   std::vector<PreparedPart> prepared;
   double total = 0;
   for (const auto& part : parts) {
+    if (options_.phrase_weight <= 0) {
+      break;
+    }
     PreparedPart p;
     p.chars = tokenizer_.normalizer().Normalize(part.text).chars;
     p.weights.assign(p.chars.size(), 0.0);
@@ -601,19 +638,36 @@ void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
     }
     prepared.push_back(std::move(p));
   }
-  if (total <= 0) {
+  // Title match: the first query part (a ticket's or message's title), reduced to its
+  // significant characters, and the longest run of it found verbatim in the document.
+  std::u32string title;
+  if (options_.title_match_weight > 0 && !parts.empty()) {
+    title = Significant(tokenizer_.normalizer().Normalize(parts[0].text).chars);
+    constexpr size_t kMaxTitleChars = 64;
+    if (title.size() > kMaxTitleChars) {
+      title.resize(kMaxTitleChars);
+    }
+  }
+  if (total <= 0 && title.empty()) {
     return;
   }
   const double best = (*candidates)[0].first;
+  std::vector<uint16_t> row;
   std::unordered_set<uint64_t> grams;
   std::vector<bool> covered;
   for (size_t c = 0; c < depth; ++c) {
     auto& [score, doc] = (*candidates)[c];
     grams.clear();
+    size_t run = 0;
     for (const auto& field : slots_[doc].document.fields) {
       const std::u32string chars = tokenizer_.normalizer().Normalize(field).chars;
-      for (size_t i = 0; i + gram <= chars.size(); ++i) {
-        grams.insert(HashChars(chars.data() + i, gram));
+      if (options_.phrase_weight > 0) {
+        for (size_t i = 0; i + gram <= chars.size(); ++i) {
+          grams.insert(HashChars(chars.data() + i, gram));
+        }
+      }
+      if (!title.empty() && run < title.size()) {
+        run = std::max(run, LongestCommonRun(title, Significant(chars), &row));
       }
     }
     double hit = 0;
@@ -629,7 +683,11 @@ void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
         hit += covered[i] ? p.weights[i] : 0.0;
       }
     }
-    score = score / best + options_.phrase_weight * hit / total;
+    score = score / best + (total > 0 ? options_.phrase_weight * hit / total : 0.0);
+    if (!title.empty()) {
+      score += options_.title_match_weight * static_cast<double>(run) /
+               static_cast<double>(title.size());
+    }
   }
   // Hits below the re-ranked depth keep a normalised BM25 score, so they stay below.
   for (size_t c = depth; c < candidates->size(); ++c) {

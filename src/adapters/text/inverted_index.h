@@ -52,6 +52,10 @@ struct IndexOptions {
   size_t rerank_depth = 0;
   size_t phrase_chars = 4;
   double phrase_weight = 0.0;
+  // Title match, a second re-ranking feature: the longest run of the first query part's
+  // letters, digits and ideographs found verbatim in the document, as a share of that part's
+  // length, times this weight (replies restate the request's title: "反映“…”的问题").
+  double title_match_weight = 0.0;
   // Pseudo-relevance feedback (RM3-like): the terms most typical of the best `prf_docs`
   // first-pass hits (term share of each document, weighted by its score, times IDF) are
   // added to the query, the top `prf_terms` of them with total weight `prf_weight` relative

@@ -37,6 +37,33 @@ double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
+// Dice coefficient of two sorted, unique sequences.
+double Dice(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  if (a.empty() || b.empty()) {
+    return 0;
+  }
+  size_t common = 0;
+  auto i = a.begin();
+  auto j = b.begin();
+  while (i != a.end() && j != b.end()) {
+    if (*i < *j) {
+      ++i;
+    } else if (*j < *i) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
+}
+
+bool IsSignificant(char32_t c) {
+  return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= 0x3400 && c <= 0x9FFF) ||
+         (c >= 0xF900 && c <= 0xFAFF);
+}
+
 IndexDocument ToDocument(const Report& report) {
   IndexDocument doc;
   doc.id = report.id;
@@ -65,9 +92,28 @@ std::vector<std::string> SimilarityFinder::Places(const Report& report) const {
   return {places.begin(), places.end()};
 }
 
+std::vector<uint64_t> SimilarityFinder::TitleGrams(const std::string& title) const {
+  if (options_.title_title_weight <= 0) {
+    return {};
+  }
+  std::u32string chars;
+  for (const char32_t c : tokenizer_.normalizer().Normalize(title).chars) {
+    if (IsSignificant(c)) {
+      chars.push_back(c);
+    }
+  }
+  std::vector<uint64_t> grams;
+  for (size_t i = 0; i + 1 < chars.size(); ++i) {
+    grams.push_back((static_cast<uint64_t>(chars[i]) << 32) | chars[i + 1]);
+  }
+  std::sort(grams.begin(), grams.end());
+  grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+  return grams;
+}
+
 Status SimilarityFinder::Upsert(const Report& report) {
   HOTLINE_RETURN_IF_ERROR(index_.Upsert(ToDocument(report)));
-  extras_[report.id] = Extra{Places(report), report.region, report.time};
+  extras_[report.id] = Extra{Places(report), TitleGrams(report.title), report.region, report.time};
   return OkStatus();
 }
 
@@ -94,6 +140,7 @@ std::vector<SimilarMatch> SimilarityFinder::FindSimilar(const Report& report, si
   const double self = index_.ScoreUnindexed(analyzed, ToDocument(report));
   const auto hits = index_.Search(query, analyzed);
   const std::vector<std::string> places = Places(report);
+  const std::vector<uint64_t> title_grams = TitleGrams(report.title);
   std::vector<SimilarMatch> matches;
   matches.reserve(hits.size());
   for (const auto& hit : hits) {
@@ -103,13 +150,18 @@ std::vector<SimilarMatch> SimilarityFinder::FindSimilar(const Report& report, si
     const auto extra = extras_.find(hit.id);
     if (extra != extras_.end()) {
       match.places = Jaccard(places, extra->second.places);
+      match.titles = Dice(title_grams, extra->second.title_grams);
       match.same_region = !report.region.empty() && report.region == extra->second.region;
       if (report.time != 0 && extra->second.time != 0) {
         match.days_apart =
             std::fabs(static_cast<double>(report.time - extra->second.time)) / kSecondsPerDay;
       }
     }
-    match.score = options_.text_weight * match.text + options_.place_weight * match.places +
+    // The title overlap is blended into the text evidence, so scores keep their scale (1 ≈ as
+    // alike as the ticket itself) and ClusterOptions::threshold its meaning.
+    const double w = options_.title_title_weight;
+    const double text = (match.text + w * match.titles) / (1.0 + w);
+    match.score = options_.text_weight * text + options_.place_weight * match.places +
                   (match.same_region ? options_.region_weight : 0.0);
     if (match.days_apart >= 0) {
       match.score += options_.time_weight * std::exp(-match.days_apart / options_.time_scale_days);

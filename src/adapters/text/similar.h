@@ -42,14 +42,20 @@ struct SimilarOptions {
   double region_weight = 0.1;       // same non-empty region
   double time_weight = 0.0;         // exp(-days apart / time_scale_days), if both times known
   double time_scale_days = 30.0;
+  // Title against title: the Dice overlap of the two titles' character bigrams (letters,
+  // digits, ideographs), blended into the text evidence as (text + w·titles) / (1 + w).
+  // Citizens reporting one problem word their titles alike while their details differ
+  // (docs/search.md: precision@5 0.777 → 0.855 on the tuned half, 0.805 → 0.903 held out).
+  double title_title_weight = 1.0;
   std::optional<int64_t> window_seconds;  // only tickets at most this far apart in time
 };
 
 struct SimilarMatch {
   std::string id;
   double score = 0;
-  double text = 0;    // normalised text similarity
+  double text = 0;    // normalised BM25F text similarity (before blending in `titles`)
   double places = 0;  // Jaccard of place tokens
+  double titles = 0;  // Dice of the titles' character bigrams
   bool same_region = false;
   double days_apart = -1;  // -1 if a time is unknown
 };
@@ -72,11 +78,13 @@ class SimilarityFinder {
 
  private:
   struct Extra {
-    std::vector<std::string> places;  // sorted, unique
+    std::vector<std::string> places;    // sorted, unique
+    std::vector<uint64_t> title_grams;  // sorted, unique character bigrams of the title
     std::string region;
     int64_t time = 0;
   };
   std::vector<std::string> Places(const Report& report) const;
+  std::vector<uint64_t> TitleGrams(const std::string& title) const;
 
   const Tokenizer& tokenizer_;
   SimilarOptions options_;

@@ -100,5 +100,38 @@ TEST_F(SimilarTest, ClustersManyReportsOfOneProblem) {
   }
 }
 
+TEST_F(SimilarTest, TitleOverlapIsMeasuredAndWeighed) {
+  const Report query{"q", "丽发新城工地夜间施工噪音扰民", "请尽快处理。", "", "", 0};
+  // The same title words with little else in common...
+  const Report alike{"a", "丽发新城工地夜间施工噪音扰民", "昨天又是这样，太吵了。", "", "", 0};
+  // ...and a report sharing none of the title's words.
+  const Report other{"b", "洋湖壹号小区绿化带被占用", "请尽快处理。", "", "", 0};
+  for (const double weight : {0.0, 1.0}) {
+    SimilarOptions options;
+    options.title_title_weight = weight;
+    SimilarityFinder finder(*tokenizer_, options);
+    ASSERT_OK(finder.Upsert(alike));
+    ASSERT_OK(finder.Upsert(other));
+    const auto matches = finder.FindSimilar(query, 2);
+    ASSERT_FALSE(matches.empty());
+    for (const auto& match : matches) {
+      if (match.id == "a") {
+        EXPECT_EQ(match.titles, weight > 0 ? 1.0 : 0.0);  // identical titles
+        // Blended: (text + w·titles) / (1 + w), the same scale as the text score.
+        EXPECT_NEAR(match.score,
+                    (match.text + weight * match.titles) / (1 + weight) +
+                        options.place_weight * match.places,
+                    1e-9);
+      } else {
+        EXPECT_EQ(match.titles, 0.0);
+      }
+    }
+    if (weight > 0) {
+      EXPECT_EQ(matches[0].id, "a");
+      EXPECT_LE(matches[0].score, 1.0 + options.place_weight);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hotline::adapters::text
