@@ -38,7 +38,7 @@ double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>
 }
 
 // Dice coefficient of two sorted, unique sequences.
-double Dice(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+double Dice(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
   if (a.empty() || b.empty()) {
     return 0;
   }
@@ -92,7 +92,7 @@ std::vector<std::string> SimilarityFinder::Places(const Report& report) const {
   return {places.begin(), places.end()};
 }
 
-std::vector<uint64_t> SimilarityFinder::TitleGrams(const std::string& title) const {
+std::vector<uint32_t> SimilarityFinder::TitleGrams(const std::string& title) const {
   if (options_.title_title_weight <= 0) {
     return {};
   }
@@ -102,9 +102,11 @@ std::vector<uint64_t> SimilarityFinder::TitleGrams(const std::string& title) con
       chars.push_back(c);
     }
   }
-  std::vector<uint64_t> grams;
+  // Every significant character is below U+10000, so a bigram fits in 32 bits (4 bytes a
+  // bigram: ~80 MB for a million tickets' titles).
+  std::vector<uint32_t> grams;
   for (size_t i = 0; i + 1 < chars.size(); ++i) {
-    grams.push_back((static_cast<uint64_t>(chars[i]) << 32) | chars[i + 1]);
+    grams.push_back((static_cast<uint32_t>(chars[i]) << 16) | static_cast<uint32_t>(chars[i + 1]));
   }
   std::sort(grams.begin(), grams.end());
   grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
@@ -140,7 +142,7 @@ std::vector<SimilarMatch> SimilarityFinder::FindSimilar(const Report& report, si
   const double self = index_.ScoreUnindexed(analyzed, ToDocument(report));
   const auto hits = index_.Search(query, analyzed);
   const std::vector<std::string> places = Places(report);
-  const std::vector<uint64_t> title_grams = TitleGrams(report.title);
+  const std::vector<uint32_t> title_grams = TitleGrams(report.title);
   std::vector<SimilarMatch> matches;
   matches.reserve(hits.size());
   for (const auto& hit : hits) {

@@ -79,12 +79,12 @@ class SimilarityFinder {
  private:
   struct Extra {
     std::vector<std::string> places;    // sorted, unique
-    std::vector<uint64_t> title_grams;  // sorted, unique character bigrams of the title
+    std::vector<uint32_t> title_grams;  // sorted, unique character bigrams of the title
     std::string region;
     int64_t time = 0;
   };
   std::vector<std::string> Places(const Report& report) const;
-  std::vector<uint64_t> TitleGrams(const std::string& title) const;
+  std::vector<uint32_t> TitleGrams(const std::string& title) const;
 
   const Tokenizer& tokenizer_;
   SimilarOptions options_;
