@@ -1,6 +1,6 @@
-// `hotline classify train|eval|predict`: the request classifier (fastText) from the
-// command line. Every command prints figures for people and, as its last line, one JSON
-// object for scripts.
+// `hotline classify train|eval|predict|retrain|models|activate|import|accuracy`: the
+// request classifier (fastText) from the command line, with model files or in the store. Every
+// command prints figures for people and, as its last line, one JSON object for scripts.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,7 +13,9 @@
 #include "adapters/classify/calibration.h"
 #include "adapters/classify/dataset.h"
 #include "adapters/classify/fasttext_model.h"
+#include "adapters/classify/model_registry.h"
 #include "cli/commands.h"
+#include "cli/common.h"
 
 namespace hotline::cli {
 namespace {
@@ -223,6 +225,210 @@ int RunPredict(const PredictArgs& args) {
   return 0;
 }
 
+// ---- Models in the store (docs/classify.md, "Models in the store") ----
+
+std::string Fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+struct RetrainArgs {
+  std::string store = "var/hotline.db";
+  cls::RetrainOptions options;
+};
+
+void PrintConfusion(const cls::Evaluation& e) {
+  std::printf("%s", PadRight("", 26).c_str());
+  for (size_t j = 0; j < e.labels.size(); ++j) {
+    std::printf(" %5zu", j + 1);
+  }
+  std::printf("   n     P      R      F1\n");
+  for (size_t i = 0; i < e.labels.size(); ++i) {
+    std::string name = "[" + std::to_string(i + 1) + "] " + e.labels[i];
+    std::printf("%s", PadRight(name, 26).c_str());
+    int n = 0;
+    for (int c : e.confusion[i]) {
+      std::printf(" %5d", c);
+      n += c;
+    }
+    const cls::ClassMetrics* m = nullptr;
+    for (const auto& pc : e.per_class) {
+      if (pc.label == e.labels[i]) {
+        m = &pc;
+      }
+    }
+    if (m != nullptr) {
+      std::printf(" %4d  %.3f  %.3f  %.3f", n, m->precision, m->recall, m->f1);
+    }
+    std::printf("\n");
+  }
+}
+
+int RunRetrain(const RetrainArgs& args) {
+  auto session = OpenSession(args.store);
+  if (!session.has_value()) {
+    return Fail("retrain", session.error());
+  }
+  std::printf("从工单库重新训练 retraining from %s (labels: level-%d categories)\n",
+              args.store.c_str(), args.options.level);
+  std::fflush(stdout);
+  auto r = cls::Retrain(*session->store, session->config->categories, session->clock->Now(),
+                        args.options);
+  if (!r.has_value()) {
+    return Fail("retrain", r.error());
+  }
+  std::printf("工单 %lld 件：训练 %lld，留出评估 %lld；%zu 个分类；训练用时 %.1f s\n",
+              static_cast<long long>(r->rows), static_cast<long long>(r->n_train),
+              static_cast<long long>(r->n_test), r->labels.size(), r->train_seconds);
+  PrintConfusion(r->eval);
+  std::printf("新模型 accuracy %.3f  macro-F1 %.3f  top-3 %.3f\n", r->eval.accuracy,
+              r->eval.macro_f1, r->top3);
+  if (r->previous_eval) {
+    std::printf("当前模型 v%lld 在同一留出集上 accuracy %.3f  macro-F1 %.3f\n",
+                static_cast<long long>(*r->previous_version), r->previous_eval->accuracy,
+                r->previous_eval->macro_f1);
+  } else if (!r->previous_error.empty()) {
+    std::printf("当前模型 v%lld 无法加载: %s\n", static_cast<long long>(*r->previous_version),
+                r->previous_error.c_str());
+  }
+  std::printf("已保存为模型版本 v%lld（%lld 字节）；%s\n", static_cast<long long>(r->version),
+              static_cast<long long>(r->model_bytes), r->decision.c_str());
+  Json out = cls::RetrainMetricsJson(*r);
+  out["version"] = r->version;
+  out["model_bytes"] = r->model_bytes;
+  out.erase("labels");
+  std::printf("%s\n", out.dump().c_str());
+  return 0;
+}
+
+int RunModels(const std::string& store) {
+  auto session = OpenSession(store);
+  if (!session.has_value()) {
+    return Fail("models", session.error());
+  }
+  auto models = session->store->ListClassifierModels();
+  if (!models.has_value()) {
+    return Fail("models", models.error());
+  }
+  Json arr = Json::array();
+  for (const auto& m : *models) {
+    Json metrics = Json::parse(m.metrics, nullptr, false);
+    const double acc = metrics.is_object() ? metrics.value("accuracy", -1.0) : -1.0;
+    std::printf("v%-4lld %s  %s  %-8s %-6s 训练 %6lld 件  %9lld 字节  %s\n",
+                static_cast<long long>(m.version), m.active ? "启用" : "    ",
+                FormatLocal(m.created_at).c_str(), m.trained_by.c_str(), m.source.c_str(),
+                static_cast<long long>(m.training_rows), static_cast<long long>(m.model_bytes),
+                acc >= 0 ? ("accuracy " + Fixed(acc, 3)).c_str() : "");
+    arr.push_back({{"version", m.version},
+                   {"active", m.active},
+                   {"created_at", FormatLocal(m.created_at)},
+                   {"trained_by", m.trained_by},
+                   {"source", m.source},
+                   {"training_rows", m.training_rows},
+                   {"model_bytes", m.model_bytes},
+                   {"metrics", metrics.is_discarded() ? Json(nullptr) : metrics}});
+  }
+  if (models->empty()) {
+    std::printf("库中还没有分类模型（hotline classify retrain 或 import）\n");
+  }
+  std::printf("%s\n", Json{{"models", arr}}.dump().c_str());
+  return 0;
+}
+
+int RunActivate(const std::string& store, int64_t version) {
+  auto session = OpenSession(store);
+  if (!session.has_value()) {
+    return Fail("activate", session.error());
+  }
+  // A version that does not load is refused: the servers would keep the old one anyway.
+  auto model = cls::LoadStoredModel(*session->store, version);
+  if (!model.has_value()) {
+    return Fail("activate", model.error());
+  }
+  if (auto st = session->store->ActivateClassifierModel(version, session->clock->Now());
+      !st.has_value()) {
+    return Fail("activate", st.error());
+  }
+  std::printf("已启用分类模型 v%lld（运行中的服务在下一次检查时切换）\n",
+              static_cast<long long>(version));
+  std::printf("%s\n", Json{{"version", version}, {"active", true}}.dump().c_str());
+  return 0;
+}
+
+int RunImport(const std::string& store, const std::string& path, bool activate) {
+  auto session = OpenSession(store);
+  if (!session.has_value()) {
+    return Fail("import", session.error());
+  }
+  auto model = cls::FastTextModel::Load(path);
+  if (!model.has_value()) {
+    return Fail("import", model.error());
+  }
+  auto bytes = (*model)->Serialize();
+  if (!bytes.has_value()) {
+    return Fail("import", bytes.error());
+  }
+  const cls::ModelInfo& mi = (*model)->info();
+  ports::ClassifierModelInfo info;
+  info.created_at = session->clock->Now();
+  info.trained_by = "cli";
+  info.source = "import";
+  info.training_rows = mi.n_train;
+  info.metrics = Json{{"file", path},
+                      {"labels", mi.labels},
+                      {"temperature", mi.temperature},
+                      {"calibration_ece", mi.calibration_ece_after}}
+                     .dump();
+  auto version = session->store->AddClassifierModel(info, *bytes, activate);
+  if (!version.has_value()) {
+    return Fail("import", version.error());
+  }
+  std::printf("已导入为分类模型 v%lld（%zu 字节）%s\n", static_cast<long long>(*version),
+              bytes->size(), activate ? "，已启用" : "");
+  std::printf("%s\n",
+              Json{{"version", *version}, {"active", activate}, {"model_bytes", bytes->size()}}
+                  .dump()
+                  .c_str());
+  return 0;
+}
+
+int RunAccuracy(const std::string& store, std::string from, std::string to) {
+  auto session = OpenSession(store);
+  if (!session.has_value()) {
+    return Fail("accuracy", session.error());
+  }
+  if (to.empty()) {
+    to = FormatLocalDate(session->clock->Now());
+  }
+  if (from.empty()) {
+    from = to.substr(0, 8) + "01";
+  }
+  if (!cls::IsLocalDate(from) || !cls::IsLocalDate(to) || from > to) {
+    return Fail("accuracy", InvalidArgument("--from/--to 应为 YYYY-MM-DD 且 from 不晚于 to"));
+  }
+  auto outcomes = session->store->SuggestionOutcomes(from, to);
+  if (!outcomes.has_value()) {
+    return Fail("accuracy", outcomes.error());
+  }
+  auto a = domain::ComputeSuggestionAccuracy(*outcomes, session->config->categories,
+                                             session->config->org);
+  auto pct = [](std::optional<double> r) {
+    return r ? Fixed(*r * 100, 1) + "%" : std::string("—");
+  };
+  std::printf("分类建议准确率 %s 至 %s（首次派单在此期间的工单）\n", from.c_str(), to.c_str());
+  std::printf("  派单工单 %lld 件，其中登记时有分类建议 %lld 件（有最终分类的 %lld 件）\n",
+              static_cast<long long>(a.dispatched), static_cast<long long>(a.suggested),
+              static_cast<long long>(a.judged));
+  std::printf("  首选建议正确 %lld 件（%s），前三项含正确分类 %lld 件（%s）\n",
+              static_cast<long long>(a.top1), pct(a.top1_rate()).c_str(),
+              static_cast<long long>(a.top3), pct(a.top3_rate()).c_str());
+  std::printf("  建议承办单位正确 %lld / %lld 件（%s）\n", static_cast<long long>(a.unit_hits),
+              static_cast<long long>(a.unit_judged), pct(a.unit_rate()).c_str());
+  std::printf("%s\n", cls::AccuracyJson(a, from, to).dump().c_str());
+  return 0;
+}
+
 }  // namespace
 
 void RegisterClassifyCommands(CLI::App& app) {
@@ -275,6 +481,59 @@ void RegisterClassifyCommands(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   predict->add_flag("--json", predict_args->json, "print only the JSON line");
   predict->callback([predict_args] { ExitCode() = RunPredict(*predict_args); });
-}
+  auto retrain_args = std::make_shared<RetrainArgs>();
+  CLI::App* retrain = classify->add_subcommand(
+      "retrain",
+      "retrain from the store's dispatched tickets (final categories), store the version and "
+      "activate it when not worse than the active model");
+  retrain->add_option("--store", retrain_args->store, "store file")->capture_default_str();
+  cls::RetrainOptions& ro = retrain_args->options;
+  retrain->add_option("--min-rows", ro.min_rows, "fewest labelled tickets to train on")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  retrain->add_option("--max-rows", ro.max_rows, "the newest tickets at most")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  retrain->add_option("--level", ro.level, "label level of the category tree (1 = top)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3));
+  retrain->add_option("--threads", ro.train.threads, "fastText threads")->capture_default_str();
+  retrain->add_flag("--activate", ro.force_activate,
+                    "activate the new version even if it is worse than the active one");
+  retrain->callback([retrain_args] { ExitCode() = RunRetrain(*retrain_args); });
+
+  auto store_path = std::make_shared<std::string>("var/hotline.db");
+  CLI::App* models = classify->add_subcommand("models", "list the model versions in the store");
+  models->add_option("--store", *store_path, "store file")->capture_default_str();
+  models->callback([store_path] { ExitCode() = RunModels(*store_path); });
+
+  auto version = std::make_shared<int64_t>(0);
+  CLI::App* activate =
+      classify->add_subcommand("activate", "activate a stored model version (servers hot-swap)");
+  activate->add_option("version", *version, "model version (classify models)")->required();
+  activate->add_option("--store", *store_path, "store file")->capture_default_str();
+  activate->callback([store_path, version] { ExitCode() = RunActivate(*store_path, *version); });
+
+  auto import_model = std::make_shared<std::string>();
+  auto import_activate = std::make_shared<bool>(false);
+  CLI::App* import = classify->add_subcommand("import", "store a model file as a new version");
+  import->add_option("--model", *import_model, "model file (classify train)")->required();
+  import->add_option("--store", *store_path, "store file")->capture_default_str();
+  import->add_flag("--activate", *import_activate, "activate it");
+  import->callback([store_path, import_model, import_activate] {
+    ExitCode() = RunImport(*store_path, *import_model, *import_activate);
+});
+
+auto from = std::make_shared<std::string>();
+auto to = std::make_shared<std::string>();
+CLI::App* accuracy = classify->add_subcommand(
+    "accuracy", "分类建议准确率: suggestions at registration vs final categories");
+accuracy->add_option("--store", *store_path, "store file")->capture_default_str();
+accuracy->add_option("--from", *from,
+                     "first date of first dispatch (YYYY-MM-DD; default: "
+                     "the first of this month)");
+accuracy->add_option("--to", *to, "last date (YYYY-MM-DD, inclusive; default: today)");
+accuracy->callback([store_path, from, to] { ExitCode() = RunAccuracy(*store_path, *from, *to); });
+}  // namespace hotline::cli
 
 }  // namespace hotline::cli

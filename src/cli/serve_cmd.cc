@@ -9,9 +9,12 @@
 #include <string>
 #include <thread>
 
+#include "adapters/classify/model_registry.h"
+#include "adapters/classify/suggestion_recorder.h"
 #include "adapters/classify/swappable_classifier.h"
 #include "adapters/http/admin_api.h"
 #include "adapters/http/api.h"
+#include "adapters/http/classify_api.h"
 #include "adapters/http/export_api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/kb_api.h"
@@ -35,10 +38,15 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   int threads = 8;
   size_t max_body = 1 << 20;
-  std::string web_root;    // "" = web/dist beside the data folder, when built
-  std::string model;       // classifier model file ("" = var/classify.model if present)
-  int jobs_interval = 60;  // seconds between time-limit job passes; 0 = off
+  std::string web_root;      // "" = web/dist beside the data folder, when built
+  std::string model;         // classifier model file ("" = the store's active version, else
+                             // var/classify.model if present)
+  int jobs_interval = 60;    // seconds between time-limit job passes; 0 = off
+  int retrain_interval = 0;  // days between scheduled classifier retrainings; 0 = off
 };
+
+// How often the server looks for a newly activated classifier version in the store.
+constexpr int kModelPollSeconds = 30;
 
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -89,10 +97,23 @@ void RunServe(ServeArgs args) {
     return Fail(kb.error());
   }
   const std::shared_ptr<const adapters::text::Tokenizer> tokenizer = (*kb)->tokenizer();
+  // The classifier: a --model file wins; else the store's active version (followed by the
+  // classifier thread below, so an activated version is hot-swapped); else
+  // var/classify.model when present. Without a model the intake gets no suggestion.
   adapters::classify::SwappableClassifier classifier;
+  adapters::classify::ModelWatcher watcher(*session->store, classifier);
+  const bool watch_store = args.model.empty();
   std::string model = args.model;
-  if (model.empty() && std::filesystem::exists("var/classify.model")) {
-    model = "var/classify.model";
+  if (watch_store) {
+    auto served = watcher.Refresh();
+    if (!served.has_value()) {
+      std::fprintf(stderr, "hotline serve: 分类模型未加载（%s），登记时不提供分类建议\n",
+                   served.error().message.c_str());
+    } else if (served->has_value()) {
+      std::printf("分类模型: 库中版本 v%lld\n", static_cast<long long>(**served));
+    } else if (std::filesystem::exists("var/classify.model")) {
+      model = "var/classify.model";
+    }
   }
   if (!model.empty()) {
     if (auto st = classifier.LoadAndSwap(model); !st.has_value()) {
@@ -104,6 +125,15 @@ void RunServe(ServeArgs args) {
   auto text_api = std::make_shared<adapters::http::TextApi>(
       adapters::http::TextApiDeps{*session->service, *session->store,
                                   adapters::sqlite::SharedKb::Proxy(*kb), *tokenizer, &classifier});
+  // The suggestion for every registered ticket, recorded off the request path.
+  adapters::classify::SuggestionRecorder recorder(*session->service, *session->store, classifier,
+                                                  *session->clock);
+  recorder.Start();
+  api.AddModule(std::make_shared<adapters::http::ClassifyApi>(*session->store, [&] {
+    if (watch_store) {
+      (void)watcher.Refresh();
+    }
+  }));
   text_api->LoadOpenTickets(/*async=*/true);
   api.AddModule(text_api);
   api.AddModule(std::make_shared<adapters::http::KbApi>(*kb));
@@ -145,6 +175,38 @@ void RunServe(ServeArgs args) {
       }
     });
   }
+  // The classifier thread: follows the store's active model and runs the scheduled retraining.
+  std::thread classify_jobs;
+  if (watch_store || args.retrain_interval > 0) {
+    classify_jobs = std::thread([&] {
+      adapters::classify::RetrainJob retrain(*session->store, {}, args.retrain_interval);
+      std::unique_lock lock(jobs_mu);
+      while (!stopping) {
+        lock.unlock();
+        if (args.retrain_interval > 0) {
+          auto report =
+              retrain.RunOnce(session->clock->Now(), session->service->config()->categories);
+          if (!report.has_value()) {
+            std::fprintf(stderr, "hotline serve: 定期重新训练分类模型未完成: %s\n",
+                         report.error().message.c_str());
+          } else if (report->has_value()) {
+            std::printf("分类模型重新训练: v%lld，留出集准确率 %.3f，%s\n",
+                        static_cast<long long>((*report)->version), (*report)->eval.accuracy,
+                        (*report)->decision.c_str());
+            std::fflush(stdout);
+          }
+        }
+        if (watch_store) {
+          if (auto served = watcher.Refresh(); !served.has_value()) {
+            std::fprintf(stderr, "hotline serve: 新启用的分类模型未加载，继续使用原模型: %s\n",
+                         served.error().message.c_str());
+          }
+        }
+        lock.lock();
+        jobs_cv.wait_for(lock, std::chrono::seconds(kModelPollSeconds), [&] { return stopping; });
+      }
+    });
+  }
   std::printf("hotline 已启动: http://%s:%u  （数据库 %s，按 Ctrl-C 或发送 SIGTERM 停止）\n",
               options.address.c_str(), *bound, args.store.c_str());
   std::printf("健康检查 /healthz，接口 /api/v1/...，登录 POST /api/v1/auth/login\n");
@@ -164,6 +226,10 @@ void RunServe(ServeArgs args) {
   if (jobs.joinable()) {
     jobs.join();
   }
+  if (classify_jobs.joinable()) {
+    classify_jobs.join();
+  }
+  recorder.Stop();
   std::printf("hotline 已停止\n");
 }
 
@@ -262,10 +328,15 @@ void RegisterServeCommands(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "I/O 线程数（环境变量 HOTLINE_THREADS）")
       ->capture_default_str();
   cmd->add_option("--max-body", args->max_body, "请求体上限（字节）")->capture_default_str();
-  cmd->add_option("--model", args->model,
-                  "分类模型文件（hotline classify train 生成；默认 var/classify.model）");
+  cmd->add_option(
+      "--model", args->model,
+      "分类模型文件（hotline classify train 生成；指定时优先；默认用库中启用的模型版本，"
+      "没有时用 var/classify.model）");
   cmd->add_option("--jobs-interval", args->jobs_interval,
                   "时限任务（提醒、超期催办、督办）的运行间隔秒数，0 为关闭")
+      ->capture_default_str();
+  cmd->add_option("--retrain-interval", args->retrain_interval,
+                  "定期用已派单工单重新训练分类模型的间隔天数，0 为关闭")
       ->capture_default_str();
   cmd->add_option("--web-root", args->web_root,
                   "网页控制台文件目录（默认为源码树中已构建的 web/dist）");

@@ -26,6 +26,7 @@ class Stmt {
   Stmt& Bind(int index, int64_t v);
   Stmt& Bind(int index, std::string_view v);
   Stmt& BindNull(int index);
+  Stmt& BindBlob(int index, std::string_view bytes);
   Stmt& BindOpt(int index, std::optional<int64_t> v);
   // Binds 0 as NULL (for optional foreign ids).
   Stmt& BindId(int index, int64_t v);
@@ -40,6 +41,7 @@ class Stmt {
   int64_t Int(int col) const;
   bool IsNull(int col) const;
   std::string Text(int col) const;
+  std::string Blob(int col) const;
 
  private:
   sqlite3_stmt* stmt_;

@@ -16,6 +16,7 @@
 
 #include "adapters/sqlite/db.h"
 #include "ports/audit_log.h"
+#include "ports/classifier_store.h"
 #include "ports/credential_store.h"
 #include "ports/directory_store.h"
 #include "ports/kpi_store.h"
@@ -41,7 +42,8 @@ class SqliteStore final : public ports::TicketStore,
                           public ports::CredentialStore,
                           public ports::KpiStore,
                           public ports::TelephonyStore,
-                          public ports::ProgrammeStore {
+                          public ports::ProgrammeStore,
+                          public ports::ClassifierStore {
  public:
   // Opens the store and applies pending schema migrations. kNotFound if the file is missing
   // and !create; kInternal if the schema is newer than this program.
@@ -160,6 +162,20 @@ class SqliteStore final : public ports::TicketStore,
   Result<std::vector<domain::programmes::Inspection>> ListInspections(
       const ports::InspectionFilter& filter) override;
   Result<std::string> CallAgent(const std::string& call_id) override;
+
+  // ClassifierStore (classifier_store.cc): model versions and suggestions (schema 008).
+  Result<int64_t> AddClassifierModel(const ports::ClassifierModelInfo& info,
+                                     const std::string& model, bool activate) override;
+  Status ActivateClassifierModel(int64_t version, Instant at) override;
+  Result<std::vector<ports::ClassifierModelInfo>> ListClassifierModels() override;
+  Result<std::optional<int64_t>> ActiveClassifierVersion() override;
+  Result<std::string> LoadClassifierModel(int64_t version) override;
+  Result<std::vector<ports::LabelledTicket>> DispatchedTickets(int64_t limit) override;
+  Status PutClassifySuggestion(const ports::ClassifySuggestionRecord& record) override;
+  Result<std::optional<ports::ClassifySuggestionRecord>> FindClassifySuggestion(
+      domain::TicketId ticket) override;
+  Result<std::vector<domain::SuggestionOutcome>> SuggestionOutcomes(const std::string& from,
+                                                                    const std::string& to) override;
 
  private:
   struct WriteJob {
