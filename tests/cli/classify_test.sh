@@ -33,6 +33,7 @@ expect_contains accuracy-name "分类建议准确率"
 
 # serve: loads version 1, records the suggestion of a ticket registered over HTTP.
 start_serve() {  # start_serve LOG: sets PID and PORT
+  : >"$1"
   "$HOTLINE" serve "${S[@]}" --listen 127.0.0.1:0 --jobs-interval 0 --threads 2 >"$1" 2>&1 &
   PID=$!
   PORT=""
