@@ -1,7 +1,12 @@
-// Hot topics (热点): for a period, the issues that are rising compared with the period of
-// the same length just before it: clusters of similar reports (new ones first) and places
-// that recur, ranked with an explanation (counts, growth, example titles). Free function;
-// thread-safe for distinct arguments.
+// Hot topics (热点): for a period, the issues that are rising compared with the periods of the
+// same length just before it, of three kinds (docs/hot_topics.md):
+//   - clusters of similar reports (many citizens reporting one problem), new ones marked;
+//   - places (compounds, streets, sub-districts) that recur in more reports than before;
+//   - sudden growth of a category in an area (category × area counts against the average of
+//     the previous periods, volume-adjusted, kept only when a Poisson tail test says the
+//     rise is unlikely to be chance).
+// Each is ranked with an explanation in Simplified Chinese (counts, growth, example reports
+// by number). Free functions; thread-safe for distinct arguments.
 #pragma once
 
 #include <cstdint>
@@ -12,32 +17,63 @@
 
 namespace hotline::adapters::text {
 
+// What a report is counted under for the growth kind; either field empty: not counted.
+struct ReportFacets {
+  std::string category;  // e.g. "环境保护/污染防治"
+  std::string area;      // e.g. "三元区"
+};
+
 struct HotTopicOptions {
   int64_t from = 0;  // period [from, to), seconds since the epoch
   int64_t to = 0;
-  size_t min_reports = 3;  // fewer reports in the period are not a topic
+  size_t min_reports = 3;  // clusters and places with fewer reports in the period are dropped
   size_t examples = 3;
   size_t limit = 20;
   ClusterOptions cluster;
+
+  // Growth of a category in an area.
+  size_t baseline_periods = 4;    // previous periods of the same length averaged
+  int64_t data_since = 0;         // earliest report the store holds: earlier periods are no data
+  size_t min_growth_count = 5;    // fewer reports in the period are not a rise
+  double min_growth_ratio = 2.0;  // count ≥ this × expected
+  double max_p_value = 0.001;     // P(X ≥ count | Poisson(expected)) at most this
 };
 
 struct HotTopic {
-  enum class Kind { kCluster, kPlace };
+  enum class Kind { kCluster, kPlace, kGrowth };
   Kind kind = Kind::kCluster;
-  std::string label;  // shared words of the cluster, or the place
-  size_t count = 0;   // reports in the period
-  size_t before = 0;  // reports in the previous period of the same length
-  bool is_new = false;
-  double growth = 0;                  // (count + 1) / (before + 1)
-  double score = 0;                   // count · log2(1 + growth): ranks size and rise together
-  std::vector<std::string> ids;       // reports in the period
-  std::vector<std::string> examples;  // titles of the most recent reports
-  std::string explanation;            // one line of Simplified Chinese
+  std::string label;             // shared words of the cluster, the place, or "category · area"
+  std::string category;          // kGrowth only
+  std::string area;              // kGrowth only
+  size_t count = 0;              // reports in the period
+  size_t before = 0;             // reports in the previous period of the same length
+  bool is_new = false;           // none in the previous period (clusters and places)
+  double expected = 0;           // kGrowth: expected count from the baseline periods
+  size_t periods = 0;            // kGrowth: baseline periods with data
+  double p_value = 1;            // kGrowth: Poisson upper tail of count under expected
+  double growth = 0;             // kGrowth: count / expected; others: (count + 1) / (before + 1)
+  double score = 0;              // count · log2(1 + growth): ranks size and rise together
+  std::vector<std::string> ids;  // reports in the period, most recent first
+  std::vector<std::string> examples;     // titles of the most recent reports (distinct)
+  std::vector<std::string> example_ids;  // their ids (ticket numbers), same order
+  std::string explanation;               // one line of Simplified Chinese
 };
 
-// Ranks the hot topics of `reports` (already in `finder`) in options.from..to, best first.
+std::string_view Code(HotTopic::Kind kind);  // cluster | place | growth
+std::string_view ChineseName(HotTopic::Kind kind);  // 相似诉求聚集 | 地点反复出现 | 分类区域增长
+
+// Ranks the hot topics of `reports` (those of the period and the period before must be in
+// `finder`; earlier ones only count for growth) in options.from..to, best first.
+// `facets` is parallel to `reports` (empty: no growth topics).
+std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
+                                    const std::vector<Report>& reports,
+                                    const std::vector<ReportFacets>& facets,
+                                    const HotTopicOptions& options);
 std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
                                     const std::vector<Report>& reports,
                                     const HotTopicOptions& options);
+
+// P(X ≥ k) for X ~ Poisson(lambda); 1 when k == 0.
+double PoissonUpperTail(size_t k, double lambda);
 
 }  // namespace hotline::adapters::text

@@ -1,7 +1,10 @@
 #include "adapters/text/hot_topics.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "testing/matchers.h"
 
@@ -51,6 +54,83 @@ TEST(HotTopics, RanksANewRisingClusterWithAnExplanation) {
     EXPECT_THAT(topic.label, ::testing::Not(HasSubstr("金鼎")));
     EXPECT_LE(topic.count, 4U);
   }
+}
+
+TEST(HotTopics, PoissonTailMatchesTheDirectSum) {
+  // P(X >= 3 | 0.5) = 1 - e^-0.5 (1 + 0.5 + 0.125).
+  EXPECT_NEAR(PoissonUpperTail(3, 0.5), 1 - std::exp(-0.5) * 1.625, 1e-12);
+  EXPECT_DOUBLE_EQ(PoissonUpperTail(0, 2.0), 1.0);
+  EXPECT_NEAR(PoissonUpperTail(1, 2.0), 1 - std::exp(-2.0), 1e-12);
+  // Far in the tail it stays positive and tiny, never negative from cancellation.
+  const double far = PoissonUpperTail(60, 1.0);
+  EXPECT_GT(far, 0.0);
+  EXPECT_LT(far, 1e-60);
+}
+
+// A category in an area: `per_period` background reports of another category in each of
+// five periods, and `rising` reports of the category in the last one.
+std::vector<HotTopic> GrowthRun(size_t rising, size_t earlier, size_t per_period,
+                                int64_t data_since) {
+  auto tokenizer = Tokenizer::CreateDefault();
+  EXPECT_TRUE(tokenizer.has_value());
+  SimilarityFinder finder(**tokenizer);
+  std::vector<Report> reports;
+  std::vector<ReportFacets> facets;
+  int n = 0;
+  const auto add = [&](int64_t day, const std::string& category) {
+    // Distinct texts, so that no cluster or place forms.
+    const std::string id = fmt::format("T{:03d}", n++);
+    reports.push_back({id, "诉求" + id, "内容" + id, "", "", day * kDay + 3600});
+    facets.push_back({category, "三元区"});
+  };
+  for (int64_t period = 0; period < 5; ++period) {
+    for (size_t i = 0; i < per_period; ++i) {
+      add(period * 7 + static_cast<int64_t>(i % 7), "交通运输/公共交通");
+    }
+  }
+  for (size_t i = 0; i < earlier; ++i) {
+    add(static_cast<int64_t>(i % 4) * 7 + 2, "环境保护/污染防治");
+  }
+  for (size_t i = 0; i < rising; ++i) {
+    add(28 + static_cast<int64_t>(i % 7), "环境保护/污染防治");
+  }
+  HotTopicOptions options;
+  options.from = 28 * kDay;
+  options.to = 35 * kDay;
+  options.data_since = data_since;
+  std::vector<HotTopic> growth;
+  for (auto& t : FindHotTopics(finder, reports, facets, options)) {
+    if (t.kind == HotTopic::Kind::kGrowth) {
+      growth.push_back(std::move(t));
+    }
+  }
+  return growth;
+}
+
+TEST(HotTopics, ACategoryRisingInAnAreaIsFoundWhenTheRiseIsSignificant) {
+  // 8 now against 2 in the four periods before, the others steady: expected (2 + 0.5) / 4.
+  auto growth = GrowthRun(8, 2, 3, 0);
+  ASSERT_EQ(growth.size(), 1U) << "the steady category (3 a period) does not rise";
+  EXPECT_EQ(growth[0].category, "环境保护/污染防治");
+  EXPECT_EQ(growth[0].area, "三元区");
+  EXPECT_EQ(growth[0].count, 8U);
+  EXPECT_EQ(growth[0].periods, 4U);
+  EXPECT_NEAR(growth[0].expected, 2.5 / 4, 1e-9);
+  EXPECT_NEAR(growth[0].p_value, PoissonUpperTail(8, 2.5 / 4), 1e-15);
+  EXPECT_EQ(growth[0].ids.size(), 8U);
+  EXPECT_THAT(growth[0].explanation, HasSubstr("本期 8 件"));
+  EXPECT_THAT(growth[0].explanation, HasSubstr("前 4 期共 2 件"));
+  EXPECT_THAT(growth[0].explanation, HasSubstr(growth[0].example_ids[0]));
+  // Too few reports, or a rise that chance explains, is not a topic.
+  EXPECT_TRUE(GrowthRun(4, 0, 3, 0).empty()) << "below the minimum count";
+  EXPECT_TRUE(GrowthRun(8, 20, 3, 0).empty()) << "5 a period before: 8 is no rise";
+  // Without data before the period (the store began in it) nothing can be said.
+  EXPECT_TRUE(GrowthRun(8, 2, 3, 28 * kDay).empty());
+  // Only one earlier period with data: the expectation comes from it alone.
+  auto short_history = GrowthRun(8, 0, 3, 21 * kDay);
+  ASSERT_EQ(short_history.size(), 1U);
+  EXPECT_EQ(short_history[0].periods, 1U);
+  EXPECT_NEAR(short_history[0].expected, 0.5, 1e-9);
 }
 
 }  // namespace
