@@ -200,6 +200,16 @@ Result<ReportData> ReportService::Build(const ReportRequest& request) const {
       out.hot_categories.resize(10);
     }
   }
+  if (hot_topics_ && (request.kind == ReportKind::kDaily || request.kind == ReportKind::kWeekly)) {
+    // The report goes out without them rather than not at all.
+    auto topics = hot_topics_(out.from, out.to, request.category);
+    if (topics.has_value()) {
+      out.text_topics = std::move(*topics);
+    } else {
+      out.text_topics.emplace();
+      out.text_topics_note = "文本热点未生成：" + topics.error().message;
+    }
+  }
   for (const auto& g : current.by_unit) {
     UnitOverdue u{g.name, Num(g.kpis, "overdue"), Num(g.kpis, "overdue_replies"),
                   Num(g.kpis, "replied")};

@@ -5,6 +5,7 @@
 // unsatisfied). Builds the data; adapters/report renders it. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,22 @@ struct NotableCase {
   std::string day;
 };
 
+// A hot topic found in the period's ticket texts (clusters of similar reports, recurring
+// places, a category rising in an area: docs/hot_topics.md), for the daily and weekly reports.
+struct TextHotTopic {
+  std::string kind;  // 相似诉求聚集 | 地点反复出现 | 分类区域增长
+  std::string label;
+  int64_t count = 0;   // reports in the period
+  int64_t before = 0;  // reports in the previous period
+  std::string explanation;
+  std::vector<std::string> numbers;  // example tickets
+};
+
+// Finds the text hot topics of the local dates [from, to] (inclusive), within `category`
+// when given. Filled by the composition root (the text side lives in adapters/text).
+using HotTopicProvider = std::function<Result<std::vector<TextHotTopic>>(
+    const std::string& from, const std::string& to, std::optional<domain::CategoryId> category)>;
+
 struct ReportData {
   ReportKind kind = ReportKind::kDaily;
   std::string title;  // 三明市12345热线日报（2024-10-14）
@@ -58,8 +75,12 @@ struct ReportData {
   std::vector<KpiGroupValues> by_region;
   std::vector<KpiGroupValues> by_category;
   std::vector<CategoryTrend> hot_categories;  // rising first
-  std::vector<UnitOverdue> overdue_units;     // most overdue first
-  std::optional<Assessment> assessment;       // monthly reports
+  // Daily and weekly reports with a HotTopicProvider: the text hot topics, best first, or
+  // why there are none (text_topics_note).
+  std::optional<std::vector<TextHotTopic>> text_topics;
+  std::string text_topics_note;
+  std::vector<UnitOverdue> overdue_units;  // most overdue first
+  std::optional<Assessment> assessment;    // monthly reports
   std::vector<NotableCase> cases;
 };
 
@@ -75,10 +96,14 @@ class ReportService {
   // kInvalidArgument for a bad date or a thematic report without a category.
   Result<ReportData> Build(const ReportRequest& request) const;
 
+  // Daily and weekly reports then carry the text hot topics. Call before the first Build.
+  void SetHotTopicProvider(HotTopicProvider provider) { hot_topics_ = std::move(provider); }
+
  private:
   KpiService kpis_;
   AssessmentService assessments_;
   std::function<std::shared_ptr<const HotlineConfig>()> config_;
+  HotTopicProvider hot_topics_;
 };
 
 }  // namespace hotline::app

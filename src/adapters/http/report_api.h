@@ -19,6 +19,11 @@ class ReportApi final : public ApiModule {
   std::optional<HttpResponse> Handle(RequestContext& ctx) override;
   std::vector<RouteDoc> Routes() const override;
 
+  // Daily and weekly reports then carry the text hot topics. Call before serving.
+  void SetHotTopicProvider(app::HotTopicProvider provider) {
+    reports_.SetHotTopicProvider(std::move(provider));
+  }
+
  private:
   HttpResponse Assessment(RequestContext& ctx);
   HttpResponse Report(RequestContext& ctx, const std::string& kind);

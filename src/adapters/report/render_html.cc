@@ -124,6 +124,21 @@ std::vector<ReportSection> ReportSections(const app::ReportData& d) {
     }
     out.push_back(std::move(s));
   }
+  if (d.text_topics) {
+    ReportSection s;
+    s.title = "热点诉求";
+    s.note = d.text_topics_note.empty()
+                 ? "由工单文本发现：相似诉求聚集、地点反复出现、分类在区域内明显增长（见 "
+                   "docs/hot_topics.md）"
+                 : d.text_topics_note;
+    s.header = {"序号", "类型", "热点", "本期", "上期", "说明"};
+    for (size_t i = 0; i < d.text_topics->size(); ++i) {
+      const auto& t = (*d.text_topics)[i];
+      s.rows.push_back({Int(static_cast<int64_t>(i + 1)), Text(t.kind), Text(t.label), Int(t.count),
+                        Int(t.before), Text(t.explanation)});
+    }
+    out.push_back(std::move(s));
+  }
   {
     ReportSection s;
     s.title = "区域分布";

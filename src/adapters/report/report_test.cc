@@ -118,6 +118,42 @@ TEST_F(ReportTest, MonthlyReportHtmlHasTheSectionsAndNumbers) {
             std::string::npos);
 }
 
+TEST_F(ReportTest, TextHotTopicsComeFromTheProviderInDailyAndWeeklyReports) {
+  app::ReportService reports(*s_.store, Config(), Scheme());
+  std::vector<std::string> asked;
+  bool fail = false;
+  reports.SetHotTopicProvider(
+      [&](const std::string& from, const std::string& to,
+          std::optional<domain::CategoryId> c) -> Result<std::vector<app::TextHotTopic>> {
+        asked.push_back(from + ".." + to + (c ? "#" + std::to_string(c->value()) : ""));
+        if (fail) {
+          return Unavailable("工单过多");
+        }
+        return std::vector<app::TextHotTopic>{
+            {"相似诉求聚集", "工地 噪音", 6, 0, "同类诉求「工地 噪音」新出现：本期 6 件", {s_.b}}};
+      });
+  auto daily = reports.Build({app::ReportKind::kDaily, "2024-10-14", std::nullopt, "", ""});
+  ASSERT_TRUE(daily.has_value());
+  ASSERT_TRUE(daily->text_topics.has_value());
+  ASSERT_EQ(daily->text_topics->size(), 1u);
+  std::string html = RenderReportHtml(*daily);
+  EXPECT_NE(html.find("<h2>热点诉求</h2>"), std::string::npos);
+  EXPECT_NE(html.find("同类诉求「工地 噪音」新出现：本期 6 件"), std::string::npos);
+  auto weekly = reports.Build({app::ReportKind::kWeekly, "2024-10-16", std::nullopt, "", ""});
+  ASSERT_TRUE(weekly.has_value());
+  auto monthly = reports.Build({app::ReportKind::kMonthly, "2024-10-16", std::nullopt, "", ""});
+  ASSERT_TRUE(monthly.has_value());
+  EXPECT_FALSE(monthly->text_topics.has_value());
+  EXPECT_EQ(RenderReportHtml(*monthly).find("热点诉求"), std::string::npos);
+  EXPECT_EQ(asked, (std::vector<std::string>{"2024-10-14..2024-10-14", "2024-10-14..2024-10-20"}));
+  // When they cannot be computed the report still goes out, saying why.
+  fail = true;
+  daily = reports.Build({app::ReportKind::kDaily, "2024-10-14", std::nullopt, "", ""});
+  ASSERT_TRUE(daily.has_value());
+  html = RenderReportHtml(*daily);
+  EXPECT_NE(html.find("文本热点未生成：工单过多"), std::string::npos);
+}
+
 TEST_F(ReportTest, DailyWeeklyAndThemePeriods) {
   app::ReportService reports(*s_.store, Config(), Scheme());
   auto daily = reports.Build({app::ReportKind::kDaily, "2024-10-14", std::nullopt, "", ""});
