@@ -106,7 +106,8 @@ std::optional<HttpResponse> CoreApi::Handle(RequestContext& ctx) {
     if (ctx.Is("GET", {"tickets"})) {
       return List(ctx);
     }
-    if (parts.size() == 2 && (parts[1] == "similar" || parts[1].find('.') != std::string::npos)) {
+    if (parts.size() == 2 && (parts[1] == "similar" || parts[1] == "clusters" ||
+                              parts[1].find('.') != std::string::npos)) {
       return std::nullopt;  // other modules' routes (similar tickets, exports)
     }
     if (ctx.Is("GET", {"tickets", "*"})) {

@@ -1,0 +1,340 @@
+// Hot topics and clusters of similar reports over real HTTP, on a real SQLite store with the
+// real tokenizer, from a hand-built month of tickets whose topics the test works out.
+#include "adapters/http/hot_topics_api.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "adapters/http/api.h"
+#include "adapters/http/http_server.h"
+#include "adapters/report/render.h"
+#include "adapters/security/password.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "testing/http_client.h"
+#include "testing/matchers.h"
+#include "testing/small_city.h"
+
+namespace hotline::adapters::http {
+namespace {
+
+using hotline::testing::Call;
+using hotline::testing::Reply;
+using hotline::testing::SmallCity;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// The week under study: Monday 2024-03-11 to Sunday 2024-03-17.
+constexpr char kFrom[] = "2024-03-11";
+constexpr char kTo[] = "2024-03-17";
+
+class HotTopicsApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("hotline-hot-api-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = sqlite::SqliteStore::Open({.path = (dir_ / "h.db").string()});
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+    ASSERT_OK(store_->SaveOrg(city_->org));
+    ASSERT_OK(store_->SaveCategories(city_->categories));
+    ASSERT_OK(store_->SaveRouting(city_->routing));
+    static const std::string hash = *security::HashPassword("secret-pass");
+    for (const auto& u : city_->org.users()) {
+      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
+    }
+    auto config = std::make_shared<app::HotlineConfig>();
+    config->org = city_->org;
+    config->categories = city_->categories;
+    config->routing = city_->routing;
+    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+    auto tokenizer = text::Tokenizer::CreateDefault();
+    ASSERT_OK(tokenizer);
+    tokenizer_ = std::move(*tokenizer);
+    api_ = std::make_unique<Api>(
+        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
+    api_->AddModule(std::make_shared<HotTopicsApi>(*store_, *tokenizer_));
+    ServerOptions so;
+    so.port = 0;
+    server_ =
+        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+    auto port = server_->Start();
+    ASSERT_OK(port);
+    port_ = *port;
+    BuildMonth();
+  }
+
+  void TearDown() override {
+    server_.reset();
+    api_.reset();
+    service_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string Register(const std::string& when, const char* category, domain::RegionId region,
+                       const std::string& title, const std::string& content,
+                       const std::string& address = "") {
+    clock_.Set(*ParseInstant(when));
+    const domain::Category* c = city_->categories.FindByPath(category);
+    EXPECT_NE(c, nullptr) << category;
+    auto t = service_->Register(city_->Act("op"), {{"type", "投诉"},
+                                                   {"title", title},
+                                                   {"content", content},
+                                                   {"address", address},
+                                                   {"region", std::to_string(region.value())},
+                                                   {"category", std::to_string(c->id.value())}});
+    EXPECT_OK(t);
+    return t.has_value() ? t->number : "";
+  }
+
+  // Four weeks of steady background (2 bus, 1 housing a week, one unrelated noise report in
+  // the third week), then in the week under study six reports of one building site's night
+  // work near 丽发新城 in 城关街道 (三元区) besides the same background.
+  void BuildMonth() {
+    // The store's first ticket: the four weeks before the period all hold data.
+    Register("2024-02-10 10:00", "交通运输/公共交通/公交线路", SmallCity::kCounty,
+             "公交站牌信息过期", "火车站公交站牌上的线路信息还是去年的。");
+    for (int week = 0; week < 5; ++week) {
+      const std::string monday[] = {"2024-02-12", "2024-02-19", "2024-02-26", "2024-03-04",
+                                    "2024-03-11"};
+      const std::string& d = monday[week];
+      Register(d + " 09:00", "交通运输/公共交通/公交线路", SmallCity::kCounty,
+               "希望增加公交班次" + std::to_string(week), "早高峰公交车太挤，希望增加班次。");
+      Register(d + " 15:00", "交通运输/公共交通/公交线路", SmallCity::kCounty,
+               "公交车到站不准时" + std::to_string(week), "等了四十分钟公交车还没来。");
+      Register(d + " 11:00", "城乡建设/住房保障/房屋质量", SmallCity::kCounty,
+               "房屋墙体开裂" + std::to_string(week), "新买的房子墙体出现裂缝，开发商不处理。");
+    }
+    Register("2024-02-28 20:00", "环境保护/污染防治/噪声污染", SmallCity::kStreet, "广场舞音响太吵",
+             "每天晚上广场舞音响声音很大。");
+    const char* noise[][2] = {
+        {"丽发新城工地夜间施工噪音扰民", "丽发新城旁工地每天晚上施工到凌晨，噪音很大。"},
+        {"丽发新城附近工地半夜还在施工", "丽发新城小区旁工地夜里打桩，吵得睡不着。"},
+        {"投诉丽发新城工地噪声", "晚上十二点了丽发新城的工地还在施工扰民。"},
+        {"丽发新城工地噪音太大", "丽发新城工地深夜施工，噪音扰民严重。"},
+        {"丽发新城工地凌晨打桩", "丽发新城工地凌晨两点还在打桩，噪音扰民。"},
+        {"丽发新城夜间施工扰民", "丽发新城边上的工地夜间施工，噪音吵得孩子睡不着。"},
+    };
+    for (int i = 0; i < 6; ++i) {
+      noise_.push_back(Register(fmt::format("2024-03-{:02d} 23:{:02d}", 11 + i, 10 + i),
+                                "环境保护/污染防治/噪声污染", SmallCity::kStreet, noise[i][0],
+                                noise[i][1], "丽发新城"));
+    }
+    clock_.Set(*ParseInstant("2024-03-18 09:00"));
+  }
+
+  std::vector<std::string> As(const std::string& login) {
+    Reply r = Call(port_, "POST", "/api/v1/auth/login",
+                   json{{"login", login}, {"password", "secret-pass"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return {"Authorization: Bearer " + r.Json().value("token", "")};
+  }
+
+  json Get(const std::string& path, const std::string& login, int status = 200) {
+    Reply r = Call(port_, "GET", path, "", As(login));
+    EXPECT_EQ(r.status, status) << path << " " << r.body;
+    return r.status == 200 ? r.Json() : json::parse(r.body, nullptr, false);
+  }
+
+  static const json* FindKind(const json& topics, const std::string& kind) {
+    for (const auto& t : topics) {
+      if (t["kind"] == kind) {
+        return &t;
+      }
+    }
+    return nullptr;
+  }
+
+  std::unique_ptr<SmallCity> city_ = testing::MakeSmallCity();
+  ports::FakeClock clock_{*ParseInstant("2024-02-10 09:00")};
+  fs::path dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::unique_ptr<app::TicketService> service_;
+  std::unique_ptr<text::Tokenizer> tokenizer_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> server_;
+  uint16_t port_ = 0;
+  std::vector<std::string> noise_;  // the building-site reports, oldest first
+};
+
+// P(X ≥ k) for X ~ Poisson(lambda), the plain way.
+double Tail(int k, double lambda) {
+  double below = 0;
+  double term = std::exp(-lambda);
+  for (int j = 0; j < k; ++j) {
+    below += term;
+    term *= lambda / (j + 1);
+  }
+  return 1 - below;
+}
+
+TEST_F(HotTopicsApiTest, TheLeaderSeesTheNewClusterAndTheRiseOfNoiseInTheCounty) {
+  json j = Get(fmt::format("/api/v1/hot-topics?from={}&to={}", kFrom, kTo), "boss");
+  EXPECT_EQ(j["reports"], 9);  // 6 noise + 2 bus + 1 housing
+  EXPECT_EQ(j["baseline_periods"], 4);
+  EXPECT_EQ(j["previous_from"], "2024-03-04");
+  const json& topics = j["topics"];
+  ASSERT_FALSE(topics.empty()) << j.dump(1);
+
+  // The building site: one new cluster of the six reports, explained with counts and numbers.
+  const json* cluster = FindKind(topics, "cluster");
+  ASSERT_NE(cluster, nullptr) << j.dump(1);
+  EXPECT_EQ((*cluster)["count"], 6);
+  EXPECT_EQ((*cluster)["before"], 0);
+  EXPECT_TRUE((*cluster)["new"].get<bool>());
+  std::vector<std::string> numbers = (*cluster)["numbers"];
+  std::sort(numbers.begin(), numbers.end());
+  std::vector<std::string> want = noise_;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(numbers, want);
+  const std::string explanation = (*cluster)["explanation"];
+  EXPECT_NE(explanation.find("新出现"), std::string::npos) << explanation;
+  EXPECT_NE(explanation.find(noise_.back()), std::string::npos) << "most recent example first";
+  EXPECT_EQ((*cluster)["examples"][0]["number"], noise_.back());
+
+  // The category in the county: 6 this week against 1 in the four weeks before. The other
+  // categories kept their volume (3 a week), so the expected count is (1 + 0.5) / 4.
+  const json* growth = FindKind(topics, "growth");
+  ASSERT_NE(growth, nullptr) << j.dump(1);
+  EXPECT_EQ((*growth)["category"], "环境保护/污染防治");
+  EXPECT_EQ((*growth)["area"], "三元区");
+  EXPECT_EQ((*growth)["count"], 6);
+  const double expected = (1 + 0.5) / 4;
+  EXPECT_NEAR((*growth)["expected"].get<double>(), expected, 0.01);
+  EXPECT_NEAR((*growth)["p_value"].get<double>(), Tail(6, expected), 1e-9);
+  const std::string why = (*growth)["explanation"];
+  EXPECT_NE(why.find("本期 6 件"), std::string::npos) << why;
+  EXPECT_NE(why.find("泊松检验"), std::string::npos) << why;
+
+  // The steady bus and housing reports are not topics; neither is 丽发新城 as a place, which
+  // the cluster already tells.
+  for (const auto& t : topics) {
+    EXPECT_EQ(t["label"].get<std::string>().find("公交"), std::string::npos) << t.dump();
+    EXPECT_NE(t["kind"], "place") << t.dump();
+  }
+  // Ranked best first.
+  for (size_t i = 1; i < topics.size(); ++i) {
+    EXPECT_GE(topics[i - 1]["score"].get<double>(), topics[i]["score"].get<double>());
+  }
+}
+
+TEST_F(HotTopicsApiTest, ScopeFollowsTheRole) {
+  const std::string week = fmt::format("from={}&to={}", kFrom, kTo);
+  // A county platform sees its county, by township: the rise is in 城关街道.
+  json hub = Get("/api/v1/hot-topics?" + week, "hub");
+  EXPECT_EQ(hub["scope"]["region_name"], "三元区");
+  const json* growth = FindKind(hub["topics"], "growth");
+  ASSERT_NE(growth, nullptr) << hub.dump(1);
+  EXPECT_EQ((*growth)["area"], "城关街道");
+  Get(fmt::format("/api/v1/hot-topics?{}&region={}", week, SmallCity::kCity.value()), "hub", 403);
+  // A department sees only its own tickets (none dispatched to it): never the city's topics.
+  json housing = Get("/api/v1/hot-topics?" + week, "housing");
+  EXPECT_EQ(housing["reports"], 0);
+  EXPECT_TRUE(housing["topics"].empty()) << housing.dump(1);
+  Get("/api/v1/hot-topics?" + week, "op", 403);
+  Get("/api/v1/tickets/clusters?" + week, "cb", 403);
+  // A category filter keeps its sub-categories only.
+  const domain::Category* transport = city_->categories.FindByPath("交通运输");
+  json bus =
+      Get(fmt::format("/api/v1/hot-topics?{}&category={}", week, transport->id.value()), "boss");
+  EXPECT_EQ(bus["reports"], 2);
+  EXPECT_TRUE(bus["topics"].empty()) << bus.dump(1);
+  EXPECT_EQ(Call(port_, "GET", "/api/v1/hot-topics").status, 401);
+}
+
+TEST_F(HotTopicsApiTest, BadParametersAreRefusedClearly) {
+  for (const char* q : {"from=2024-13-01", "to=2024-3-1", "from=2024-03-12&to=2024-03-11",
+                        "limit=0", "limit=x", "category=-1", "from=2023-01-01&to=2024-03-01"}) {
+    json e = Get(std::string("/api/v1/hot-topics?") + q, "boss", 400);
+    EXPECT_TRUE(e.contains("error")) << q;
+    EXPECT_FALSE(e["error"]["message"].get<std::string>().empty()) << q;
+  }
+  Get("/api/v1/hot-topics?region=999", "boss", 404);
+  Get("/api/v1/hot-topics?category=999", "boss", 404);
+  Get("/api/v1/tickets/clusters?min_size=1", "disp", 400);
+  Get("/api/v1/tickets/clusters?from=2024-03-01&to=2024-02-01", "disp", 400);
+}
+
+TEST_F(HotTopicsApiTest, TooManyTicketsToReadIsRefusedNotServedSlowly) {
+  // A server whose module reads at most 5 tickets: the week under study alone holds 9.
+  Api small(ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
+  small.AddModule(std::make_shared<HotTopicsApi>(*store_, *tokenizer_, 5));
+  ServerOptions so;
+  so.port = 0;
+  HttpServer server(so, [&small](const HttpRequest& r) { return small.Handle(r); });
+  auto port = server.Start();
+  ASSERT_OK(port);
+  const auto login = [&](const std::string& who) {
+    Reply r = Call(*port, "POST", "/api/v1/auth/login",
+                   json{{"login", who}, {"password", "secret-pass"}}.dump());
+    return std::vector<std::string>{"Authorization: Bearer " + r.Json().value("token", "")};
+  };
+  Reply r = Call(*port, "GET", fmt::format("/api/v1/hot-topics?from={}&to={}", kFrom, kTo), "",
+                 login("boss"));
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_NE(r.body.find("请缩短期间"), std::string::npos) << r.body;
+  r = Call(*port, "GET", fmt::format("/api/v1/tickets/clusters?from={}&to={}", kFrom, kTo), "",
+           login("disp"));
+  EXPECT_EQ(r.status, 429) << r.body;
+  // A day with fewer tickets is served.
+  r = Call(*port, "GET", "/api/v1/tickets/clusters?from=2024-03-11&to=2024-03-11", "",
+           login("disp"));
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+TEST_F(HotTopicsApiTest, TheDispatcherMergesAClusterFromTheList) {
+  const std::string path = fmt::format("/api/v1/tickets/clusters?from={}&to={}", kFrom, kTo);
+  json j = Get(path, "disp");
+  const json& clusters = j["clusters"];
+  ASSERT_EQ(clusters.size(), 1U) << j.dump(1);  // the bus reports are two, below min_size 3
+  const json& c = clusters[0];
+  EXPECT_EQ(c["size"], 6);
+  EXPECT_EQ(c["open"], 6);
+  EXPECT_EQ(c["master"], noise_.front());  // the oldest
+  std::vector<std::string> mergeable = c["mergeable"];
+  EXPECT_EQ(mergeable, std::vector<std::string>(noise_.begin() + 1, noise_.end()));
+  ASSERT_EQ(c["tickets"].size(), 6U);
+  EXPECT_EQ(c["tickets"][0]["number"], noise_.front());
+  EXPECT_EQ(c["tickets"][0]["region_name"], "城关街道");
+
+  // Merge one with the ticket action; the list then shows it merged and no longer mergeable.
+  Reply merged = Call(port_, "POST", "/api/v1/tickets/" + noise_[1] + "/actions/merge",
+                      json{{"into", noise_.front()}}.dump(), As("disp"));
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  json after = Get(path, "disp");
+  ASSERT_EQ(after["clusters"].size(), 1U);
+  EXPECT_EQ(after["clusters"][0]["open"], 5);
+  EXPECT_EQ(after["clusters"][0]["mergeable"].size(), 4U);
+  // Smaller clusters appear when asked for.
+  json pairs = Get(path + "&min_size=2", "disp");
+  EXPECT_GE(pairs["clusters"].size(), 1U);
+}
+
+TEST_F(HotTopicsApiTest, TheWeeklyReportCarriesTheTextHotTopics) {
+  app::ReportService reports(
+      *store_, [this] { return service_->config(); },
+      [] { return domain::assessment::Scheme::Default(); });
+  reports.SetHotTopicProvider(MakeReportHotTopicProvider(
+      *store_, [this] { return service_->config(); }, *tokenizer_));
+  auto weekly = reports.Build({app::ReportKind::kWeekly, "2024-03-13", std::nullopt, "", ""});
+  ASSERT_TRUE(weekly.has_value()) << weekly.error().message;
+  ASSERT_TRUE(weekly->text_topics.has_value());
+  ASSERT_FALSE(weekly->text_topics->empty());
+  bool cluster = false;
+  for (const auto& t : *weekly->text_topics) {
+    cluster = cluster || (t.kind == "相似诉求聚集" && t.count == 6);
+  }
+  EXPECT_TRUE(cluster);
+  const std::string html = report::RenderReportHtml(*weekly);
+  EXPECT_NE(html.find("<h2>热点诉求</h2>"), std::string::npos);
+  EXPECT_NE(html.find(noise_.back()), std::string::npos) << "an example ticket by number";
+  EXPECT_NE(html.find("三元区明显增多"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::http
