@@ -8,6 +8,8 @@
 #include <set>
 #include <string_view>
 
+#include "adapters/text/utf8.h"
+
 namespace hotline::adapters::text {
 
 namespace {
@@ -35,6 +37,23 @@ bool IsAdministrativeArea(std::string_view place) {
   return false;
 }
 
+// Characters of the text shown for a report without a title.
+constexpr size_t kTitleChars = 24;
+
+// The title, or the head of the text when there is none (many tickets have no title).
+std::string DisplayTitle(const Report& report) {
+  if (!report.title.empty()) {
+    return report.title;
+  }
+  size_t pos = 0;
+  size_t chars = 0;
+  while (pos < report.text.size() && chars < kTitleChars) {
+    (void)internal::DecodeUtf8(report.text, &pos);
+    ++chars;
+  }
+  return pos < report.text.size() ? report.text.substr(0, pos) + "…" : report.text;
+}
+
 // Fills ids and examples (most recent first) of `topic` from `members`.
 void AddMembers(const std::vector<Report>& reports, std::vector<size_t> members,
                 const HotTopicOptions& options, HotTopic* topic) {
@@ -45,8 +64,9 @@ void AddMembers(const std::vector<Report>& reports, std::vector<size_t> members,
   std::set<std::string> seen_titles;
   for (const size_t r : members) {
     topic->ids.push_back(reports[r].id);
-    if (topic->examples.size() < options.examples && seen_titles.insert(reports[r].title).second) {
-      topic->examples.push_back(reports[r].title);
+    std::string title = DisplayTitle(reports[r]);
+    if (topic->examples.size() < options.examples && seen_titles.insert(title).second) {
+      topic->examples.push_back(std::move(title));
       topic->example_ids.push_back(reports[r].id);
     }
   }
@@ -218,6 +238,39 @@ std::string_view ChineseName(HotTopic::Kind kind) {
   return "";
 }
 
+std::vector<std::string> SharedTerms(const Tokenizer& tokenizer,
+                                     const std::vector<const Report*>& reports, size_t limit) {
+  std::map<std::string, size_t> members;  // term -> reports having it
+  for (const Report* report : reports) {
+    std::set<std::string> terms;
+    for (const auto* text : {&report->title, &report->text, &report->address}) {
+      for (auto& token : tokenizer.Tokenize(*text)) {
+        const bool word = token.kind == TokenKind::kWord || token.kind == TokenKind::kAddress ||
+                          token.kind == TokenKind::kUnit || token.kind == TokenKind::kSynonym;
+        if (word && !IsAdministrativeArea(token.text)) {
+          terms.insert(std::move(token.text));
+        }
+      }
+    }
+    for (const auto& term : terms) {
+      ++members[term];
+    }
+  }
+  std::vector<std::pair<size_t, std::string>> ranked;
+  for (auto& [term, count] : members) {
+    if (count * 2 >= reports.size()) {
+      ranked.emplace_back(count, term);
+    }
+  }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < ranked.size() && i < limit; ++i) {
+    out.push_back(std::move(ranked[i].second));
+  }
+  return out;
+}
+
 double PoissonUpperTail(size_t k, double lambda) {
   if (k == 0) {
     return 1.0;
@@ -286,16 +339,21 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
         ++topic.before;
       }
     }
-    if (members.size() < options.min_reports) {
+    // Only clusters that rise; and a cluster whose reports share no word is a chain of
+    // loosely related reports (single link), not one issue.
+    if (members.size() < options.min_reports || members.size() <= topic.before) {
       continue;
     }
-    for (const auto& term : cluster.top_terms) {
-      if (!IsAdministrativeArea(term) && term.size() > 1) {
-        topic.label += (topic.label.empty() ? "" : " ") + term;
-      }
+    std::vector<const Report*> all;
+    for (const auto& id : cluster.ids) {
+      all.push_back(&window[position[id]]);
     }
-    if (topic.label.empty()) {
-      topic.label = window[members.front()].title;
+    const auto terms = SharedTerms(finder.index().tokenizer(), all);
+    if (terms.empty()) {
+      continue;
+    }
+    for (const auto& term : terms) {
+      topic.label += (topic.label.empty() ? "" : " ") + term;
     }
     topic.is_new = topic.before == 0;
     Finish(window, members, options, &topic);

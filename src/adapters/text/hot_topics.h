@@ -73,6 +73,13 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
                                     const std::vector<Report>& reports,
                                     const HotTopicOptions& options);
 
+// Words, places and unit names (no bigrams, single characters, numbers, phone or ID
+// numbers) that at least half of `reports` have in title, text or address, most shared
+// first, at most `limit`; provinces/cities/counties/districts left out. A cluster's label;
+// empty when the reports share no word.
+std::vector<std::string> SharedTerms(const Tokenizer& tokenizer,
+                                     const std::vector<const Report*>& reports, size_t limit = 5);
+
 // P(X ≥ k) for X ~ Poisson(lambda); 1 when k == 0.
 double PoissonUpperTail(size_t k, double lambda);
 

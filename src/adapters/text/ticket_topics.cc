@@ -178,7 +178,11 @@ Result<std::vector<TicketCluster>> FindTicketClusters(ports::TicketStore& store,
   std::vector<TicketCluster> clusters;
   for (const auto& c : ClusterReports(finder, reports, options)) {
     TicketCluster cluster;
-    cluster.top_terms = c.top_terms;
+    std::vector<const Report*> members;
+    for (const auto& id : c.ids) {
+      members.push_back(&reports[by_number.at(id)]);
+    }
+    cluster.top_terms = SharedTerms(tokenizer, members);
     for (const auto& id : c.ids) {
       const domain::Ticket& t = tickets[by_number.at(id)];
       cluster.tickets.push_back(t);

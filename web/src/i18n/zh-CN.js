@@ -403,6 +403,7 @@ export default {
     tab: '聚集诉求',
     minSize: '最少件数',
     hint: '同一问题多人反映：可将同组工单并入主单',
+    noLabel: '（无共同关键词）',
     empty: '所选期间没有聚集的相似诉求',
     summary: '共 {size} 件，在办 {open} 件，{first} 至 {last}',
     master: '建议主单',
