@@ -32,4 +32,7 @@ void RegisterTelephonyCommands(CLI::App& app);
 // programme campaign|leader-day|difficult|qa ...
 void RegisterProgrammeCommands(CLI::App& app);
 
+// hot-topics
+void RegisterHotTopicCommands(CLI::App& app);
+
 }  // namespace hotline::cli

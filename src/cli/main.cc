@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   hotline::cli::RegisterTelephonyCommands(app);
   hotline::cli::RegisterReportCommands(app);
   hotline::cli::RegisterProgrammeCommands(app);
+  hotline::cli::RegisterHotTopicCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

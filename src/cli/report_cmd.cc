@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "adapters/http/hot_topics_api.h"
 #include "adapters/report/render.h"
 #include "adapters/report/scheme_json.h"
 #include "app/report_service.h"
@@ -65,6 +66,12 @@ void RunReport(const ReportArgs& a) {
   app::ReportService reports(
       *store, [&session] { return session->service->config(); },
       [store] { return rep::LoadScheme(*store); });
+  // The text hot topics of the daily and weekly reports (docs/hot_topics.md).
+  auto tokenizer = adapters::text::Tokenizer::CreateDefault();
+  if (tokenizer.has_value()) {
+    reports.SetHotTopicProvider(adapters::http::MakeReportHotTopicProvider(
+        *store, [&session] { return session->service->config(); }, **tokenizer));
+  }
   auto data = reports.Build(req);
   if (!data.has_value()) {
     return Fail(data.error(), data.error().code == ErrorCode::kInvalidArgument ? 2 : 1);

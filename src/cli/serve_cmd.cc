@@ -16,6 +16,7 @@
 #include "adapters/http/api.h"
 #include "adapters/http/classify_api.h"
 #include "adapters/http/export_api.h"
+#include "adapters/http/hot_topics_api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/http/kb_api.h"
 #include "adapters/http/kpi_api.h"
@@ -83,8 +84,9 @@ void RunServe(ServeArgs args) {
                           api_options);
   api.AddModule(std::make_shared<adapters::http::AdminApi>(*session->service, *session->store));
   api.AddModule(std::make_shared<adapters::http::KpiApi>(*session->service, *session->store));
-  api.AddModule(std::make_shared<adapters::http::ReportApi>(*session->service, *session->store,
-                                                            *session->store));
+  auto report_api = std::make_shared<adapters::http::ReportApi>(*session->service, *session->store,
+                                                                *session->store);
+  api.AddModule(report_api);
   api.AddModule(std::make_shared<adapters::http::TelephonyApi>(*session->store));
   api.AddModule(std::make_shared<adapters::http::ProgrammesApi>(*session->service, *session->store,
                                                                 *session->store, *session->clock));
@@ -138,6 +140,10 @@ void RunServe(ServeArgs args) {
   api.AddModule(text_api);
   api.AddModule(std::make_shared<adapters::http::KbApi>(*kb));
   api.AddModule(std::make_shared<adapters::http::ExportApi>(*session->service));
+  // Hot topics and clusters (docs/hot_topics.md), also in the daily and weekly reports.
+  api.AddModule(std::make_shared<adapters::http::HotTopicsApi>(*session->store, **tokenizer));
+  report_api->SetHotTopicProvider(adapters::http::MakeReportHotTopicProvider(
+      *session->store, [&session] { return session->service->config(); }, **tokenizer));
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);
