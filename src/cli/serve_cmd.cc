@@ -141,9 +141,9 @@ void RunServe(ServeArgs args) {
   api.AddModule(std::make_shared<adapters::http::KbApi>(*kb));
   api.AddModule(std::make_shared<adapters::http::ExportApi>(*session->service));
   // Hot topics and clusters (docs/hot_topics.md), also in the daily and weekly reports.
-  api.AddModule(std::make_shared<adapters::http::HotTopicsApi>(*session->store, **tokenizer));
+  api.AddModule(std::make_shared<adapters::http::HotTopicsApi>(*session->store, *tokenizer));
   report_api->SetHotTopicProvider(adapters::http::MakeReportHotTopicProvider(
-      *session->store, [&session] { return session->service->config(); }, **tokenizer));
+      *session->store, [&session] { return session->service->config(); }, *tokenizer));
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);
