@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/hot_topics_api.h"
+#include "adapters/pdf/pdf.h"
 #include "adapters/report/render.h"
 #include "adapters/report/scheme_json.h"
 #include "app/report_service.h"
@@ -42,8 +43,8 @@ void RunReport(const ReportArgs& a) {
   if (date.empty()) {
     return Fail("需要 --date YYYY-MM-DD（或 --period YYYY-MM）", 2);
   }
-  if (a.format != "html" && a.format != "xlsx") {
-    return Fail("--format 应为 html 或 xlsx", 2);
+  if (a.format != "html" && a.format != "xlsx" && a.format != "pdf") {
+    return Fail("--format 应为 html、xlsx 或 pdf", 2);
   }
   if (a.out.empty()) {
     return Fail("需要 --out 输出文件", 2);
@@ -78,6 +79,12 @@ void RunReport(const ReportArgs& a) {
   }
   if (a.format == "xlsx") {
     auto st = rep::RenderReportXlsx(*data, a.out);
+    if (!st.has_value()) {
+      return Fail(st.error());
+    }
+  } else if (a.format == "pdf") {
+    // The HTML report printed by Debian's chromium: the same layout as the browser view.
+    auto st = adapters::pdf::HtmlToPdf(rep::RenderReportHtml(*data), a.out);
     if (!st.has_value()) {
       return Fail(st.error());
     }
@@ -177,7 +184,7 @@ void RegisterReportCommands(CLI::App& app) {
   report->add_option("--date", args->date, "日期 YYYY-MM-DD（所在日、周、月）");
   report->add_option("--period", args->period, "月份 YYYY-MM：月报（等同 --kind monthly）");
   report->add_option("--category", args->category, "分类路径（专题报告必填）");
-  report->add_option("--format", args->format, "html|xlsx")->capture_default_str();
+  report->add_option("--format", args->format, "html|xlsx|pdf")->capture_default_str();
   report->add_option("--out", args->out, "输出文件");
   report->callback([args] { RunReport(*args); });
 

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api_support.h"
+#include "adapters/pdf/pdf.h"
 #include "adapters/report/render.h"
 #include "adapters/report/scheme_json.h"
 #include "domain/fields.h"
@@ -44,7 +46,7 @@ std::vector<RouteDoc> ReportApi::Routes() const {
        "（领导、督办、质检、管理员看全部单位；单位用户只看本单位得分和名次）",
        true},
       {"get", "/api/v1/reports/{kind}",
-       "报告：kind=daily|weekly|monthly|theme，date=YYYY-MM-DD，format=html|xlsx，"
+       "报告：kind=daily|weekly|monthly|theme，date=YYYY-MM-DD，format=html|xlsx|pdf，"
        "category（专题必填，分类编号）；xlsx 以附件下载（领导、督办、质检、管理员）",
        true},
   };
@@ -99,8 +101,8 @@ HttpResponse ReportApi::Report(RequestContext& ctx, const std::string& kind_code
   if (format.empty()) {
     format = "html";
   }
-  if (format != "html" && format != "xlsx") {
-    return BadRequest("参数 format 应为 html 或 xlsx");
+  if (format != "html" && format != "xlsx" && format != "pdf") {
+    return BadRequest("参数 format 应为 html、xlsx 或 pdf");
   }
   auto data = reports_.Build(req);
   if (!data.has_value()) {
@@ -110,6 +112,26 @@ HttpResponse ReportApi::Report(RequestContext& ctx, const std::string& kind_code
   if (format == "html") {
     r.content_type = "text/html; charset=utf-8";
     r.body = report::RenderReportHtml(*data);
+    return r;
+  }
+  if (format == "pdf") {
+    // A browser process per PDF: a few at a time, the others are told to retry.
+    static std::atomic<int> in_flight{0};
+    constexpr int kMaxConcurrentPdf = 2;
+    if (in_flight.fetch_add(1) >= kMaxConcurrentPdf) {
+      in_flight.fetch_sub(1);
+      return FromError(Error{ErrorCode::kResourceExhausted, "正在生成的 PDF 过多，请稍后重试"});
+    }
+    auto pdf_bytes = pdf::HtmlToPdfBytes(report::RenderReportHtml(*data));
+    in_flight.fetch_sub(1);
+    if (!pdf_bytes.has_value()) {
+      return FromError(pdf_bytes.error());
+    }
+    r.content_type = "application/pdf";
+    r.body = std::move(*pdf_bytes);
+    r.headers.emplace_back("Content-Disposition",
+                           fmt::format("attachment; filename=\"report-{}-{}.pdf\"",
+                                       app::Code(data->kind), data->from));
     return r;
   }
   auto bytes = report::RenderReportXlsxBytes(*data);

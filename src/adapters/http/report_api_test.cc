@@ -13,6 +13,7 @@
 
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/pdf/pdf.h"
 #include "adapters/report/report_test_store.h"
 #include "adapters/security/password.h"
 #include "testing/http_client.h"
@@ -122,10 +123,23 @@ TEST_F(ReportApiTest, ReportsAsHtmlAndXlsx) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find("专题报告"), std::string::npos);
   EXPECT_EQ(Get("admin", "/api/v1/reports/theme?date=2024-10-01").status, 400);
-  EXPECT_EQ(Get("admin", "/api/v1/reports/daily?date=2024-10-14&format=pdf").status, 400);
+  EXPECT_EQ(Get("admin", "/api/v1/reports/daily?date=2024-10-14&format=doc").status, 400);
   EXPECT_EQ(Get("admin", "/api/v1/reports/yearly?date=2024-10-14").status, 404);
   EXPECT_EQ(Get("housing", "/api/v1/reports/daily?date=2024-10-14").status, 403);
   EXPECT_EQ(Get("disp", "/api/v1/reports/daily?date=2024-10-14").status, 403);
+}
+
+TEST_F(ReportApiTest, ReportsAsPdfPrintedByTheBrowser) {
+  if (auto b = pdf::FindBrowser(); !b.has_value()) {
+    GTEST_SKIP() << "chromium is not installed: " << b.error().message;
+  }
+  Reply r = Get("boss", "/api/v1/reports/monthly?date=2024-10-15&format=pdf");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_NE(r.headers.find("application/pdf"), std::string::npos) << r.headers;
+  EXPECT_EQ(r.body.rfind("%PDF-", 0), 0u);
+  EXPECT_NE(r.headers.find("report-monthly-2024-10-01.pdf"), std::string::npos) << r.headers;
+  // Same access rules as the other formats.
+  EXPECT_EQ(Get("housing", "/api/v1/reports/daily?date=2024-10-14&format=pdf").status, 403);
 }
 
 TEST_F(ReportApiTest, RoutesAreInTheOpenApiDocument) {
