@@ -232,7 +232,12 @@ Result<KpiReport> KpiService::Report(const KpiRequest& request, bool breakdowns)
     }
   }
   {
-    HOTLINE_ASSIGN_OR_RETURN(auto rows, store_.KpiSums(q, ports::KpiGroup::kDay));
+    auto from = ParseInstant(request.from);
+    auto to = ParseInstant(request.to);
+    bool monthly = from && to && *to - *from > std::chrono::hours(24 * kMonthlyTrendAfterDays);
+    out.trend_granularity = monthly ? "month" : "day";
+    HOTLINE_ASSIGN_OR_RETURN(
+        auto rows, store_.KpiSums(q, monthly ? ports::KpiGroup::kMonth : ports::KpiGroup::kDay));
     for (const auto& row : rows) {
       out.trend.push_back({row.key, "", domain::kpi::Compute(row.sums)});
     }

@@ -46,7 +46,12 @@ struct KpiReport {
   std::vector<KpiGroupValues> by_unit;
   std::vector<KpiGroupValues> by_category;
   std::vector<KpiGroupValues> trend;
+  // "day" (trend keyed YYYY-MM-DD), or "month" (YYYY-MM) for periods longer than
+  // kMonthlyTrendAfterDays: a year's dashboard then reads the monthly roll-ups only.
+  std::string trend_granularity = "day";
 };
+
+inline constexpr int kMonthlyTrendAfterDays = 92;
 
 struct KpiDrillPage {
   std::string kpi;

@@ -22,12 +22,16 @@ struct KpiQuery {
   std::vector<int64_t> categories;    ///< categories (already expanded)
   std::vector<std::string> types;     ///< request type codes
   std::vector<std::string> channels;  ///< channel codes
+  /// Read the daily aggregates only, never the monthly roll-ups (tests and benchmarks compare
+  /// the two paths; the answers are the same).
+  bool daily_only = false;
 };
 
-enum class KpiGroup : uint8_t { kNone, kDay, kUnit, kRegion, kCategory };
+/// kMonth groups by YYYY-MM (the trend of a long period).
+enum class KpiGroup : uint8_t { kNone, kDay, kUnit, kRegion, kCategory, kMonth };
 
 struct KpiGroupRow {
-  std::string key;  ///< the day, or the id of the unit/region/category ("" for kNone)
+  std::string key;  ///< the day, month, or id of the unit/region/category ("" for kNone)
   domain::kpi::Sums sums{};
 };
 

@@ -138,7 +138,8 @@ HttpResponse KpiApi::Dashboard(RequestContext& ctx) {
                     {"by_region", GroupsJson(report->by_region, "id")},
                     {"by_unit", GroupsJson(report->by_unit, "id")},
                     {"by_category", GroupsJson(report->by_category, "id")},
-                    {"trend", GroupsJson(report->trend, "date")}});
+                    {"trend", GroupsJson(report->trend, "date")},
+                    {"trend_granularity", report->trend_granularity}});
 }
 
 HttpResponse KpiApi::Drill(RequestContext& ctx, const std::string& kpi) {

@@ -155,6 +155,16 @@ TEST_F(KpiApiTest, DashboardHasEveryKpiWithNumeratorAndDenominatorAndBreakdowns)
     EXPECT_FALSE(j[key].empty()) << key;
   }
   EXPECT_EQ(j["trend"][0]["date"], "2024-10-14");
+  EXPECT_EQ(j["trend_granularity"], "day");
+  // A year: the trend is monthly (read from the roll-ups) and the totals are the same.
+  Reply y = Get("boss", "/api/v1/kpi?from=2024-01-01&to=2024-12-31");
+  ASSERT_EQ(y.status, 200) << y.body;
+  json yj = y.Json();
+  EXPECT_EQ(yj["trend_granularity"], "month");
+  ASSERT_EQ(yj["trend"].size(), 1u) << yj["trend"].dump();
+  EXPECT_EQ(yj["trend"][0]["date"], "2024-10");
+  EXPECT_EQ(Kpi(yj["kpis"], "received")["value"], 2);
+  EXPECT_EQ(Kpi(yj["kpis"], "on_time_completion_rate")["denominator"], 2);
   bool county = false;
   for (const auto& row : j["by_region"]) {
     if (row["name"] == "三元区") {

@@ -2,7 +2,12 @@
 // the events (schema 006), their rebuild from the log, and the job-step ledger.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "adapters/json/ticket_json.h"
 #include "adapters/sqlite/reader.h"
@@ -28,6 +33,12 @@ constexpr char kInsertFact[] =
 constexpr char kAddDaily[] =
     "INSERT INTO kpi_daily (day, unit, category, region, type, channel, measure, value) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT DO UPDATE SET value = value + excluded.value";
+// One fact into each monthly roll-up (schema 011): in all, by unit, by region, by category.
+constexpr char kAddRollup[] =
+    "INSERT INTO kpi_rollup (dim, month, key, measure, value) VALUES "
+    "('all', ?1, 0, ?5, ?6), ('unit', ?1, ?2, ?5, ?6), ('region', ?1, ?3, ?5, ?6), "
+    "('category', ?1, ?4, ?5, ?6) "
     "ON CONFLICT DO UPDATE SET value = value + excluded.value";
 constexpr char kAllEventRows[] =
     "SELECT ticket_id, seq, at, actor_user, actor_role, actor_unit, actor_name, type, fields "
@@ -142,7 +153,62 @@ Status InsertFacts(Db& db, int64_t ticket_id, int64_t seq, const Fact& f) {
       .Bind(6, f.key.channel)
       .Bind(7, static_cast<int64_t>(f.measure))
       .Bind(8, f.value);
-  return d->Run();
+  HOTLINE_RETURN_IF_ERROR(d->Run());
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * r, db.Prepare(kAddRollup));
+  r->Bind(1, std::string_view(f.key.day).substr(0, 7))
+      .Bind(2, f.key.unit)
+      .Bind(3, f.key.region)
+      .Bind(4, f.key.category)
+      .Bind(5, static_cast<int64_t>(f.measure))
+      .Bind(6, f.value);
+  return r->Run();
+}
+
+// A period split at month boundaries: the whole months in the middle can be read from the
+// roll-ups, the partial months at either end from kpi_daily.
+struct MonthSplit {
+  std::string head_from, head_to;       // daily part before the whole months (empty: none)
+  std::string first_month, last_month;  // whole months, YYYY-MM (empty: none)
+  std::string tail_from, tail_to;       // daily part after them (empty: none)
+};
+
+bool ParseDay(const std::string& s, int& y, int& m, int& d) {
+  return s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 &&
+         m <= 12 && d >= 1 && d <= 31;
+}
+
+int DaysIn(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+std::string Ymd(int y, int m, int d) { return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d); }
+
+// Empty optional when the period holds no whole month (or the dates do not parse: the daily
+// path then answers, as before).
+std::optional<MonthSplit> SplitByMonth(const std::string& from, const std::string& to) {
+  int fy = 0, fm = 0, fd = 0, ty = 0, tm = 0, td = 0;
+  if (!ParseDay(from, fy, fm, fd) || !ParseDay(to, ty, tm, td)) {
+    return std::nullopt;
+  }
+  int first = fy * 12 + (fm - 1) + (fd == 1 ? 0 : 1);  // months since year 0
+  int last = ty * 12 + (tm - 1) - (td == DaysIn(ty, tm) ? 0 : 1);
+  if (first > last) {
+    return std::nullopt;
+  }
+  MonthSplit out;
+  out.first_month = fmt::format("{:04d}-{:02d}", first / 12, first % 12 + 1);
+  out.last_month = fmt::format("{:04d}-{:02d}", last / 12, last % 12 + 1);
+  if (fd != 1) {
+    out.head_from = from;
+    out.head_to = Ymd(fy, fm, DaysIn(fy, fm));
+  }
+  if (td != DaysIn(ty, tm)) {
+    out.tail_from = Ymd(ty, tm, 1);
+    out.tail_to = to;
+  }
+  return out;
 }
 
 }  // namespace
@@ -237,7 +303,8 @@ Status SqliteStore::WriteKpiFacts(Db& db, int64_t ticket_id, const KpiFacts& fac
 Status SqliteStore::RebuildKpi() {
   return RunWrite([&](Db& db) -> Status {
     auto calendar = KpiCalendar(db);
-    HOTLINE_RETURN_IF_ERROR(db.Exec("DELETE FROM kpi_facts; DELETE FROM kpi_daily;"));
+    HOTLINE_RETURN_IF_ERROR(
+        db.Exec("DELETE FROM kpi_facts; DELETE FROM kpi_daily; DELETE FROM kpi_rollup;"));
     HOTLINE_ASSIGN_OR_RETURN(auto rows, OneShot::Prepare(db, kAllEventRows));
     Stmt& s = rows->stmt();
     domain::Ticket t;
@@ -303,6 +370,20 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::KpiAggregateDu
         s->Int(7));
   }
   s->Reset();
+  // The roll-ups too, so that comparing a rebuild with the incremental state covers them.
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * u, r.db().Prepare("SELECT dim, month, key, measure, value "
+                                                    "FROM kpi_rollup WHERE value <> 0 "
+                                                    "ORDER BY 1, 2, 3, 4"));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, u->Step());
+    if (!row) {
+      break;
+    }
+    out.emplace_back(fmt::format("rollup|{}|{}|{}|{}", u->Text(0), u->Text(1), u->Int(2),
+                                 domain::kpi::Code(static_cast<Measure>(u->Int(3)))),
+                     u->Int(4));
+  }
+  u->Reset();
   return out;
 }
 
@@ -324,30 +405,111 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
     case ports::KpiGroup::kCategory:
       column = "category";
       break;
-  }
-  Where w = WhereOf(q);
-  std::string sql = fmt::format(
-      "SELECT CAST({0} AS TEXT), measure, SUM(value) FROM kpi_daily{1} GROUP BY {0}, measure "
-      "ORDER BY {0}",
-      column, w.sql);
-  HOTLINE_READER(r);
-  HOTLINE_ASSIGN_OR_RETURN(auto stmt, OneShot::Prepare(r.db(), sql));
-  Stmt& s = stmt->stmt();
-  Bind(s, w);
-  std::vector<ports::KpiGroupRow> out;
-  while (true) {
-    HOTLINE_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) {
+    case ports::KpiGroup::kMonth:
+      column = "substr(day, 1, 7)";
       break;
+  }
+  // Which roll-up answers the whole months: one that keeps the only dimension the query
+  // filters or groups by (none when it uses two, or type/channel, or groups by day).
+  const char* dim = nullptr;
+  const std::vector<int64_t>* keys = nullptr;
+  {
+    const bool u = !q.units.empty();
+    const bool r = !q.regions.empty();
+    const bool c = !q.categories.empty();
+    const bool plain = !q.daily_only && q.types.empty() && q.channels.empty() && (u + r + c) <= 1;
+    if (plain) {
+      switch (group) {
+        case ports::KpiGroup::kDay:
+          break;
+        case ports::KpiGroup::kUnit:
+          dim = r || c ? nullptr : "unit";
+          break;
+        case ports::KpiGroup::kRegion:
+          dim = u || c ? nullptr : "region";
+          break;
+        case ports::KpiGroup::kCategory:
+          dim = u || r ? nullptr : "category";
+          break;
+        case ports::KpiGroup::kNone:
+        case ports::KpiGroup::kMonth:
+          dim = u ? "unit" : r ? "region" : c ? "category" : "all";
+          break;
+      }
     }
-    std::string key = s.Text(0);
-    if (out.empty() || out.back().key != key) {
-      out.push_back({key, {}});
+    if (dim != nullptr) {
+      keys = u ? &q.units : r ? &q.regions : c ? &q.categories : nullptr;
     }
-    int64_t m = s.Int(1);
-    if (m >= 0 && m < static_cast<int64_t>(domain::kpi::kMeasureCount)) {
-      out.back().sums[static_cast<size_t>(m)] += s.Int(2);
+  }
+  std::optional<MonthSplit> split;
+  if (dim != nullptr) {
+    split = SplitByMonth(q.from, q.to);
+  }
+
+  HOTLINE_READER(r);
+  std::map<std::string, domain::kpi::Sums> sums;
+  auto collect = [&](const std::string& sql, auto&& bind) -> Status {
+    HOTLINE_ASSIGN_OR_RETURN(auto stmt, OneShot::Prepare(r.db(), sql));
+    Stmt& s = stmt->stmt();
+    bind(s);
+    while (true) {
+      HOTLINE_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) {
+        break;
+      }
+      int64_t m = s.Int(1);
+      if (m >= 0 && m < static_cast<int64_t>(domain::kpi::kMeasureCount)) {
+        sums[s.Text(0)][static_cast<size_t>(m)] += s.Int(2);
+      }
     }
+    return OkStatus();
+  };
+  auto daily = [&](const std::string& from, const std::string& to) -> Status {
+    ports::KpiQuery part = q;
+    part.from = from;
+    part.to = to;
+    Where w = WhereOf(part);
+    return collect(fmt::format("SELECT CAST({0} AS TEXT), measure, SUM(value) FROM kpi_daily{1} "
+                               "GROUP BY {0}, measure",
+                               column, w.sql),
+                   [&](Stmt& s) { Bind(s, w); });
+  };
+  if (!split.has_value()) {
+    HOTLINE_RETURN_IF_ERROR(daily(q.from, q.to));
+  } else {
+    if (!split->head_from.empty()) {
+      HOTLINE_RETURN_IF_ERROR(daily(split->head_from, split->head_to));
+    }
+    if (!split->tail_from.empty()) {
+      HOTLINE_RETURN_IF_ERROR(daily(split->tail_from, split->tail_to));
+    }
+    Where w;
+    w.sql = " WHERE dim = ? AND month >= ? AND month <= ?";
+    w.text = {dim, split->first_month, split->last_month};
+    w.order = {1, 1, 1};
+    if (keys != nullptr) {
+      AddIn(w, "key", *keys);
+    }
+    const char* key_column = group == ports::KpiGroup::kNone    ? "''"
+                             : group == ports::KpiGroup::kMonth ? "month"
+                                                                : "key";
+    HOTLINE_RETURN_IF_ERROR(
+        collect(fmt::format("SELECT CAST({0} AS TEXT), measure, SUM(value) FROM kpi_rollup{1} "
+                            "GROUP BY {0}, measure",
+                            key_column, w.sql),
+                [&](Stmt& s) { Bind(s, w); }));
+  }
+  std::vector<ports::KpiGroupRow> out;
+  out.reserve(sums.size());
+  for (auto& [key, v] : sums) {
+    out.push_back({key, v});
+  }
+  if (group != ports::KpiGroup::kNone && group != ports::KpiGroup::kDay &&
+      group != ports::KpiGroup::kMonth) {
+    // Ids in numeric order, as SQL's ORDER BY on the integer column gave.
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return std::strtoll(a.key.c_str(), nullptr, 10) < std::strtoll(b.key.c_str(), nullptr, 10);
+    });
   }
   if (out.empty() && group == ports::KpiGroup::kNone) {
     out.push_back({"", {}});
