@@ -48,7 +48,7 @@ TEST_F(ReportTest, AssessmentScoresRanksAndEvidence) {
   EXPECT_EQ(housing->components[1].kpi.numerator, 0);
   EXPECT_EQ(*housing->components[1].kpi.denominator, 1);
   // One overdue (1 point) and one re-handled (2 points), each with the ticket behind it.
-  ASSERT_EQ(housing->deductions.size(), 2u);
+  ASSERT_EQ(housing->deductions.size(), 3u);  // overdue, re-handled, wrongly returned
   EXPECT_EQ(housing->deductions[0].count, 1);
   EXPECT_EQ(housing->deductions[0].tickets, std::vector<std::string>{s_.b});
   EXPECT_EQ(housing->deductions[1].count, 1);

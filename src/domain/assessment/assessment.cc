@@ -80,6 +80,7 @@ Scheme Scheme::Default() {
   s.deductions = {
       {"overdue", "超期件", "overdue", 1.0, 15},
       {"rehandled", "重办件", "rehandle_rate", 2.0, 10},
+      {"wrong_returns", "错退件", "wrong_returns", 1.0, 5},
   };
   s.bonuses = {
       {"first_time", "一次办结", "first_time_rate", 0.05, 2},

@@ -16,7 +16,8 @@ KpiValue Count(const char* id, int64_t n) {
   return {id, "", "件", static_cast<double>(n), n, std::nullopt};
 }
 
-// sign 9/10, completion 8/10, satisfaction 3/4; 2 overdue, 1 re-handled, 5 first-time.
+// sign 9/10, completion 8/10, satisfaction 3/4; 2 overdue, 1 re-handled, 3 wrongly
+// returned, 5 first-time.
 std::vector<KpiValue> Sample() {
   return {Count("dispatched", 10),
           Rate("on_time_sign_rate", 9, 10),
@@ -24,6 +25,7 @@ std::vector<KpiValue> Sample() {
           Rate("satisfaction_rate", 3, 4),
           Count("overdue", 2),
           Rate("rehandle_rate", 1, 6),
+          Count("wrong_returns", 3),
           Rate("first_time_rate", 5, 6)};
 }
 
@@ -43,15 +45,19 @@ TEST(Assessment, ScoreWorkedOutByHand) {
   EXPECT_DOUBLE_EQ(u.components[1].points, 28);
   EXPECT_DOUBLE_EQ(u.components[2].points, 26.25);
   EXPECT_DOUBLE_EQ(u.base, 81.25);
-  // overdue 2 x 1 = 2; re-handled 1 x 2 = 2 -> 4
+  // overdue 2 x 1 = 2; re-handled 1 x 2 = 2; wrongly returned 3 x 1 = 3 -> 7
   EXPECT_EQ(u.deductions[0].count, 2);
   EXPECT_DOUBLE_EQ(u.deductions[0].points, 2);
   EXPECT_EQ(u.deductions[1].count, 1);
   EXPECT_DOUBLE_EQ(u.deductions[1].points, 2);
-  EXPECT_DOUBLE_EQ(u.deducted, 4);
+  ASSERT_EQ(u.deductions.size(), 3u);
+  EXPECT_EQ(u.deductions[2].item.id, "wrong_returns");
+  EXPECT_EQ(u.deductions[2].count, 3);
+  EXPECT_DOUBLE_EQ(u.deductions[2].points, 3);
+  EXPECT_DOUBLE_EQ(u.deducted, 7);
   // first-time 5 x 0.05 = 0.25
   EXPECT_DOUBLE_EQ(u.bonus, 0.25);
-  EXPECT_DOUBLE_EQ(u.score, 77.5);
+  EXPECT_DOUBLE_EQ(u.score, 74.5);
   EXPECT_EQ(u.dispatched, 10);
   // Evidence: the KPI with its numerator and denominator.
   EXPECT_EQ(u.components[2].kpi.id, "satisfaction_rate");
@@ -63,7 +69,7 @@ TEST(Assessment, CapsPerItemAndInTotalAndFloorAndTarget) {
   Scheme s = Scheme::Default();
   s.components[2].floor = 50;        // 75% is halfway from 50 to 100
   s.deductions[0].points_each = 10;  // 2 x 10 = 20, item cap 15
-  s.deduction_cap = 16;              // 15 + 2 = 17 -> 16
+  s.deduction_cap = 16;              // 15 + 2 + 3 = 20 -> 16
   UnitScore u = Score(s, Sample());
   EXPECT_DOUBLE_EQ(u.components[2].points, 17.5);
   EXPECT_TRUE(u.deductions[0].capped);

@@ -13,7 +13,7 @@ constexpr std::array<std::string_view, kMeasureCount> kMeasureCodes{
     "callbacks",  "valid_callbacks", "satisfied",         "basic_satisfied", "unsatisfied",
     "resolved",   "closed",          "first_time_closed", "rehandled",       "returns_approved",
     "extensions", "urged",           "auto_urged",        "supervised",      "review_failed",
-    "withdrawn",  "merged",          "escalated",         "sub_dispatched"};
+    "withdrawn",  "merged",          "escalated",         "sub_dispatched",  "return_rejected"};
 
 int64_t Get(const Sums& s, Measure m) { return s[static_cast<size_t>(m)]; }
 
@@ -68,6 +68,8 @@ std::vector<Fact> Contributions(const Ticket& before, const TicketEvent& e,
     if (after.state == TicketState::kRegistered) {
       add(Measure::kWrongDispatch);  // back to the centre: the centre's dispatch was wrong
     }
+  } else if (t == "reject_return") {
+    add(Measure::kReturnRejected);  // against the unit that asked (still the lead unit)
   } else if (t == "approve_extension") {
     add(Measure::kExtensions);
   } else if (t == "reply" || t == "province_reply") {
@@ -165,6 +167,7 @@ const std::vector<KpiDefinition>& Definitions() {
       {"urged", "催办量", "件", M::kUrged},
       {"supervised", "督办量", "件", M::kSupervised},
       {"rejected", "不予受理量", "件", M::kRejected},
+      {"wrong_returns", "退单被驳回量（错退）", "件", M::kReturnRejected},
   };
   return defs;
 }
@@ -213,6 +216,7 @@ std::vector<KpiValue> Compute(const Sums& s) {
     if (id == "urged") return {Get(s, M::kUrged), std::nullopt};
     if (id == "supervised") return {Get(s, M::kSupervised), std::nullopt};
     if (id == "rejected") return {Get(s, M::kRejected), std::nullopt};
+    if (id == "wrong_returns") return {Get(s, M::kReturnRejected), std::nullopt};
     return {0, std::nullopt};
   };
   std::vector<KpiValue> out;

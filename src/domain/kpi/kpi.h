@@ -49,8 +49,9 @@ enum class Measure : uint8_t {
   kMerged,             // merge (the merged child)
   kEscalated,          // escalate to the province
   kSubDispatched,      // sub_dispatch by a county platform
+  kReturnRejected,     // reject_return: a return the unit asked for and the centre refused
 };
-inline constexpr size_t kMeasureCount = static_cast<size_t>(Measure::kSubDispatched) + 1;
+inline constexpr size_t kMeasureCount = static_cast<size_t>(Measure::kReturnRejected) + 1;
 std::string_view Code(Measure m);
 std::optional<Measure> ParseMeasure(std::string_view code);
 

@@ -139,6 +139,29 @@ TEST_F(KpiTest, DispatchAccuracyCountsApprovedReturnsToTheCentreAndRedispatches)
   EXPECT_EQ(by_unit_[SmallCity::kHousing.value()][static_cast<size_t>(Measure::kWrongDispatch)], 1);
 }
 
+TEST_F(KpiTest, ARejectedReturnCountsAsAWrongReturnAgainstTheUnitThatAsked) {
+  // F: housing asks to return an order that is its own; the centre refuses. One wrong
+  // return against housing, no approved return, no wrong dispatch.
+  Story f(*city_, 6, "投诉", "2024-10-16 09:00:00");
+  f.Do("disp", Action::kDispatch, {{"lead_unit", "2"}}, "2024-10-16 09:05:00")
+      .Do("housing", Action::kSign, {}, "2024-10-16 09:30:00")
+      .Do("housing", Action::kRequestReturn, {{"reason", "不属本单位职责"}}, "2024-10-16 10:00:00")
+      .Do("disp", Action::kRejectReturn, {{"comment", "属于住建职责"}}, "2024-10-16 11:00:00");
+  Sums all{};
+  std::map<int64_t, Sums> units;
+  for (const Fact& fact : ContributionsOfLog(f.log(), city_->calendar)) {
+    all[static_cast<size_t>(fact.measure)] += fact.value;
+    units[fact.key.unit][static_cast<size_t>(fact.measure)] += fact.value;
+  }
+  auto k = ById(all);
+  Expect(k, "wrong_returns", 1, std::nullopt);
+  Expect(k, "returns", 0, std::nullopt);
+  Expect(k, "dispatch_accuracy", 1, 1);
+  EXPECT_EQ(units[SmallCity::kHousing.value()][static_cast<size_t>(Measure::kReturnRejected)], 1);
+  // The fixture's approved return (B) is not a wrong return.
+  Expect(ById(sums_), "wrong_returns", 0, std::nullopt);
+}
+
 TEST_F(KpiTest, SigningAndCompletionOnTime) {
   auto k = ById(sums_);
   Expect(k, "on_time_sign_rate", 2, 3);  // A, B(housing) on time; B(environment) late
