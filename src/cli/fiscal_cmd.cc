@@ -5,18 +5,22 @@
 //   hotline fiscal check FILE [--format text|json] [--exec-rule SPEC]
 //       every finding; exit 0 without errors, 1 with errors, 2 when FILE cannot be read
 //   hotline fiscal score FILE [--format text|json] [--exec-rule SPEC] [--kpis KPI.json]
+//                        [--store DB --year YYYY]
 //       recomputed sheet scores (actual values optionally filled from the platform's KPIs)
-//   hotline fiscal render FILE --out DIR [--formats xlsx,html,json]
+//   hotline fiscal render FILE --out DIR [--formats xlsx,html,json,pdf]
 //       the tables, the explanation's figures and the sheets as xlsx / HTML / accounts JSON
 //   hotline fiscal rules [--format text|json]
 //       the rule catalogue
 //
 // FILE is .txt (the text form, tab-separated cells), .pdf (through pdftotext), .json or .xlsx
 // (structured accounts).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -24,11 +28,15 @@
 #include "adapters/fiscal/accounts_json.h"
 #include "adapters/fiscal/loader.h"
 #include "adapters/fiscal/render.h"
+#include "adapters/pdf/pdf.h"
+#include "app/kpi_service.h"
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "domain/fiscal/document.h"
 #include "domain/fiscal/figures.h"
 #include "domain/fiscal/rules.h"
 #include "domain/fiscal/scoring.h"
+#include "domain/kpi/calls.h"
 
 namespace hotline::cli {
 namespace {
@@ -45,6 +53,8 @@ struct FiscalArgs {
   std::string format = "text";
   std::string exec_rule;
   std::string kpis;
+  std::string store;  // score: fill actual values from this store's KPIs of --year
+  int year = 0;
   std::string out;
   std::string formats = "xlsx,html,json";
 };
@@ -120,6 +130,47 @@ void RunCheck(const FiscalArgs& args) {
   ExitCode() = summary.errors > 0 ? kExitFindings : 0;
 }
 
+// The platform's KPIs of `year` from a store, in the self-evaluation sheets' terms
+// (docs/fiscal.md): connection rate = 有效接通率 of the call records; seats on duty = the most
+// agents logged in during one half hour of the year; the others from the ticket KPIs. A KPI without
+// data (no denominator) is left out, so the sheet keeps its stated value.
+Result<std::map<fiscal::Kpi, fiscal::Fixed2>> KpisFromStore(const std::string& path, int year) {
+  if (year < 2000 || year > 2100) {
+    return InvalidArgument("--store 需要同时给出 --year（如 2023）");
+  }
+  HOTLINE_ASSIGN_OR_RETURN(auto session, OpenSession(path, false));
+  auto config = session.config;
+  app::KpiService service(
+      *session.store, [config] { return config; }, session.store.get());
+  app::KpiRequest req{fmt::format("{}-01-01", year), fmt::format("{}-12-31", year), {}};
+  HOTLINE_ASSIGN_OR_RETURN(auto report, service.Report(req, false));
+  std::map<fiscal::Kpi, fiscal::Fixed2> out;
+  auto put = [&](fiscal::Kpi k, double v) {
+    if (auto f = fiscal::Fixed2::Parse(fmt::format("{:.2f}", v))) out[k] = *f;
+  };
+  for (const auto& v : report.kpis) {
+    if (!v.denominator || *v.denominator <= 0) {
+      continue;
+    }
+    if (v.id == "effective_connection_rate") put(fiscal::Kpi::kConnectionRate, v.value);
+    if (v.id == "instant_answer_rate") put(fiscal::Kpi::kInstantAnswerRate, v.value);
+    if (v.id == "dispatch_accuracy") put(fiscal::Kpi::kDispatchAccuracy, v.value);
+    if (v.id == "acceptance_rate") put(fiscal::Kpi::kAcceptanceRate, v.value);
+    if (v.id == "satisfaction_rate") put(fiscal::Kpi::kSatisfaction, v.value);
+  }
+  auto from = ParseInstant(req.from);
+  auto to = ParseInstant(fmt::format("{}-01-01", year + 1));
+  if (from && to) {
+    HOTLINE_ASSIGN_OR_RETURN(auto states, session.store->AgentStatesBetween(*from, *to));
+    int64_t peak = 0;
+    for (const auto& i : domain::kpi::SeatsOnDuty(std::move(states), *from, *to)) {
+      peak = std::max(peak, i.agents);
+    }
+    if (peak > 0) out[fiscal::Kpi::kSeatsOnDuty] = fiscal::Fixed2::FromInt(peak);
+  }
+  return out;
+}
+
 void RunScore(const FiscalArgs& args) {
   fiscal::Document doc;
   fiscal::CheckOptions options;
@@ -140,6 +191,34 @@ void RunScore(const FiscalArgs& args) {
     for (auto& sheet : doc.sheets) {
       fiscal::FillActualsFromKpis(sheet, *kpis);
     }
+  }
+  if (!args.store.empty()) {
+    auto kpis = KpisFromStore(args.store, args.year);
+    if (!kpis) {
+      Fail(kExitUnreadable, kpis.error().message);
+      return;
+    }
+    // An explicit --kpis file was applied first; the store fills what it did not give.
+    std::map<fiscal::Kpi, fiscal::Fixed2> from_store;
+    std::map<fiscal::Kpi, fiscal::Fixed2> from_file;
+    if (!args.kpis.empty()) {
+      if (auto text = io::ReadFile(args.kpis)) {
+        if (auto parsed = io::KpisFromJson(*text)) from_file = *parsed;
+      }
+    }
+    for (const auto& [k, v] : *kpis) {
+      if (!from_file.count(k)) from_store[k] = v;
+    }
+    int filled = 0;
+    for (auto& sheet : doc.sheets) {
+      filled += fiscal::FillActualsFromKpis(sheet, from_store);
+    }
+    std::string list;
+    for (const auto& [k, v] : from_store) {
+      list += fmt::format(" {}={}", fiscal::KpiCode(k), v.ToString());
+    }
+    std::fprintf(stderr, "已从 %s 填入 %d 年平台指标（%d 个指标值）：%s\n", args.store.c_str(),
+                 args.year, filled, list.empty() ? " 无数据" : list.c_str());
   }
   std::vector<fiscal::SheetScore> scores;
   for (const auto& sheet : doc.sheets) {
@@ -213,6 +292,15 @@ void RunRender(const FiscalArgs& args) {
   if (wants("html") && !write(dir / "disclosure.html", io::RenderHtml(doc))) {
     return;
   }
+  if (wants("pdf")) {
+    // The HTML disclosure printed by Debian's chromium (headless).
+    const fs::path path = dir / "disclosure.pdf";
+    if (auto st = adapters::pdf::HtmlToPdf(io::RenderHtml(doc), path.string()); !st) {
+      Fail(kExitFindings, st.error().message);
+      return;
+    }
+    std::printf("已生成 %s\n", path.string().c_str());
+  }
   if (wants("json") && !write(dir / "accounts.json", io::DocumentToJson(doc))) {
     return;
   }
@@ -261,13 +349,17 @@ void RegisterFiscalCommands(CLI::App& app) {
   score->add_option("--kpis", args->kpis,
                     "平台 KPI 的 JSON 文件，用于填写实际完成值，如 "
                     "{\"connection_rate\":99.6,\"seats_on_duty\":34}");
+  score->add_option("--store", args->store,
+                    "从本平台数据库取该年度 KPI 填写实际完成值（需 --year）");
+  score->add_option("--year", args->year, "年度，如 2023（与 --store 同用）");
   score->callback([args]() { RunScore(*args); });
 
   CLI::App* render = fiscal_app->add_subcommand(
       "render", "生成九张公开表、说明数据和绩效自评表（xlsx、HTML、结构化 JSON）");
   render->add_option("file", args->file, "决算文档：.txt、.pdf 或结构化 .json / .xlsx")->required();
   render->add_option("--out", args->out, "输出目录")->required();
-  render->add_option("--formats", args->formats, "逗号分隔：xlsx,html,json");
+  render->add_option("--formats", args->formats,
+                     "逗号分隔：xlsx,html,json,pdf（pdf 需要 chromium）");
   render->callback([args]() { RunRender(*args); });
 
   CLI::App* rules = fiscal_app->add_subcommand("rules", "列出全部核对规则");

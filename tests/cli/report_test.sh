@@ -16,6 +16,49 @@ for kind in daily weekly monthly; do
   [[ "$(head -c 2 "$DIR/$kind.xlsx")" == "PK" ]] || { echo "FAIL $kind.xlsx is not a zip"; failures=$((failures + 1)); }
 done
 grep -q "考核排名" "$DIR/monthly.html" || { echo "FAIL monthly.html lacks 考核排名"; failures=$((failures + 1)); }
+# PDF: the HTML report printed by Debian's chromium (skipped, and said so, when it is absent).
+if command -v chromium >/dev/null 2>&1 || [[ -n "${HOTLINE_CHROMIUM:-}" ]]; then
+  check report-pdf 0 "$HOTLINE" report "${S[@]}" --period "$MONTH" --format pdf --out "$DIR/m.pdf"
+  [[ "$(head -c 5 "$DIR/m.pdf")" == "%PDF-" ]] || { echo "FAIL m.pdf is not a PDF"; failures=$((failures + 1)); }
+  if command -v pdftotext >/dev/null 2>&1; then
+    pdftotext "$DIR/m.pdf" "$DIR/m.txt"  # (not piped to grep -q: pipefail would see SIGPIPE)
+    grep -q "考核指标" "$DIR/m.txt" || { echo "FAIL m.pdf lacks 考核指标"; failures=$((failures + 1)); }
+  fi
+  # The final accounts rendered as PDF too (a clean disclosure kept with the fiscal tests).
+  SEED="$(dirname "$0")/../../src/domain/fiscal/testdata/clean_2024.txt"
+  if [[ -f "$SEED" ]]; then
+    check fiscal-render-pdf 0 "$HOTLINE" fiscal render "$SEED" --out "$DIR/fiscal" --formats html,pdf
+    [[ "$(head -c 5 "$DIR/fiscal/disclosure.pdf")" == "%PDF-" ]] || { echo "FAIL disclosure.pdf"; failures=$((failures + 1)); }
+  fi
+else
+  echo "SKIP report-pdf: chromium is not installed"
+fi
+HOTLINE_CHROMIUM=/nonexistent/chromium check report-pdf-no-browser 1 "$HOTLINE" report "${S[@]}" \
+  --period "$MONTH" --format pdf --out "$DIR/none.pdf"
+expect_contains report-pdf-no-browser-hint "chromium"
+[[ ! -e "$DIR/none.pdf" ]] || { echo "FAIL none.pdf was written"; failures=$((failures + 1)); }
+check report-bad-format 2 "$HOTLINE" report "${S[@]}" --period "$MONTH" --format doc --out "$DIR/x"
+# The final accounts' self-evaluation sheets filled from this store's KPIs of the year: the
+# dispatch accuracy written into the sheet is the one `hotline kpi` computes.
+CLEAN="$(dirname "$0")/../../src/domain/fiscal/testdata/clean_2024.txt"
+YEAR="${TODAY:0:4}"
+"$HOTLINE" fiscal score "$CLEAN" "${S[@]}" --year "$YEAR" --format json >"$DIR/score.json" 2>"$DIR/score.err"
+rc=$?
+[[ $rc -eq 0 ]] || { echo "FAIL fiscal-score-store: exit $rc"; cat "$DIR/score.err"; failures=$((failures + 1)); }
+grep -q "已从" "$DIR/score.err" || { echo "FAIL fiscal-score-store: no fill message"; failures=$((failures + 1)); }
+check kpi-year 0 "$HOTLINE" kpi "${S[@]}" --from "$YEAR-01-01" --to "$YEAR-12-31"
+echo "$LAST" | tail -1 >"$DIR/kpi.json"
+python3 - "$DIR/score.json" "$DIR/kpi.json" <<'PY' || { echo "FAIL fiscal-score-store: actual differs from the KPI"; failures=$((failures + 1)); }
+import json, sys
+score = json.load(open(sys.argv[1]))
+kpis = json.load(open(sys.argv[2]))["kpis"]
+acc = kpis["dispatch_accuracy"]
+assert acc.get("denominator"), acc
+actuals = [i["actual"] for s in score["sheets"] for i in s["indicators"] if "转办准确率" in i["name"]]
+assert actuals and all(abs(float(a) - acc["value"]) < 0.006 for a in actuals), (actuals, acc)
+PY
+check fiscal-score-store-no-year 2 "$HOTLINE" fiscal score "$CLEAN" "${S[@]}"
+check fiscal-score-store-missing 2 "$HOTLINE" fiscal score "$CLEAN" --store "$DIR/none.db" --year "$YEAR"
 check report-period 0 "$HOTLINE" report "${S[@]}" --period "$MONTH" --format xlsx --out "$DIR/p.xlsx"
 check report-theme 0 "$HOTLINE" report "${S[@]}" --kind theme --date "$TODAY" \
   --category 城乡建设 --format html --out "$DIR/theme.html"
