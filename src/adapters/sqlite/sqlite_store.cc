@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "adapters/json/ticket_json.h"
 #include "adapters/sqlite/queries.h"
@@ -173,17 +175,25 @@ Status SqliteStore::Migrate() {
   HOTLINE_RETURN_IF_ERROR(
       db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
               "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
-  HOTLINE_ASSIGN_OR_RETURN(Stmt * s,
-                           db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
-  int current = row ? static_cast<int>(s->Int(0)) : 0;
+  // Every migration not yet recorded is applied, in order: a store that has a later one
+  // (written while an earlier number was still on a branch) still gets the earlier one.
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare("SELECT version FROM schema_migrations"));
+  std::set<int> applied;
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) {
+      break;
+    }
+    applied.insert(static_cast<int>(s->Int(0)));
+  }
   s->Reset();
+  int current = applied.empty() ? 0 : *applied.rbegin();
   if (current > kMigrations.back().version) {
     return Internal(fmt::format("数据库结构版本 {} 比本程序支持的 {} 更新，请升级 hotline", current,
                                 kMigrations.back().version));
   }
   for (const Migration& m : kMigrations) {
-    if (m.version <= current) {
+    if (applied.count(m.version) != 0) {
       continue;
     }
     HOTLINE_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
@@ -200,7 +210,7 @@ Status SqliteStore::Migrate() {
           fmt::format("迁移 {:03d}_{} 失败: {}", m.version, m.name, st.error().message));
     }
     HOTLINE_RETURN_IF_ERROR(db.Exec("COMMIT"));
-    current = m.version;
+    current = std::max(current, m.version);
   }
   schema_version_ = current;
   return OkStatus();
