@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 #include <map>
 
 namespace hotline::app {
@@ -185,9 +186,21 @@ Result<KpiReport> KpiService::Report(const KpiRequest& request, bool breakdowns)
     return out;
   }
   const domain::OrgTree& org = config->org;
+  // The four breakdowns are independent reads of the aggregates: run them at once (the store
+  // is thread-safe and hands each call its own reader connection).
+  auto from = ParseInstant(request.from);
+  auto to = ParseInstant(request.to);
+  const bool monthly = from && to && *to - *from > std::chrono::hours(24 * kMonthlyTrendAfterDays);
+  auto sums_of = [this, &q](ports::KpiGroup g) {
+    return std::async(std::launch::async, [this, &q, g] { return store_.KpiSums(q, g); });
+  };
+  auto by_region = sums_of(ports::KpiGroup::kRegion);
+  auto by_unit = sums_of(ports::KpiGroup::kUnit);
+  auto by_category = sums_of(ports::KpiGroup::kCategory);
+  auto by_time = sums_of(monthly ? ports::KpiGroup::kMonth : ports::KpiGroup::kDay);
   // By region: one level below the scope's region (the counties of the city).
   {
-    HOTLINE_ASSIGN_OR_RETURN(auto rows, store_.KpiSums(q, ports::KpiGroup::kRegion));
+    HOTLINE_ASSIGN_OR_RETURN(auto rows, by_region.get());
     int depth = request.scope.region ? RegionDepth(org, *request.scope.region) + 1 : 1;
     std::map<int64_t, Sums> grouped;
     for (const auto& row : rows) {
@@ -202,7 +215,7 @@ Result<KpiReport> KpiService::Report(const KpiRequest& request, bool breakdowns)
     }
   }
   {
-    HOTLINE_ASSIGN_OR_RETURN(auto rows, store_.KpiSums(q, ports::KpiGroup::kUnit));
+    HOTLINE_ASSIGN_OR_RETURN(auto rows, by_unit.get());
     for (const auto& row : rows) {
       int64_t id = std::stoll(row.key);
       const domain::Unit* u = org.FindUnit(domain::UnitId{id});
@@ -211,7 +224,7 @@ Result<KpiReport> KpiService::Report(const KpiRequest& request, bool breakdowns)
     }
   }
   {
-    HOTLINE_ASSIGN_OR_RETURN(auto rows, store_.KpiSums(q, ports::KpiGroup::kCategory));
+    HOTLINE_ASSIGN_OR_RETURN(auto rows, by_category.get());
     int level = 1;
     if (request.scope.category) {
       const domain::Category* c = config->categories.Find(*request.scope.category);
@@ -232,12 +245,8 @@ Result<KpiReport> KpiService::Report(const KpiRequest& request, bool breakdowns)
     }
   }
   {
-    auto from = ParseInstant(request.from);
-    auto to = ParseInstant(request.to);
-    bool monthly = from && to && *to - *from > std::chrono::hours(24 * kMonthlyTrendAfterDays);
     out.trend_granularity = monthly ? "month" : "day";
-    HOTLINE_ASSIGN_OR_RETURN(
-        auto rows, store_.KpiSums(q, monthly ? ports::KpiGroup::kMonth : ports::KpiGroup::kDay));
+    HOTLINE_ASSIGN_OR_RETURN(auto rows, by_time.get());
     for (const auto& row : rows) {
       out.trend.push_back({row.key, "", domain::kpi::Compute(row.sums)});
     }
