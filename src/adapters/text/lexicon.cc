@@ -67,7 +67,25 @@ constexpr std::string_view kDefaultDictionary = R"(# word [kind]
 噪音扰民
 )";
 
-std::vector<std::string_view> Lines(std::string_view text) {
+bool IsCommentOrBlank(const std::vector<std::string>& words) {
+  return words.empty() || words.front().starts_with('#');
+}
+
+size_t CharCount(std::string_view text) {
+  size_t pos = 0;
+  size_t count = 0;
+  while (pos < text.size()) {
+    internal::DecodeUtf8(text, &pos);
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+namespace internal {
+
+std::vector<std::string_view> LexiconLines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t begin = 0;
   while (begin <= text.size()) {
@@ -85,8 +103,7 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return lines;
 }
 
-// Splits on ASCII separators and the UTF-8 encoded Chinese comma and enumeration comma.
-std::vector<std::string> SplitWords(std::string_view line) {
+std::vector<std::string> LexiconWords(std::string_view line) {
   std::vector<std::string> words;
   std::string current;
   size_t pos = 0;
@@ -110,27 +127,13 @@ std::vector<std::string> SplitWords(std::string_view line) {
   return words;
 }
 
-bool IsCommentOrBlank(const std::vector<std::string>& words) {
-  return words.empty() || words.front().starts_with('#');
-}
-
-size_t CharCount(std::string_view text) {
-  size_t pos = 0;
-  size_t count = 0;
-  while (pos < text.size()) {
-    internal::DecodeUtf8(text, &pos);
-    ++count;
-  }
-  return count;
-}
-
-}  // namespace
+}  // namespace internal
 
 Status Lexicon::AddDictionary(std::string_view text) {
   std::vector<LexiconWord> added;
-  const auto lines = Lines(text);
+  const auto lines = internal::LexiconLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
-    const auto words = SplitWords(lines[i]);
+    const auto words = internal::LexiconWords(lines[i]);
     if (IsCommentOrBlank(words)) {
       continue;
     }
@@ -167,9 +170,9 @@ Status Lexicon::AddSynonyms(std::string_view text) {
     taken.insert(group.begin(), group.end());
   }
   std::vector<std::vector<std::string>> added;
-  const auto lines = Lines(text);
+  const auto lines = internal::LexiconLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
-    auto words = SplitWords(lines[i]);
+    auto words = internal::LexiconWords(lines[i]);
     if (IsCommentOrBlank(words)) {
       continue;
     }

@@ -51,4 +51,12 @@ class Lexicon {
   std::vector<std::vector<std::string>> groups_;
 };
 
+namespace internal {
+// The lines of a lexicon text (LF or CRLF), and the words of one line, split on spaces, tabs,
+// `,` `/` `|`, the Chinese comma and enumeration comma and the ideographic space. Shared by
+// Lexicon and the stored entries (lexicon_entries.h) so both split a line the same way.
+std::vector<std::string_view> LexiconLines(std::string_view text);
+std::vector<std::string> LexiconWords(std::string_view line);
+}  // namespace internal
+
 }  // namespace hotline::adapters::text

@@ -38,49 +38,6 @@ std::string CanonicalKind(std::string_view kind) {
   return "";
 }
 
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t begin = 0;
-  while (begin <= text.size()) {
-    size_t end = text.find('\n', begin);
-    if (end == std::string_view::npos) {
-      end = text.size();
-    }
-    std::string_view line = text.substr(begin, end - begin);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    lines.push_back(line);
-    begin = end + 1;
-  }
-  return lines;
-}
-
-// The same separators as Lexicon's own parser, so that a stored word never splits there.
-std::vector<std::string> SplitWords(std::string_view line) {
-  std::vector<std::string> words;
-  std::string current;
-  size_t pos = 0;
-  while (pos < line.size()) {
-    const size_t start = pos;
-    const char32_t c = internal::DecodeUtf8(line, &pos);
-    const bool separator = c == U' ' || c == U'\t' || c == U',' || c == U'/' || c == U'|' ||
-                           c == U'，' || c == U'、' || c == 0x3000;
-    if (separator) {
-      if (!current.empty()) {
-        words.push_back(std::move(current));
-        current.clear();
-      }
-    } else {
-      current.append(line.substr(start, pos - start));
-    }
-  }
-  if (!current.empty()) {
-    words.push_back(std::move(current));
-  }
-  return words;
-}
-
 size_t CharCount(std::string_view text) {
   size_t pos = 0;
   size_t count = 0;
@@ -175,9 +132,9 @@ Result<std::vector<LexiconEntry>> ParseLexiconWords(std::string_view text,
   Taken taken(existing);
   std::vector<LexiconEntry> entries;
   std::vector<std::string> errors;
-  const auto lines = Lines(text);
+  const auto lines = internal::LexiconLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
-    const auto words = SplitWords(lines[i]);
+    const auto words = internal::LexiconWords(lines[i]);
     if (words.empty() || words.front().starts_with('#')) {
       continue;
     }
@@ -214,9 +171,9 @@ Result<std::vector<LexiconEntry>> ParseLexiconSynonyms(std::string_view text,
   Taken taken(existing);
   std::vector<LexiconEntry> entries;
   std::vector<std::string> errors;
-  const auto lines = Lines(text);
+  const auto lines = internal::LexiconLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
-    const auto words = SplitWords(lines[i]);
+    const auto words = internal::LexiconWords(lines[i]);
     if (words.empty() || words.front().starts_with('#')) {
       continue;
     }
