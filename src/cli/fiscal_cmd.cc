@@ -177,6 +177,7 @@ void RunScore(const FiscalArgs& args) {
   if (!Load(args, &doc, &options)) {
     return;
   }
+  std::map<fiscal::Kpi, fiscal::Fixed2> from_file;
   if (!args.kpis.empty()) {
     auto text = io::ReadFile(args.kpis);
     if (!text) {
@@ -188,8 +189,9 @@ void RunScore(const FiscalArgs& args) {
       Fail(kExitUnreadable, kpis.error().message);
       return;
     }
+    from_file = std::move(*kpis);
     for (auto& sheet : doc.sheets) {
-      fiscal::FillActualsFromKpis(sheet, *kpis);
+      fiscal::FillActualsFromKpis(sheet, from_file);
     }
   }
   if (!args.store.empty()) {
@@ -198,14 +200,8 @@ void RunScore(const FiscalArgs& args) {
       Fail(kExitUnreadable, kpis.error().message);
       return;
     }
-    // An explicit --kpis file was applied first; the store fills what it did not give.
+    // Values from a --kpis file win: the store fills only what the file did not give.
     std::map<fiscal::Kpi, fiscal::Fixed2> from_store;
-    std::map<fiscal::Kpi, fiscal::Fixed2> from_file;
-    if (!args.kpis.empty()) {
-      if (auto text = io::ReadFile(args.kpis)) {
-        if (auto parsed = io::KpisFromJson(*text)) from_file = *parsed;
-      }
-    }
     for (const auto& [k, v] : *kpis) {
       if (!from_file.count(k)) from_store[k] = v;
     }
