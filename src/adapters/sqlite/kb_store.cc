@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "adapters/sqlite/schema.h"
@@ -61,6 +62,8 @@ constexpr const char* kSearch =
     "(?4 = '' OR region = ?4) AND (?5 = 0 OR status = 'published') ORDER BY rank LIMIT ?6";
 constexpr const char* kSelectAll =
     "SELECT doc, " HOTLINE_KB_COLUMNS " FROM kb_articles ORDER BY doc";
+constexpr const char* kSelectByDoc =
+    "SELECT doc, " HOTLINE_KB_COLUMNS " FROM kb_articles WHERE doc = ?1";
 #undef HOTLINE_KB_COLUMNS
 
 // At most this many distinct query terms go into the FTS5 MATCH expression.
@@ -241,13 +244,21 @@ Status SqliteKbStore::Migrate() {
   return OkStatus();
 }
 
-std::string SqliteKbStore::JoinedTerms(std::string_view text) const {
+namespace {
+
+std::string Joined(const text::Tokenizer& tokenizer, std::string_view text) {
   std::string out;
-  for (const auto& term : tokenizer_->Terms(text)) {
+  for (const auto& term : tokenizer.Terms(text)) {
     out += out.empty() ? "" : " ";
     out += term;
   }
   return out;
+}
+
+}  // namespace
+
+std::string SqliteKbStore::JoinedTerms(std::string_view text) const {
+  return Joined(*tokenizer_, text);
 }
 
 Status SqliteKbStore::SaveOne(const Article& article, std::string_view actor, int64_t now,
@@ -286,13 +297,20 @@ Status SqliteKbStore::SaveOne(const Article& article, std::string_view actor, in
   return IndexArticle(doc, article);
 }
 
-Status SqliteKbStore::IndexArticle(int64_t doc, const Article& article) {
+SqliteKbStore::IndexRow SqliteKbStore::RowOf(int64_t doc, const Article& article,
+                                             const text::Tokenizer& tokenizer) {
+  return {doc, article.version, Joined(tokenizer, article.title),
+          Joined(tokenizer, domain::kb::SearchBody(article)),
+          Joined(tokenizer, JoinKeywords(article.keywords))};
+}
+
+Status SqliteKbStore::InsertRow(const IndexRow& row) {
   HOTLINE_ASSIGN_OR_RETURN(Stmt * index, db_->Prepare(kInsertFts));
-  return index->Bind(1, doc)
-      .Bind(2, JoinedTerms(article.title))
-      .Bind(3, JoinedTerms(domain::kb::SearchBody(article)))
-      .Bind(4, JoinedTerms(JoinKeywords(article.keywords)))
-      .Run();
+  return index->Bind(1, row.doc).Bind(2, row.title).Bind(3, row.body).Bind(4, row.keywords).Run();
+}
+
+Status SqliteKbStore::IndexArticle(int64_t doc, const Article& article) {
+  return InsertRow(RowOf(doc, article, *tokenizer_));
 }
 
 Result<ports::KbSaveSummary> SqliteKbStore::Save(const std::vector<Article>& articles,
@@ -494,10 +512,53 @@ Result<int64_t> SqliteKbStore::LexiconRevision() {
 Result<std::vector<int64_t>> SqliteKbStore::ChangeLexicon(
     const std::vector<text::LexiconEntry>& add, const std::vector<int64_t>& remove,
     std::string_view actor, int64_t now, const text::Tokenizer& tokenizer) {
+  HOTLINE_ASSIGN_OR_RETURN(const int64_t revision, LexiconRevision());
+  HOTLINE_ASSIGN_OR_RETURN(const auto articles, ArticlesForIndex());
+  const auto rows = IndexRows(articles, tokenizer);
+  HOTLINE_ASSIGN_OR_RETURN(auto ids,
+                           StageLexiconChange(add, remove, actor, now, tokenizer, rows, revision));
+  HOTLINE_RETURN_IF_ERROR(CommitStaged(tokenizer));
+  return ids;
+}
+
+Result<std::vector<SqliteKbStore::IndexedArticle>> SqliteKbStore::ArticlesForIndex() {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * all, db_->Prepare(kSelectAll));
+  std::vector<IndexedArticle> out;
+  while (true) {
+    auto row = all->Step();
+    if (!row.has_value()) {
+      all->Reset();
+      return row.error();
+    }
+    if (!*row) {
+      break;
+    }
+    out.push_back({all->Int(0), ReadArticle(*all, 1)});
+  }
+  all->Reset();
+  return out;
+}
+
+std::vector<SqliteKbStore::IndexRow> SqliteKbStore::IndexRows(
+    const std::vector<IndexedArticle>& articles, const text::Tokenizer& tokenizer) {
+  std::vector<IndexRow> rows;
+  rows.reserve(articles.size());
+  for (const auto& a : articles) {
+    rows.push_back(RowOf(a.doc, a.article, tokenizer));
+  }
+  return rows;
+}
+
+Result<std::vector<int64_t>> SqliteKbStore::StageLexiconChange(
+    const std::vector<text::LexiconEntry>& add, const std::vector<int64_t>& remove,
+    std::string_view actor, int64_t now, const text::Tokenizer& tokenizer,
+    const std::vector<IndexRow>& rows, int64_t expected_revision) {
   HOTLINE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
-  const text::Tokenizer* previous = tokenizer_;
-  tokenizer_ = &tokenizer;  // JoinedTerms below indexes with the new lexicon
   auto ids = [&]() -> Result<std::vector<int64_t>> {
+    HOTLINE_ASSIGN_OR_RETURN(const int64_t revision, LexiconRevision());
+    if (revision != expected_revision) {
+      return Aborted("词库刚被另一处修改，请刷新后重试");
+    }
     std::vector<int64_t> added;
     for (const int64_t id : remove) {
       HOTLINE_ASSIGN_OR_RETURN(Stmt * del, db_->Prepare("DELETE FROM kb_lexicon WHERE id = ?1"));
@@ -521,35 +582,57 @@ Result<std::vector<int64_t>> SqliteKbStore::ChangeLexicon(
     }
     HOTLINE_RETURN_IF_ERROR(
         db_->Exec("UPDATE kb_lexicon_revision SET revision = revision + 1 WHERE id = 1"));
-    // Re-index every article with the new tokenizer.
-    HOTLINE_ASSIGN_OR_RETURN(Stmt * all, db_->Prepare(kSelectAll));
-    std::vector<std::pair<int64_t, Article>> articles;
+    // The articles as they are now: a row computed from another version is computed again.
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * versions,
+                             db_->Prepare("SELECT doc, version FROM kb_articles ORDER BY doc"));
+    std::vector<std::pair<int64_t, int64_t>> current;
     while (true) {
-      HOTLINE_ASSIGN_OR_RETURN(const bool row, all->Step());
+      HOTLINE_ASSIGN_OR_RETURN(const bool row, versions->Step());
       if (!row) {
         break;
       }
-      articles.emplace_back(all->Int(0), ReadArticle(*all, 1));
+      current.emplace_back(versions->Int(0), versions->Int(1));
     }
-    all->Reset();
+    versions->Reset();
+    std::unordered_map<int64_t, const IndexRow*> prepared;
+    for (const auto& row : rows) {
+      prepared[row.doc] = &row;
+    }
     HOTLINE_RETURN_IF_ERROR(db_->Exec("DELETE FROM kb_fts"));
-    for (const auto& [doc, article] : articles) {
-      HOTLINE_RETURN_IF_ERROR(IndexArticle(doc, article));
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * by_doc, db_->Prepare(kSelectByDoc));
+    for (const auto& [doc, version] : current) {
+      const auto found = prepared.find(doc);
+      if (found != prepared.end() && found->second->version == version) {
+        HOTLINE_RETURN_IF_ERROR(InsertRow(*found->second));
+        continue;
+      }
+      by_doc->Bind(1, doc);
+      HOTLINE_ASSIGN_OR_RETURN(const bool row, by_doc->Step());
+      if (!row) {
+        by_doc->Reset();
+        continue;
+      }
+      const Article article = ReadArticle(*by_doc, 1);
+      by_doc->Reset();
+      HOTLINE_RETURN_IF_ERROR(InsertRow(RowOf(doc, article, tokenizer)));
     }
     return added;
   }();
   if (!ids.has_value()) {
-    tokenizer_ = previous;
     (void)db_->Exec("ROLLBACK");
-    return ids.error();
   }
+  return ids;
+}
+
+Status SqliteKbStore::CommitStaged(const text::Tokenizer& tokenizer) {
   if (const Status committed = db_->Exec("COMMIT"); !committed.has_value()) {
-    tokenizer_ = previous;
     (void)db_->Exec("ROLLBACK");
     return committed.error();
   }
   UseTokenizer(tokenizer);
-  return ids;
+  return OkStatus();
 }
+
+void SqliteKbStore::RollbackStaged() { (void)db_->Exec("ROLLBACK"); }
 
 }  // namespace hotline::adapters::sqlite

@@ -61,6 +61,40 @@ class SqliteKbStore final : public ports::KbStore {
                                              std::string_view actor, int64_t now,
                                              const text::Tokenizer& tokenizer);
 
+  // The same change in steps, for a process that keeps searching while the index is rebuilt
+  // (SharedKb): the index rows are computed with the new tokenizer outside any transaction
+  // (ArticlesForIndex, then IndexRows, the slow part, on no connection), then one short write
+  // transaction replaces the index (StageLexiconChange) and is committed (CommitStaged) at a
+  // moment the caller chooses, while readers on other connections still see the old index.
+  struct IndexRow {
+    int64_t doc = 0;
+    int64_t version = 0;  // the article's version the row was computed from
+    std::string title, body, keywords;
+  };
+  struct IndexedArticle {
+    int64_t doc = 0;
+    domain::kb::Article article;
+  };
+  Result<std::vector<IndexedArticle>> ArticlesForIndex();
+  static std::vector<IndexRow> IndexRows(const std::vector<IndexedArticle>& articles,
+                                         const text::Tokenizer& tokenizer);
+  // Opens a write transaction that stores `add`, deletes `remove`, bumps the revision and
+  // replaces the index by `rows`; an article written since its row was computed (another
+  // version, or new) is indexed again with `tokenizer`, so no write is lost. kAborted if the
+  // revision is no longer `expected_revision` (another process changed the lexicon). On
+  // success the transaction stays open for CommitStaged or RollbackStaged; on error it is
+  // rolled back already.
+  Result<std::vector<int64_t>> StageLexiconChange(const std::vector<text::LexiconEntry>& add,
+                                                  const std::vector<int64_t>& remove,
+                                                  std::string_view actor, int64_t now,
+                                                  const text::Tokenizer& tokenizer,
+                                                  const std::vector<IndexRow>& rows,
+                                                  int64_t expected_revision);
+  // Commits the staged change and uses `tokenizer` from then on (it must outlive the store);
+  // on failure rolls back and keeps the old tokenizer.
+  Status CommitStaged(const text::Tokenizer& tokenizer);
+  void RollbackStaged();
+
   // Indexes and searches with `tokenizer` from now on, without re-indexing (another process
   // changed the lexicon and re-indexed). It must outlive the store.
   void UseTokenizer(const text::Tokenizer& tokenizer);
@@ -75,6 +109,9 @@ class SqliteKbStore final : public ports::KbStore {
   Status Migrate();
   Status SaveOne(const domain::kb::Article& article, std::string_view actor, int64_t now,
                  ports::KbSaveSummary* summary);
+  static IndexRow RowOf(int64_t doc, const domain::kb::Article& article,
+                        const text::Tokenizer& tokenizer);
+  Status InsertRow(const IndexRow& row);
   std::string JoinedTerms(std::string_view text) const;
 
   std::unique_ptr<Db> db_;

@@ -1,13 +1,17 @@
-// SharedKb: the knowledge base of a running process. One SqliteKbStore behind one mutex, so
-// that several API modules and I/O threads can use it, and the tokenizer it indexes and
-// searches with, owned here: built from the built-in lexicon plus the one admins edit in the
-// store. A lexicon change rebuilds the tokenizer and re-indexes every article in the
-// transaction of the change; a change made by another process (the CLI) is noticed by the
-// revision it bumps, at the next call, and the tokenizer rebuilt.
+// SharedKb: the knowledge base of a running process, with the tokenizer it indexes and
+// searches with, built from the built-in lexicon plus the one admins edit in the store.
+// Two SQLite connections: reads and searches use one (under its own short lock), saves and
+// lexicon changes the other, so a search never waits for a write. A lexicon change builds
+// the new tokenizer and computes the new index rows aside while searches go on with the old
+// ones; then one short write transaction replaces the index (re-indexing the articles saved
+// meanwhile, so no write is lost) and, at its commit, the readers switch to the new
+// tokenizer, atomically for them. A change made by another process (the CLI) is noticed by
+// the revision it bumps, at the next call, and the tokenizer rebuilt.
 //
 // Thread-safe: every method may be called from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,7 +29,7 @@ class SharedKb final : public ports::KbStore {
   static Result<std::shared_ptr<SharedKb>> Open(const std::string& path, bool create);
   ~SharedKb() override;
 
-  // ports::KbStore, each call under the mutex.
+  // ports::KbStore: reads on the read connection, writes on the write connection.
   Result<ports::KbSaveSummary> Save(const std::vector<domain::kb::Article>& articles,
                                     std::string_view actor, int64_t now) override;
   Result<domain::kb::Article> SaveVersion(const domain::kb::Article& article,
@@ -56,23 +60,52 @@ class SharedKb final : public ports::KbStore {
   // Removes a stored entry; returns it. kNotFound if there is none with this id.
   Result<text::LexiconEntry> RemoveLexiconEntry(int64_t id, std::string_view actor, int64_t now);
 
+  // Called (on the thread that made the change, with no lock held) with the new tokenizer
+  // after every lexicon change this process commits, e.g. to rebuild another index with it.
+  // Returns an id for Unsubscribe.
+  int64_t OnLexiconChange(std::function<void(std::shared_ptr<const text::Tokenizer>)> listener);
+  void Unsubscribe(int64_t id);
+
+  // Test hook: called during a lexicon change after the new index rows are computed and
+  // before they are written (searches and saves go on meanwhile).
+  void SetRebuildHook(std::function<void()> hook) { rebuild_hook_ = std::move(hook); }
+
   // A ports::KbStore forwarding to `kb`, for a module that owns a unique_ptr to its store.
   static std::unique_ptr<ports::KbStore> Proxy(std::shared_ptr<SharedKb> kb);
 
  private:
   SharedKb() = default;
-  // Under mu_: rebuilds the tokenizer if another process changed the lexicon.
-  Status Refresh();
-  // Under mu_: builds the tokenizer of the stored entries plus `add` minus `remove` and
-  // commits the change with a re-index.
+  // One connection and the tokenizer it uses (kept alive here; the store holds a pointer).
+  struct Connection {
+    std::unique_ptr<SqliteKbStore> store;
+    std::shared_ptr<const text::Tokenizer> tokenizer;
+    int64_t revision = -1;
+  };
+  // Under the connection's mutex: switches it to the current lexicon if another process
+  // changed it.
+  Status Refresh(Connection& c);
+  // The tokenizer of `revision`, built from `entries` unless it is the current one.
+  Result<std::shared_ptr<const text::Tokenizer>> TokenizerOf(
+      int64_t revision, std::vector<text::LexiconEntry> entries);
+  // Under lexicon_mu_: builds the tokenizer of the stored entries plus `add` minus `remove`,
+  // computes the index aside and commits the change.
   Result<std::vector<int64_t>> Change(const std::vector<text::LexiconEntry>& add,
                                       const std::vector<int64_t>& remove, std::string_view actor,
                                       int64_t now);
 
-  mutable std::mutex mu_;
-  int64_t revision_ = 0;
+  // Lock order: lexicon_mu_, write_mu_, read_mu_, tok_mu_.
+  std::mutex lexicon_mu_;  // one lexicon change at a time, held through the rebuild
+  std::mutex write_mu_;    // writer_
+  std::mutex read_mu_;     // reader_; taken by a lexicon change only for its commit
+  mutable std::mutex tok_mu_;
+  Connection writer_;
+  Connection reader_;
+  int64_t revision_ = -1;  // tok_mu_: the newest lexicon known and its tokenizer
   std::shared_ptr<const text::Tokenizer> tokenizer_;
-  std::unique_ptr<SqliteKbStore> store_;
+  std::vector<std::pair<int64_t, std::function<void(std::shared_ptr<const text::Tokenizer>)>>>
+      listeners_;  // tok_mu_
+  int64_t next_listener_ = 1;
+  std::function<void()> rebuild_hook_;
 };
 
 }  // namespace hotline::adapters::sqlite
