@@ -4,112 +4,36 @@
 // directory keeps its history.
 #include "adapters/http/admin_api.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api.h"
-#include "adapters/http/http_server.h"
-#include "adapters/security/password.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
 
 using hotline::testing::Call;
+using hotline::testing::ExpectError;
 using hotline::testing::Reply;
-using nlohmann::json;
-namespace fs = std::filesystem;
 using hotline::testing::SmallCity;
+using nlohmann::json;
 
-void ExpectError(const Reply& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  auto j = r.Json();
-  ASSERT_TRUE(j.is_object()) << r.body;
-  ASSERT_TRUE(j.contains("error")) << r.body;
-  EXPECT_EQ(j["error"]["code"], code) << r.body;
-  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
-}
-
-class AdminApiTest : public ::testing::Test {
+class AdminApiTest : public hotline::testing::ApiFixture {
  protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("hotline-admin-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    sqlite::SqliteOptions options;
-    options.path = (dir_ / "h.db").string();
-    auto store = sqlite::SqliteStore::Open(options);
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    ASSERT_OK(store_->SaveRouting(city_->routing));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    config->routing = city_->routing;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
-    ApiOptions api_options;
-    api_options.public_requests_per_minute = 1000;  // many logins in one test
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, api_options);
+  AdminApiTest() {
+    api_options_.public_requests_per_minute = 1000;  // many logins in one test
+    server_options_.threads = 4;
+    server_options_.read_timeout = std::chrono::seconds(2);
+    reuse_sessions_ = true;  // logged in once per test
+  }
+
+  void AddModules(Api& api) override {
     admin_ = std::make_shared<AdminApi>(*service_, *store_);
-    api_->AddModule(admin_);
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 4;
-    so.read_timeout = std::chrono::seconds(2);
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
-  }
-
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  Reply Login(const std::string& login, const std::string& password = "secret-pass") {
-    return Call(port_, "POST", "/api/v1/auth/login",
-                json{{"login", login}, {"password", password}}.dump());
-  }
-
-  // The headers that authenticate `login` (logged in once per test).
-  const std::vector<std::string>& As(const std::string& login) {
-    auto it = sessions_.find(login);
-    if (it == sessions_.end()) {
-      auto pw = passwords_.find(login);
-      Reply r = pw != passwords_.end() ? Login(login, pw->second) : Login(login);
-      EXPECT_EQ(r.status, 200) << r.body;
-      auto j = r.Json();
-      it = sessions_
-               .emplace(login,
-                        std::vector<std::string>{"Cookie: hotline_session=" + j.value("token", ""),
-                                                 "X-CSRF-Token: " + j.value("csrf_token", "")})
-               .first;
-    }
-    return it->second;
+    api.AddModule(admin_);
   }
 
   Reply Req(const std::string& login, const std::string& method, const std::string& path,
@@ -139,28 +63,7 @@ class AdminApiTest : public ::testing::Test {
     return h.has_value() ? h->size() : 0;
   }
 
-  bool Audited(const std::string& action, const std::string& target) {
-    auto entries = store_->Entries(0, 100000);
-    EXPECT_OK(entries);
-    for (const auto& e : *entries) {
-      if (e.record.action == action && e.record.target == target && e.record.login == "admin") {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  std::unique_ptr<SmallCity> city_ = hotline::testing::MakeSmallCity();
-  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
-  std::unique_ptr<Api> api_;
   std::shared_ptr<AdminApi> admin_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
-  std::map<std::string, std::vector<std::string>> sessions_;
-  std::map<std::string, std::string> passwords_;  // other than the fixture's
 };
 
 std::string Concrete(std::string path) {

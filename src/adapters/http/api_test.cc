@@ -1,87 +1,32 @@
 // The API through real HTTP on an ephemeral port, against a real SQLite store.
 #include "adapters/http/api.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "adapters/http/http_server.h"
 #include "adapters/http/openapi.h"
-#include "adapters/security/password.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
 
 using hotline::testing::Call;
+using hotline::testing::ExpectError;
 using hotline::testing::Reply;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public hotline::testing::ApiFixture {
  protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("hotline-api-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    sqlite::SqliteOptions options;
-    options.path = (dir_ / "h.db").string();
-    auto store = sqlite::SqliteStore::Open(options);
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    ASSERT_OK(store_->SaveRouting(city_->routing));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    config->routing = city_->routing;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 4;
-    so.max_body_bytes = 64 * 1024;
-    so.read_timeout = std::chrono::seconds(2);
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
-  }
-
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  // Logs in and returns the headers that authenticate later calls (cookie + CSRF).
-  std::vector<std::string> As(const std::string& login) {
-    Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                   json{{"login", login}, {"password", "secret-pass"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto j = r.Json();
-    return {"Cookie: hotline_session=" + j.value("token", ""),
-            "X-CSRF-Token: " + j.value("csrf_token", "")};
+  ApiTest() {
+    server_options_.threads = 4;
+    server_options_.max_body_bytes = 64 * 1024;
+    server_options_.read_timeout = std::chrono::seconds(2);
   }
 
   Reply Post(const std::string& login, const std::string& path, const json& body) {
@@ -103,25 +48,7 @@ class ApiTest : public ::testing::Test {
             const json& body = json::object()) {
     return Post(login, "/api/v1/tickets/" + number + "/actions/" + action, body);
   }
-
-  std::unique_ptr<hotline::testing::SmallCity> city_ = hotline::testing::MakeSmallCity();
-  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
 };
-
-void ExpectError(const Reply& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  auto j = r.Json();
-  ASSERT_TRUE(j.is_object()) << r.body;
-  ASSERT_TRUE(j.contains("error")) << r.body;
-  EXPECT_EQ(j["error"]["code"], code) << r.body;
-  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
-}
 
 TEST_F(ApiTest, LifecycleEndToEndByTheRolesThatOwnEachStep) {
   std::string n = NewTicket();
@@ -524,16 +451,8 @@ TEST_F(ApiTest, ApiKeysActAsTheirUserUntilRevoked) {
 TEST_F(ApiTest, SessionsSurviveARestartAndExpire) {
   auto headers = As("disp");
   // A new server process over the same store: the session is still good.
-  server_.reset();
-  api_ = std::make_unique<Api>(
-      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
-  ServerOptions so;
-  so.port = 0;
-  server_ =
-      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-  auto port = server_->Start();
-  ASSERT_OK(port);
-  port_ = *port;
+  server_options_ = {};
+  ASSERT_NO_FATAL_FAILURE(RestartApi());
   EXPECT_EQ(Call(port_, "GET", "/api/v1/me", "", headers).status, 200);
   // Logged out: gone from the store as well.
   ASSERT_EQ(Call(port_, "POST", "/api/v1/auth/logout", "", headers).status, 200);
@@ -593,21 +512,13 @@ TEST_F(ApiTest, CitizenPortalSubmitTrackAndRate) {
 }
 
 TEST_F(ApiTest, PublicRoutesAreRateLimitedPerAddress) {
-  ApiOptions options;
-  options.public_requests_per_minute = 5;
-  server_.reset();
-  api_ = std::make_unique<Api>(
-      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, options);
-  ServerOptions so;
-  so.port = 0;
-  server_ =
-      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-  auto port = server_->Start();
-  ASSERT_OK(port);
+  api_options_.public_requests_per_minute = 5;
+  server_options_ = {};
+  ASSERT_NO_FATAL_FAILURE(RestartApi());
   int ok = 0;
   int limited = 0;
   for (int i = 0; i < 8; ++i) {
-    Reply r = Call(*port, "GET", "/api/v1/public/requests/SM1?phone=1");
+    Reply r = Call(port_, "GET", "/api/v1/public/requests/SM1?phone=1");
     (r.status == 429 ? limited : ok) += 1;
     if (r.status == 429) {
       ExpectError(r, 429, "resource_exhausted");
@@ -616,7 +527,7 @@ TEST_F(ApiTest, PublicRoutesAreRateLimitedPerAddress) {
   EXPECT_EQ(ok, 5);
   EXPECT_EQ(limited, 3);
   // Signed-in staff are not limited by it.
-  EXPECT_EQ(Call(*port, "GET", "/healthz").status, 200);
+  EXPECT_EQ(Call(port_, "GET", "/healthz").status, 200);
 }
 
 TEST_F(ApiTest, ListFiltersSortingAndPaging) {
@@ -659,29 +570,21 @@ TEST_F(ApiTest, WebConsoleFilesWithTheSinglePageFallback) {
   fs::create_directories(web / "assets");
   std::ofstream(web / "index.html") << "<!doctype html><title>12345</title>";
   std::ofstream(web / "assets" / "app-1.js") << "console.log(1)";
-  ApiOptions options;
-  options.web_root = web.string();
-  server_.reset();
-  api_ = std::make_unique<Api>(
-      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, options);
-  ServerOptions so;
-  so.port = 0;
-  server_ =
-      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-  auto port = server_->Start();
-  ASSERT_OK(port);
-  Reply index = Call(*port, "GET", "/");
+  api_options_.web_root = web.string();
+  server_options_ = {};
+  ASSERT_NO_FATAL_FAILURE(RestartApi());
+  Reply index = Call(port_, "GET", "/");
   EXPECT_EQ(index.status, 200);
   EXPECT_NE(index.headers.find("text/html"), std::string::npos);
-  Reply js = Call(*port, "GET", "/assets/app-1.js");
+  Reply js = Call(port_, "GET", "/assets/app-1.js");
   EXPECT_EQ(js.body, "console.log(1)");
   EXPECT_NE(js.headers.find("immutable"), std::string::npos) << js.headers;
   // A route of the browser's router gets the page; a missing asset is a 404.
-  EXPECT_NE(Call(*port, "GET", "/unit/queues").body.find("12345"), std::string::npos);
-  ExpectError(Call(*port, "GET", "/assets/missing.js"), 404, "not_found");
-  EXPECT_EQ(Call(*port, "GET", "/../../etc/passwd").status / 100, 4);
+  EXPECT_NE(Call(port_, "GET", "/unit/queues").body.find("12345"), std::string::npos);
+  ExpectError(Call(port_, "GET", "/assets/missing.js"), 404, "not_found");
+  EXPECT_EQ(Call(port_, "GET", "/../../etc/passwd").status / 100, 4);
   // The API is still the API.
-  ExpectError(Call(*port, "GET", "/api/v1/nothing"), 401, "unauthenticated");
+  ExpectError(Call(port_, "GET", "/api/v1/nothing"), 401, "unauthenticated");
 }
 
 }  // namespace

@@ -6,17 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api.h"
-#include "adapters/http/http_server.h"
 #include "adapters/report/render.h"
-#include "adapters/security/password.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
@@ -25,55 +21,29 @@ using hotline::testing::Call;
 using hotline::testing::Reply;
 using hotline::testing::SmallCity;
 using nlohmann::json;
-namespace fs = std::filesystem;
 
 // The week under study: Monday 2024-03-11 to Sunday 2024-03-17.
 constexpr char kFrom[] = "2024-03-11";
 constexpr char kTo[] = "2024-03-17";
 
-class HotTopicsApiTest : public ::testing::Test {
+class HotTopicsApiTest : public hotline::testing::ApiFixture {
  protected:
+  HotTopicsApiTest() {
+    clock_.Set(*ParseInstant("2024-02-10 09:00"));
+    bearer_ = true;
+  }
+
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hotline-hot-api-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = sqlite::SqliteStore::Open({.path = (dir_ / "h.db").string()});
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    ASSERT_OK(store_->SaveRouting(city_->routing));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    config->routing = city_->routing;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+    ASSERT_NO_FATAL_FAILURE(ApiFixture::SetUp());
+    BuildMonth();
+  }
+  void OpenServices() override {
     auto tokenizer = text::Tokenizer::CreateDefault();
     ASSERT_OK(tokenizer);
     tokenizer_ = std::move(*tokenizer);
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
-    api_->AddModule(std::make_shared<HotTopicsApi>(*store_, *tokenizer_));
-    ServerOptions so;
-    so.port = 0;
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
-    BuildMonth();
   }
-
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+  void AddModules(Api& api) override {
+    api.AddModule(std::make_shared<HotTopicsApi>(*store_, *tokenizer_));
   }
 
   std::string Register(const std::string& when, const char* category, domain::RegionId region,
@@ -128,13 +98,6 @@ class HotTopicsApiTest : public ::testing::Test {
     clock_.Set(*ParseInstant("2024-03-18 09:00"));
   }
 
-  std::vector<std::string> As(const std::string& login) {
-    Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                   json{{"login", login}, {"password", "secret-pass"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return {"Authorization: Bearer " + r.Json().value("token", "")};
-  }
-
   json Get(const std::string& path, const std::string& login, int status = 200) {
     Reply r = Call(port_, "GET", path, "", As(login));
     EXPECT_EQ(r.status, status) << path << " " << r.body;
@@ -150,15 +113,7 @@ class HotTopicsApiTest : public ::testing::Test {
     return nullptr;
   }
 
-  std::unique_ptr<SmallCity> city_ = testing::MakeSmallCity();
-  ports::FakeClock clock_{*ParseInstant("2024-02-10 09:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
   std::unique_ptr<text::Tokenizer> tokenizer_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
   std::vector<std::string> noise_;  // the building-site reports, oldest first
 };
 

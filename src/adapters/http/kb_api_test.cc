@@ -7,19 +7,15 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "adapters/http/api.h"
-#include "adapters/http/http_server.h"
 #include "adapters/http/text_api.h"
-#include "adapters/security/password.h"
-#include "adapters/sqlite/sqlite_store.h"
 #include "adapters/text/kb_io.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
@@ -43,81 +39,27 @@ std::string Q(const std::string& s) {
   return out;
 }
 
-class KbApiTest : public ::testing::Test {
+class KbApiTest : public hotline::testing::ApiFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("hotline-kb-api-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "h.db").string();
-    auto store = sqlite::SqliteStore::Open({.path = db_});
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    ASSERT_OK(store_->SaveRouting(city_->routing));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    config->routing = city_->routing;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+  KbApiTest() {
+    api_options_.public_requests_per_minute = 1000;
+    server_options_.threads = 2;
+    reuse_sessions_ = true;
+  }
 
+  void OpenServices() override {
     auto kb = sqlite::SharedKb::Open(db_, false);
     ASSERT_OK(kb);
     kb_ = *kb;
     tokenizer_ = kb_->tokenizer();
-    ApiOptions api_options;
-    api_options.public_requests_per_minute = 1000;
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, api_options);
-    api_->AddModule(std::make_shared<TextApi>(
+  }
+  void AddModules(Api& api) override {
+    api.AddModule(std::make_shared<TextApi>(
         TextApiDeps{*service_, *store_, sqlite::SharedKb::Proxy(kb_), *tokenizer_, nullptr}));
-    api_->AddModule(std::make_shared<KbApi>(kb_));
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
+    api.AddModule(std::make_shared<KbApi>(kb_));
   }
+  void CloseServices() override { kb_.reset(); }
 
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    kb_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  const std::vector<std::string>& As(const std::string& login) {
-    auto it = sessions_.find(login);
-    if (it == sessions_.end()) {
-      Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                     json{{"login", login}, {"password", "secret-pass"}}.dump());
-      EXPECT_EQ(r.status, 200) << r.body;
-      auto j = r.Json();
-      it = sessions_
-               .emplace(login,
-                        std::vector<std::string>{"Cookie: hotline_session=" + j.value("token", ""),
-                                                 "X-CSRF-Token: " + j.value("csrf_token", "")})
-               .first;
-    }
-    return it->second;
-  }
-
-  Reply Req(const std::string& login, const std::string& method, const std::string& path,
-            const std::string& body = "") {
-    return Call(port_, method, path, body, As(login));
-  }
   Reply Admin(const std::string& method, const std::string& path, const json& body = nullptr) {
     return Req("admin", method, path, body.is_null() ? "" : body.dump());
   }
@@ -133,29 +75,8 @@ class KbApiTest : public ::testing::Test {
     return ids;
   }
 
-  bool Audited(const std::string& action, const std::string& target) {
-    auto entries = store_->Entries(0, 100000);
-    EXPECT_OK(entries);
-    for (const auto& e : *entries) {
-      if (e.record.action == action && e.record.target == target && e.record.login == "admin") {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  std::unique_ptr<testing::SmallCity> city_ = testing::MakeSmallCity();
-  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
-  fs::path dir_;
-  std::string db_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
   std::shared_ptr<sqlite::SharedKb> kb_;
   std::shared_ptr<const text::Tokenizer> tokenizer_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  std::map<std::string, std::vector<std::string>> sessions_;
-  uint16_t port_ = 0;
 };
 
 const json kDraft = {{"id", "faq-gjj"},
@@ -431,16 +352,9 @@ TEST_F(KbApiTest, TheSharedFilesImportOverHttp) {
   }
   // The server's default body limit is 1 MiB; these files are larger, so this test's server
   // allows 8 MiB (`hotline serve --max-body`).
-  server_.reset();
-  ServerOptions so;
-  so.port = 0;
-  so.max_body_bytes = size_t{8} << 20;
-  server_ =
-      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-  auto port = server_->Start();
-  ASSERT_OK(port);
-  port_ = *port;
-  sessions_.clear();
+  server_options_ = {};
+  server_options_.max_body_bytes = size_t{8} << 20;
+  ASSERT_NO_FATAL_FAILURE(RestartServer());
   for (const auto& [name, format, rows] : {std::tuple{"kb_service_matters.jsonl", "jsonl", 2262},
                                            {"kb_faq_taipei_trad.tsv", "tsv", 1877}}) {
     std::ifstream in(dir / name, std::ios::binary);

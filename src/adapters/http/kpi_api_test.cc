@@ -2,76 +2,38 @@
 // the dashboard's shape, numerators and denominators, drill-down and data scope by role.
 #include "adapters/http/kpi_api.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api.h"
-#include "adapters/http/http_server.h"
-#include "adapters/security/password.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
 
+using domain::Action;
 using hotline::testing::Call;
 using hotline::testing::Reply;
 using nlohmann::json;
-namespace fs = std::filesystem;
-using domain::Action;
 
 Instant At(const char* local) { return *ParseInstant(local); }
 
-class KpiApiTest : public ::testing::Test {
+class KpiApiTest : public hotline::testing::ApiFixture {
  protected:
+  KpiApiTest() {
+    clock_.Set(At("2024-10-14 08:00:00"));
+    save_routing_ = false;
+    server_options_.threads = 2;
+  }
   void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("hotline-kpi-api-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    sqlite::SqliteOptions options;
-    options.path = (dir_ / "h.db").string();
-    auto store = sqlite::SqliteStore::Open(options);
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
-    api_->AddModule(std::make_shared<KpiApi>(*service_, *store_));
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
+    ASSERT_NO_FATAL_FAILURE(ApiFixture::SetUp());
     Seed();
   }
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+  void AddModules(Api& api) override {
+    api.AddModule(std::make_shared<KpiApi>(*service_, *store_));
   }
   void Do(const char* login, const std::string& n, Action a, domain::Fields f, const char* at) {
     clock_.Set(At(at));
@@ -103,34 +65,7 @@ class KpiApiTest : public ::testing::Test {
        {{"reached", "1"}, {"resolved", "0"}, {"satisfaction", "不满意"}}, "2024-10-29 11:00:00");
     late_ = b;
   }
-  std::vector<std::string> As(const std::string& login) {
-    Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                   json{{"login", login}, {"password", "secret-pass"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto j = r.Json();
-    return {"Cookie: hotline_session=" + j.value("token", ""),
-            "X-CSRF-Token: " + j.value("csrf_token", "")};
-  }
-  Reply Get(const std::string& login, const std::string& path) {
-    return Call(port_, "GET", path, "", As(login));
-  }
-  static json Kpi(const json& list, const std::string& id) {
-    for (const auto& k : list) {
-      if (k["id"] == id) {
-        return k;
-      }
-    }
-    return json();
-  }
 
-  std::unique_ptr<hotline::testing::SmallCity> city_ = hotline::testing::MakeSmallCity();
-  ports::FakeClock clock_{At("2024-10-14 08:00:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
   std::string late_;
 };
 

@@ -5,71 +5,35 @@
 #include "adapters/http/programmes_api.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api.h"
-#include "adapters/http/http_server.h"
-#include "adapters/security/password.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
 
+using domain::Action;
 using hotline::testing::Call;
+using hotline::testing::ExpectError;
 using hotline::testing::Reply;
 using nlohmann::json;
-namespace fs = std::filesystem;
-using domain::Action;
 
 Instant At(const char* local) { return *ParseInstant(local); }
 
-class ProgrammesApiTest : public ::testing::Test {
+class ProgrammesApiTest : public hotline::testing::ApiFixture {
  protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("hotline-prog-api-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    sqlite::SqliteOptions options;
-    options.path = (dir_ / "h.db").string();
-    auto store = sqlite::SqliteStore::Open(options);
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
-    api_->AddModule(std::make_shared<ProgrammesApi>(*service_, *store_, *store_, clock_));
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
+  ProgrammesApiTest() {
+    clock_.Set(At("2024-10-14 08:00:00"));
+    save_routing_ = false;
+    server_options_.threads = 2;
+    reuse_sessions_ = true;
   }
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+  void AddModules(Api& api) override {
+    api.AddModule(std::make_shared<ProgrammesApi>(*service_, *store_, *store_, clock_));
   }
   std::string Noise(const char* at, const char* content = "广场舞噪音") {
     SetNow(At(at));
@@ -90,40 +54,7 @@ class ProgrammesApiTest : public ::testing::Test {
   // Moves the clock; sessions expire on it, so everyone logs in again afterwards.
   void SetNow(Instant at) {
     clock_.Set(at);
-    headers_.clear();
-  }
-  const std::vector<std::string>& As(const std::string& login) {
-    auto it = headers_.find(login);
-    if (it != headers_.end()) {
-      return it->second;
-    }
-    Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                   json{{"login", login}, {"password", "secret-pass"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto j = r.Json();
-    headers_[login] = {"Cookie: hotline_session=" + j.value("token", ""),
-                       "X-CSRF-Token: " + j.value("csrf_token", "")};
-    return headers_[login];
-  }
-  Reply Send(const std::string& login, const char* method, const std::string& path,
-             const std::string& body = "") {
-    return Call(port_, method, path, body, As(login));
-  }
-  // A 4xx answer in the error shape with `code`.
-  static void ExpectError(const Reply& r, int status, const char* code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    json j = r.Json();
-    ASSERT_TRUE(j.is_object()) << r.body;
-    EXPECT_EQ(j["error"]["code"], code) << r.body;
-    EXPECT_TRUE(j["error"]["message"].is_string()) << r.body;
-  }
-  static json Kpi(const json& list, const std::string& id) {
-    for (const auto& k : list) {
-      if (k["id"] == id) {
-        return k;
-      }
-    }
-    return json();
+    ForgetSessions();
   }
   std::vector<std::string> AuditActions() {
     std::vector<std::string> out;
@@ -136,16 +67,6 @@ class ProgrammesApiTest : public ::testing::Test {
     }
     return out;
   }
-
-  std::unique_ptr<hotline::testing::SmallCity> city_ = hotline::testing::MakeSmallCity();
-  ports::FakeClock clock_{At("2024-10-14 08:00:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
-  std::map<std::string, std::vector<std::string>> headers_;
 };
 
 TEST_F(ProgrammesApiTest, CampaignCrudIndicatorsAndTagging) {
@@ -159,38 +80,38 @@ TEST_F(ProgrammesApiTest, CampaignCrudIndicatorsAndTagging) {
   std::string other = Noise("2024-10-16 09:00:00", "工地夜间施工");
 
   // Bad input: 400 in the error shape, nothing written.
-  ExpectError(Send("sup", "POST", "/api/v1/campaigns", "{not json"), 400, "invalid_argument");
-  ExpectError(Send("sup", "POST", "/api/v1/campaigns",
-                   R"({"name":"x","from":"2024-10-31","to":"2024-10-01"})"),
+  ExpectError(Req("sup", "POST", "/api/v1/campaigns", "{not json"), 400, "invalid_argument");
+  ExpectError(Req("sup", "POST", "/api/v1/campaigns",
+                  R"({"name":"x","from":"2024-10-31","to":"2024-10-01"})"),
               400, "invalid_argument");
-  ExpectError(Send("sup", "POST", "/api/v1/campaigns",
-                   R"({"name":"x","from":"2024-10-01","to":"2024-10-31","colour":"red"})"),
+  ExpectError(Req("sup", "POST", "/api/v1/campaigns",
+                  R"({"name":"x","from":"2024-10-01","to":"2024-10-31","colour":"red"})"),
               400, "invalid_argument");
-  ExpectError(Send("sup", "POST", "/api/v1/campaigns",
-                   R"({"name":"x","from":"2024-10-01","to":"2024-10-31","categories":"噪声"})"),
+  ExpectError(Req("sup", "POST", "/api/v1/campaigns",
+                  R"({"name":"x","from":"2024-10-01","to":"2024-10-31","categories":"噪声"})"),
               400, "invalid_argument");
   ExpectError(
-      Send("sup", "POST", "/api/v1/campaigns",
-           R"({"name":"x","from":"2024-10-01","to":"2024-10-31","categories":["无此分类"]})"),
+      Req("sup", "POST", "/api/v1/campaigns",
+          R"({"name":"x","from":"2024-10-01","to":"2024-10-31","categories":["无此分类"]})"),
       400, "invalid_argument");
   // Roles: a unit handler and an operator may not create or see campaigns.
   std::string body =
       R"({"name":"秋季噪声治理","from":"2024-10-01","to":"2024-10-31","categories":["环境保护/污染防治/噪声污染"],"keywords":["广场舞"]})";
-  ExpectError(Send("housing", "POST", "/api/v1/campaigns", body), 403, "permission_denied");
-  ExpectError(Send("op", "GET", "/api/v1/campaigns"), 403, "permission_denied");
-  Reply list = Send("boss", "GET", "/api/v1/campaigns");
+  ExpectError(Req("housing", "POST", "/api/v1/campaigns", body), 403, "permission_denied");
+  ExpectError(Req("op", "GET", "/api/v1/campaigns"), 403, "permission_denied");
+  Reply list = Req("boss", "GET", "/api/v1/campaigns");
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_TRUE(list.Json()["campaigns"].empty());
 
-  Reply made = Send("sup", "POST", "/api/v1/campaigns", body);
+  Reply made = Req("sup", "POST", "/api/v1/campaigns", body);
   ASSERT_EQ(made.status, 201) << made.body;
   int64_t id = made.Json()["id"];
   EXPECT_EQ(made.Json()["tickets"], 1);  // the square dance, not the building site
   EXPECT_EQ(made.Json()["categories"][0]["path"], "环境保护/污染防治/噪声污染");
-  ExpectError(Send("sup", "POST", "/api/v1/campaigns", body), 409, "already_exists");
+  ExpectError(Req("sup", "POST", "/api/v1/campaigns", body), 409, "already_exists");
 
   std::string base = "/api/v1/campaigns/" + std::to_string(id);
-  Reply ind = Send("boss", "GET", base + "/indicators");
+  Reply ind = Req("boss", "GET", base + "/indicators");
   ASSERT_EQ(ind.status, 200) << ind.body;
   json j = ind.Json();
   EXPECT_EQ(j["from"], "2024-10-01");
@@ -202,37 +123,37 @@ TEST_F(ProgrammesApiTest, CampaignCrudIndicatorsAndTagging) {
   EXPECT_EQ(Kpi(j["kpis"], "satisfaction_rate")["denominator"], 1);
   EXPECT_EQ(Kpi(j["kpis"], "resolution_rate")["value"], 100.0);
   EXPECT_EQ(j["headline"].size(), 4u);
-  ExpectError(Send("boss", "GET", base + "/indicators?from=2024-10-31&to=2024-10-01"), 400,
+  ExpectError(Req("boss", "GET", base + "/indicators?from=2024-10-31&to=2024-10-01"), 400,
               "invalid_argument");
-  ExpectError(Send("boss", "GET", "/api/v1/campaigns/999/indicators"), 404, "not_found");
-  ExpectError(Send("boss", "GET", "/api/v1/campaigns/abc"), 400, "invalid_argument");
+  ExpectError(Req("boss", "GET", "/api/v1/campaigns/999/indicators"), 404, "not_found");
+  ExpectError(Req("boss", "GET", "/api/v1/campaigns/abc"), 400, "invalid_argument");
 
   // Tagging: an unknown number refuses the whole batch.
-  ExpectError(Send("disp", "POST", base + "/tickets",
-                   json{{"numbers", {other, "SM20991231000001"}}}.dump()),
-              404, "not_found");
-  EXPECT_EQ(Send("boss", "GET", base).Json()["tickets"], 1);
-  ExpectError(Send("housing", "POST", base + "/tickets", json{{"numbers", {other}}}.dump()), 403,
+  ExpectError(
+      Req("disp", "POST", base + "/tickets", json{{"numbers", {other, "SM20991231000001"}}}.dump()),
+      404, "not_found");
+  EXPECT_EQ(Req("boss", "GET", base).Json()["tickets"], 1);
+  ExpectError(Req("housing", "POST", base + "/tickets", json{{"numbers", {other}}}.dump()), 403,
               "permission_denied");
-  Reply tagged = Send("disp", "POST", base + "/tickets", json{{"numbers", {other}}}.dump());
+  Reply tagged = Req("disp", "POST", base + "/tickets", json{{"numbers", {other}}}.dump());
   ASSERT_EQ(tagged.status, 200) << tagged.body;
-  Reply tickets = Send("boss", "GET", base + "/tickets");
+  Reply tickets = Req("boss", "GET", base + "/tickets");
   ASSERT_EQ(tickets.status, 200) << tickets.body;
   ASSERT_EQ(tickets.Json()["tickets"].size(), 2u);
   EXPECT_EQ(tickets.Json()["tickets"][1]["number"], other);
   EXPECT_EQ(tickets.Json()["tickets"][1]["manual"], true);
   EXPECT_EQ(tickets.Json()["tickets"][1]["state"], "registered");
-  ASSERT_EQ(Send("disp", "DELETE", base + "/tickets/" + other).status, 200);
-  EXPECT_EQ(Send("boss", "GET", base).Json()["tickets"], 1);
+  ASSERT_EQ(Req("disp", "DELETE", base + "/tickets/" + other).status, 200);
+  EXPECT_EQ(Req("boss", "GET", base).Json()["tickets"], 1);
 
-  Reply patched = Send("sup", "PATCH", base, R"({"description":"噪声扰民专项整治"})");
+  Reply patched = Req("sup", "PATCH", base, R"({"description":"噪声扰民专项整治"})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.Json()["description"], "噪声扰民专项整治");
   EXPECT_EQ(patched.Json()["name"], "秋季噪声治理");
-  ExpectError(Send("sup", "PATCH", base, R"({"to":"2023-01-01"})"), 400, "invalid_argument");
-  EXPECT_EQ(Send("boss", "GET", base).Json()["to"], "2024-10-31");
-  ASSERT_EQ(Send("sup", "DELETE", base).status, 200);
-  ExpectError(Send("boss", "GET", base), 404, "not_found");
+  ExpectError(Req("sup", "PATCH", base, R"({"to":"2023-01-01"})"), 400, "invalid_argument");
+  EXPECT_EQ(Req("boss", "GET", base).Json()["to"], "2024-10-31");
+  ASSERT_EQ(Req("sup", "DELETE", base).status, 200);
+  ExpectError(Req("boss", "GET", base), 404, "not_found");
 
   std::vector<std::string> want{"programme.campaign.create", "programme.campaign.tag",
                                 "programme.campaign.untag", "programme.campaign.update",
@@ -241,32 +162,32 @@ TEST_F(ProgrammesApiTest, CampaignCrudIndicatorsAndTagging) {
 }
 
 TEST_F(ProgrammesApiTest, LeaderDayWithItsTicketsFollowed) {
-  Reply made = Send(
+  Reply made = Req(
       "boss", "POST", "/api/v1/leader-days",
       R"({"date":"2024-10-14","leader":"市生态环境局局长","topic":"噪声扰民","units":["environment",4]})");
   ASSERT_EQ(made.status, 201) << made.body;
   int64_t id = made.Json()["id"];
   EXPECT_EQ(made.Json()["units"][0]["name"], "三明市生态环境局");
-  ExpectError(Send("op", "POST", "/api/v1/leader-days",
-                   R"({"date":"2024-10-14","leader":"x","topic":"y"})"),
-              403, "permission_denied");
-  ExpectError(Send("boss", "POST", "/api/v1/leader-days",
-                   R"({"date":"2024-10-14","leader":"x","topic":"y","units":["nope"]})"),
+  ExpectError(
+      Req("op", "POST", "/api/v1/leader-days", R"({"date":"2024-10-14","leader":"x","topic":"y"})"),
+      403, "permission_denied");
+  ExpectError(Req("boss", "POST", "/api/v1/leader-days",
+                  R"({"date":"2024-10-14","leader":"x","topic":"y","units":["nope"]})"),
               400, "invalid_argument");
-  ExpectError(Send("boss", "POST", "/api/v1/leader-days", R"({"date":"2024-10-14","leader":"x"})"),
+  ExpectError(Req("boss", "POST", "/api/v1/leader-days", R"({"date":"2024-10-14","leader":"x"})"),
               400, "invalid_argument");
-  EXPECT_EQ(Send("boss", "GET", "/api/v1/leader-days").Json()["leader_days"].size(), 1u);
+  EXPECT_EQ(Req("boss", "GET", "/api/v1/leader-days").Json()["leader_days"].size(), 1u);
 
   std::string n = Noise("2024-10-14 09:00:00");
   Do("disp", n, Action::kDispatch, {{"lead_unit", "3"}}, "2024-10-14 09:30:00");
   std::string base = "/api/v1/leader-days/" + std::to_string(id);
-  ASSERT_EQ(Send("op", "POST", base + "/tickets", json{{"number", n}}.dump()).status, 201);
-  ExpectError(Send("op", "POST", base + "/tickets", json{{"number", n}}.dump()), 409,
+  ASSERT_EQ(Req("op", "POST", base + "/tickets", json{{"number", n}}.dump()).status, 201);
+  ExpectError(Req("op", "POST", base + "/tickets", json{{"number", n}}.dump()), 409,
               "already_exists");
-  ExpectError(Send("env", "POST", base + "/tickets", json{{"number", n}}.dump()), 403,
+  ExpectError(Req("env", "POST", base + "/tickets", json{{"number", n}}.dump()), 403,
               "permission_denied");
   SetNow(At("2024-11-15 09:00:00"));  // long past its 10 working days
-  Reply detail = Send("boss", "GET", base);
+  Reply detail = Req("boss", "GET", base);
   ASSERT_EQ(detail.status, 200) << detail.body;
   json j = detail.Json();
   ASSERT_EQ(j["tickets"].size(), 1u);
@@ -275,7 +196,7 @@ TEST_F(ProgrammesApiTest, LeaderDayWithItsTicketsFollowed) {
   EXPECT_EQ(j["tickets"][0]["lead_unit_name"], "三明市生态环境局");
   EXPECT_EQ(j["summary"]["open"], 1);
   EXPECT_EQ(j["summary"]["overdue"], 1);
-  ExpectError(Send("boss", "PATCH", base, R"({"date":"2024-10-15"})"), 409, "failed_precondition");
+  ExpectError(Req("boss", "PATCH", base, R"({"date":"2024-10-15"})"), 409, "failed_precondition");
 }
 
 TEST_F(ProgrammesApiTest, DifficultCasesOnlyByCentreRoles) {
@@ -287,68 +208,67 @@ TEST_F(ProgrammesApiTest, DifficultCasesOnlyByCentreRoles) {
             {"next_review", "2024-10-21"},
             {"note", "先请环境局现场核查"}};
   // A unit may neither flag nor list difficult cases; an operator neither.
-  ExpectError(Send("env", "POST", "/api/v1/difficult-cases", flag.dump()), 403,
-              "permission_denied");
-  ExpectError(Send("hub", "GET", "/api/v1/difficult-cases"), 403, "permission_denied");
-  ExpectError(Send("op", "POST", "/api/v1/difficult-cases", flag.dump()), 403, "permission_denied");
+  ExpectError(Req("env", "POST", "/api/v1/difficult-cases", flag.dump()), 403, "permission_denied");
+  ExpectError(Req("hub", "GET", "/api/v1/difficult-cases"), 403, "permission_denied");
+  ExpectError(Req("op", "POST", "/api/v1/difficult-cases", flag.dump()), 403, "permission_denied");
   // Bad input, nothing written.
   json no_reason = flag;
   no_reason.erase("reason");
-  ExpectError(Send("sup", "POST", "/api/v1/difficult-cases", no_reason.dump()), 400,
+  ExpectError(Req("sup", "POST", "/api/v1/difficult-cases", no_reason.dump()), 400,
               "invalid_argument");
   json bad_owner = flag;
   bad_owner["owner"] = "ghost";
-  ExpectError(Send("sup", "POST", "/api/v1/difficult-cases", bad_owner.dump()), 400,
+  ExpectError(Req("sup", "POST", "/api/v1/difficult-cases", bad_owner.dump()), 400,
               "invalid_argument");
   json bad_type = flag;
   bad_type["reason"] = 42;
-  ExpectError(Send("sup", "POST", "/api/v1/difficult-cases", bad_type.dump()), 400,
+  ExpectError(Req("sup", "POST", "/api/v1/difficult-cases", bad_type.dump()), 400,
               "invalid_argument");
-  EXPECT_TRUE(Send("sup", "GET", "/api/v1/difficult-cases?status=all").Json()["cases"].empty());
+  EXPECT_TRUE(Req("sup", "GET", "/api/v1/difficult-cases?status=all").Json()["cases"].empty());
 
   SetNow(At("2024-10-15 10:00:00"));
-  Reply made = Send("sup", "POST", "/api/v1/difficult-cases", flag.dump());
+  Reply made = Req("sup", "POST", "/api/v1/difficult-cases", flag.dump());
   ASSERT_EQ(made.status, 201) << made.body;
   int64_t id = made.Json()["id"];
   EXPECT_EQ(made.Json()["notes"].size(), 1u);
-  ExpectError(Send("disp", "POST", "/api/v1/difficult-cases", flag.dump()), 409, "already_exists");
+  ExpectError(Req("disp", "POST", "/api/v1/difficult-cases", flag.dump()), 409, "already_exists");
   std::string base = "/api/v1/difficult-cases/" + std::to_string(id);
-  ExpectError(Send("env", "PATCH", base, R"({"note":"x"})"), 403, "permission_denied");
-  ExpectError(Send("sup", "PATCH", base, R"({"next_review":"soon"})"), 400, "invalid_argument");
-  ASSERT_EQ(Send("disp", "PATCH", base, R"({"note":"三方会商，明确由环境局牵头"})").status, 200);
+  ExpectError(Req("env", "PATCH", base, R"({"note":"x"})"), 403, "permission_denied");
+  ExpectError(Req("sup", "PATCH", base, R"({"next_review":"soon"})"), 400, "invalid_argument");
+  ASSERT_EQ(Req("disp", "PATCH", base, R"({"note":"三方会商，明确由环境局牵头"})").status, 200);
 
   SetNow(At("2024-10-25 10:00:00"));
-  Reply open = Send("boss", "GET", "/api/v1/difficult-cases");
+  Reply open = Req("boss", "GET", "/api/v1/difficult-cases");
   ASSERT_EQ(open.status, 200) << open.body;
   ASSERT_EQ(open.Json()["cases"].size(), 1u);
   EXPECT_EQ(open.Json()["cases"][0]["age_days"], 10);
   EXPECT_EQ(open.Json()["cases"][0]["review_due"], true);
   EXPECT_EQ(open.Json()["cases"][0]["ticket"]["state"], "dispatched");
-  Reply detail = Send("boss", "GET", base);
+  Reply detail = Req("boss", "GET", base);
   ASSERT_EQ(detail.Json()["notes"].size(), 2u);
   EXPECT_EQ(detail.Json()["notes"][1]["by"], "disp");
-  ASSERT_EQ(Send("sup", "PATCH", base, R"({"resolution":"已协调解决"})").status, 200);
-  ExpectError(Send("sup", "PATCH", base, R"({"note":"再记一笔"})"), 409, "failed_precondition");
-  EXPECT_TRUE(Send("boss", "GET", "/api/v1/difficult-cases").Json()["cases"].empty());
-  EXPECT_EQ(Send("boss", "GET", "/api/v1/difficult-cases?status=resolved").Json()["cases"].size(),
+  ASSERT_EQ(Req("sup", "PATCH", base, R"({"resolution":"已协调解决"})").status, 200);
+  ExpectError(Req("sup", "PATCH", base, R"({"note":"再记一笔"})"), 409, "failed_precondition");
+  EXPECT_TRUE(Req("boss", "GET", "/api/v1/difficult-cases").Json()["cases"].empty());
+  EXPECT_EQ(Req("boss", "GET", "/api/v1/difficult-cases?status=resolved").Json()["cases"].size(),
             1u);
-  ExpectError(Send("boss", "GET", "/api/v1/difficult-cases?status=maybe"), 400, "invalid_argument");
+  ExpectError(Req("boss", "GET", "/api/v1/difficult-cases?status=maybe"), 400, "invalid_argument");
 }
 
 TEST_F(ProgrammesApiTest, QaByInspectorsAndAnAgentSeesOnlyHisOwn) {
   std::string sheet =
       R"({"name":"话务质检表","items":[{"name":"服务规范","max_points":40},{"name":"答复准确","max_points":60}]})";
-  ExpectError(Send("op", "POST", "/api/v1/qa/sheets", sheet), 403, "permission_denied");
-  ExpectError(Send("qa", "POST", "/api/v1/qa/sheets",
-                   R"({"name":"x","items":[{"name":"a","max_points":0}]})"),
+  ExpectError(Req("op", "POST", "/api/v1/qa/sheets", sheet), 403, "permission_denied");
+  ExpectError(Req("qa", "POST", "/api/v1/qa/sheets",
+                  R"({"name":"x","items":[{"name":"a","max_points":0}]})"),
               400, "invalid_argument");
-  ExpectError(Send("qa", "POST", "/api/v1/qa/sheets", R"({"name":"x","items":[]})"), 400,
+  ExpectError(Req("qa", "POST", "/api/v1/qa/sheets", R"({"name":"x","items":[]})"), 400,
               "invalid_argument");
-  Reply made = Send("qa", "POST", "/api/v1/qa/sheets", sheet);
+  Reply made = Req("qa", "POST", "/api/v1/qa/sheets", sheet);
   ASSERT_EQ(made.status, 201) << made.body;
   int64_t sid = made.Json()["id"];
   EXPECT_EQ(made.Json()["max_total"], 100);
-  EXPECT_EQ(Send("op", "GET", "/api/v1/qa/sheets").Json()["sheets"].size(), 1u);
+  EXPECT_EQ(Req("op", "GET", "/api/v1/qa/sheets").Json()["sheets"].size(), 1u);
 
   std::string t1 = Noise("2024-10-14 09:00:00");
   auto inspect = [&](const char* login, const std::string& target, json scores, const char* agent) {
@@ -356,7 +276,7 @@ TEST_F(ProgrammesApiTest, QaByInspectorsAndAnAgentSeesOnlyHisOwn) {
     if (agent != nullptr) {
       b["agent"] = agent;
     }
-    return Send(login, "POST", "/api/v1/qa/inspections", b.dump());
+    return Req(login, "POST", "/api/v1/qa/inspections", b.dump());
   };
   SetNow(At("2024-10-16 10:00:00"));
   Reply i1 = inspect("qa", t1, {36, 54}, nullptr);  // op: 90
@@ -370,14 +290,13 @@ TEST_F(ProgrammesApiTest, QaByInspectorsAndAnAgentSeesOnlyHisOwn) {
   ExpectError(inspect("qa", t1, {40, 55}, "housing"), 400, "invalid_argument");
   ExpectError(inspect("qa", "SM20991231000001", {40, 55}, nullptr), 404, "not_found");
   ExpectError(inspect("sup", t1, {40, 55}, nullptr), 403, "permission_denied");
-  ExpectError(
-      Send("qa", "POST", "/api/v1/qa/inspections",
-           json{{"sheet", sid}, {"target_kind", "email"}, {"target", t1}, {"scores", {1, 1}}}
-               .dump()),
-      400, "invalid_argument");
-  EXPECT_EQ(Send("qa", "GET", "/api/v1/qa/inspections").Json()["inspections"].size(), 3u);
+  ExpectError(Req("qa", "POST", "/api/v1/qa/inspections",
+                  json{{"sheet", sid}, {"target_kind", "email"}, {"target", t1}, {"scores", {1, 1}}}
+                      .dump()),
+              400, "invalid_argument");
+  EXPECT_EQ(Req("qa", "GET", "/api/v1/qa/inspections").Json()["inspections"].size(), 3u);
 
-  Reply all = Send("boss", "GET", "/api/v1/qa/ranking?from=2024-10-01&to=2024-10-31");
+  Reply all = Req("boss", "GET", "/api/v1/qa/ranking?from=2024-10-01&to=2024-10-31");
   ASSERT_EQ(all.status, 200) << all.body;
   json agents = all.Json()["agents"];
   ASSERT_EQ(agents.size(), 2u);
@@ -388,23 +307,22 @@ TEST_F(ProgrammesApiTest, QaByInspectorsAndAnAgentSeesOnlyHisOwn) {
   EXPECT_EQ(agents[1]["rank"], 2);
 
   // The operator: his own row and his own inspections; not another agent's.
-  Reply mine = Send("op", "GET", "/api/v1/qa/ranking?from=2024-10-01&to=2024-10-31");
+  Reply mine = Req("op", "GET", "/api/v1/qa/ranking?from=2024-10-01&to=2024-10-31");
   ASSERT_EQ(mine.status, 200) << mine.body;
   ASSERT_EQ(mine.Json()["agents"].size(), 1u);
   EXPECT_EQ(mine.Json()["agents"][0]["agent"], "op");
   EXPECT_EQ(mine.Json()["ranked"], 2);
-  EXPECT_EQ(Send("op", "GET", "/api/v1/qa/inspections").Json()["inspections"].size(), 2u);
-  ExpectError(Send("op", "GET", "/api/v1/qa/inspections?agent=cb"), 403, "permission_denied");
-  ExpectError(Send("housing", "GET", "/api/v1/qa/ranking"), 403, "permission_denied");
-  ExpectError(Send("boss", "GET", "/api/v1/qa/ranking?from=2024-10-31&to=2024-10-01"), 400,
+  EXPECT_EQ(Req("op", "GET", "/api/v1/qa/inspections").Json()["inspections"].size(), 2u);
+  ExpectError(Req("op", "GET", "/api/v1/qa/inspections?agent=cb"), 403, "permission_denied");
+  ExpectError(Req("housing", "GET", "/api/v1/qa/ranking"), 403, "permission_denied");
+  ExpectError(Req("boss", "GET", "/api/v1/qa/ranking?from=2024-10-31&to=2024-10-01"), 400,
               "invalid_argument");
 
   // A used sheet keeps its items.
-  ExpectError(Send("qa", "PATCH", "/api/v1/qa/sheets/" + std::to_string(sid),
-                   R"({"items":[{"name":"服务规范","max_points":50}]})"),
+  ExpectError(Req("qa", "PATCH", "/api/v1/qa/sheets/" + std::to_string(sid),
+                  R"({"items":[{"name":"服务规范","max_points":50}]})"),
               409, "failed_precondition");
-  Reply off =
-      Send("qa", "PATCH", "/api/v1/qa/sheets/" + std::to_string(sid), R"({"active":false})");
+  Reply off = Req("qa", "PATCH", "/api/v1/qa/sheets/" + std::to_string(sid), R"({"active":false})");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(off.Json()["active"], false);
 }

@@ -3,19 +3,14 @@
 // HTML and xlsx bodies.
 #include "adapters/http/report_api.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api.h"
-#include "adapters/http/http_server.h"
 #include "adapters/pdf/pdf.h"
 #include "adapters/report/report_test_store.h"
-#include "adapters/security/password.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 
 namespace hotline::adapters::http {
@@ -25,48 +20,23 @@ using hotline::testing::Call;
 using hotline::testing::Reply;
 using nlohmann::json;
 
-class ReportApiTest : public ::testing::Test {
+// The API over the report tests' own store and clock (ReportStore) instead of the fixture's.
+class ReportApiTest : public hotline::testing::ApiFixture {
  protected:
-  void SetUp() override {
-    s_.Open();
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : s_.city->org.users()) {
-      ASSERT_OK(s_.store->SetPasswordHash(u.id, hash));
-    }
+  ReportApiTest() { server_options_.threads = 2; }
+  void OpenStore() override {
+    ASSERT_NO_FATAL_FAILURE(s_.Open());
+    ASSERT_NO_FATAL_FAILURE(hotline::testing::SetTestPasswords(*s_.store, s_.city->org));
     s_.Seed();
-    api_ = std::make_unique<Api>(
-        ApiDeps{*s_.service, *s_.store, *s_.store, s_.clock, s_.store.get(), s_.store.get()},
-        ApiOptions());
-    api_->AddModule(std::make_shared<ReportApi>(*s_.service, *s_.store, *s_.store));
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
   }
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
+  ApiDeps Deps() override {
+    return {*s_.service, *s_.store, *s_.store, s_.clock, s_.store.get(), s_.store.get()};
   }
-  std::vector<std::string> As(const std::string& login) {
-    Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                   json{{"login", login}, {"password", "secret-pass"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto j = r.Json();
-    return {"Cookie: hotline_session=" + j.value("token", ""),
-            "X-CSRF-Token: " + j.value("csrf_token", "")};
-  }
-  Reply Get(const std::string& login, const std::string& path) {
-    return Call(port_, "GET", path, "", As(login));
+  void AddModules(Api& api) override {
+    api.AddModule(std::make_shared<ReportApi>(*s_.service, *s_.store, *s_.store));
   }
 
   report::testing::ReportStore s_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(ReportApiTest, AssessmentForCentreRolesHasEveryUnitWithEvidence) {

@@ -5,81 +5,35 @@
 #include "adapters/http/telephony_api.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api.h"
-#include "adapters/http/http_server.h"
 #include "adapters/http/kpi_api.h"
-#include "adapters/security/password.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
 
 using nlohmann::json;
-namespace fs = std::filesystem;
 
 using hotline::testing::Call;
 using hotline::testing::Reply;
 
 Instant At(const char* local) { return *ParseInstant(local); }
 
-class TelephonyApiTest : public ::testing::Test {
+class TelephonyApiTest : public hotline::testing::ApiFixture {
  protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("hotline-tel-api-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    sqlite::SqliteOptions options;
-    options.path = (dir_ / "h.db").string();
-    auto store = sqlite::SqliteStore::Open(options);
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
-    api_->AddModule(std::make_shared<TelephonyApi>(*store_));
-    api_->AddModule(std::make_shared<KpiApi>(*service_, *store_));
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
+  TelephonyApiTest() {
+    clock_.Set(At("2024-10-14 18:00:00"));
+    save_routing_ = false;
+    server_options_.threads = 2;
   }
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  std::vector<std::string> As(const std::string& login) {
-    Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                   json{{"login", login}, {"password", "secret-pass"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto j = r.Json();
-    return {"Cookie: hotline_session=" + j.value("token", ""),
-            "X-CSRF-Token: " + j.value("csrf_token", "")};
+  void AddModules(Api& api) override {
+    api.AddModule(std::make_shared<TelephonyApi>(*store_));
+    api.AddModule(std::make_shared<KpiApi>(*service_, *store_));
   }
   // The telephony system's API key, created by the admin for the system user.
   std::vector<std::string> SystemKey() {
@@ -87,14 +41,6 @@ class TelephonyApiTest : public ::testing::Test {
                          json{{"name", "话务系统"}, {"login", "system"}}.dump(), As("admin"));
     EXPECT_EQ(created.status, 201) << created.body;
     return {"X-API-Key: " + created.Json().value("key", "")};
-  }
-  static json Kpi(const json& list, const std::string& id) {
-    for (const auto& k : list) {
-      if (k["id"] == id) {
-        return k;
-      }
-    }
-    return json();
   }
   static json Answered(const std::string& id, const std::string& hm, int wait, int talk) {
     std::string base = "2024-10-14T" + hm;
@@ -118,15 +64,6 @@ class TelephonyApiTest : public ::testing::Test {
             {"ended_at", FormatLocal(off + std::chrono::seconds(after))},
             {"abandoned", true}};
   }
-
-  std::unique_ptr<hotline::testing::SmallCity> city_ = hotline::testing::MakeSmallCity();
-  ports::FakeClock clock_{At("2024-10-14 18:00:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(TelephonyApiTest, SystemKeyPostsCallsIdempotentlyByCallId) {

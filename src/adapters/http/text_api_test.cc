@@ -2,26 +2,18 @@
 // the real tokenizer, the real SQLite knowledge base and a real fastText model.
 #include "adapters/http/text_api.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "adapters/classify/fasttext_model.h"
 #include "adapters/classify/synthetic_corpus.h"
 #include "adapters/http/api.h"
 #include "adapters/http/export_api.h"
-#include "adapters/http/http_server.h"
-#include "adapters/security/password.h"
 #include "adapters/sqlite/kb_store.h"
-#include "adapters/sqlite/sqlite_store.h"
+#include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
-#include "testing/small_city.h"
 
 namespace hotline::adapters::http {
 namespace {
@@ -29,7 +21,6 @@ namespace {
 using hotline::testing::Call;
 using hotline::testing::Reply;
 using nlohmann::json;
-namespace fs = std::filesystem;
 
 std::string Q(const std::string& s) {
   std::string out;
@@ -45,33 +36,15 @@ std::string Q(const std::string& s) {
   return out;
 }
 
-class TextApiTest : public ::testing::Test {
+class TextApiTest : public hotline::testing::ApiFixture {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("hotline-text-api-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    const std::string db = (dir_ / "h.db").string();
-    auto store = sqlite::SqliteStore::Open({.path = db});
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    ASSERT_OK(store_->SaveRouting(city_->routing));
-    static const std::string hash = *security::HashPassword("secret-pass");
-    for (const auto& u : city_->org.users()) {
-      ASSERT_OK(store_->SetPasswordHash(u.id, hash));
-    }
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    config->routing = city_->routing;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+  TextApiTest() { bearer_ = true; }
 
+  void OpenServices() override {
     auto tokenizer = text::Tokenizer::CreateDefault();
     ASSERT_OK(tokenizer);
     tokenizer_ = std::move(*tokenizer);
-    auto kb = sqlite::SqliteKbStore::Open(db, true, *tokenizer_);
+    auto kb = sqlite::SqliteKbStore::Open(db_, true, *tokenizer_);
     ASSERT_OK(kb);
     domain::kb::Article a;
     a.id = "faq-1";
@@ -84,6 +57,7 @@ class TextApiTest : public ::testing::Test {
     b.answer = "身份证、银行卡和购房合同。";
     b.department = "市住房公积金中心";
     ASSERT_OK((*kb)->Save({a, b}, "test", 0));
+    kb_ = std::move(*kb);
 
     classify::TrainOptions options;
     options.threads = 1;
@@ -92,37 +66,14 @@ class TextApiTest : public ::testing::Test {
     auto model = classify::FastTextModel::Train(classify::SyntheticCorpus(40, 7), options);
     ASSERT_OK(model);
     model_ = std::move(*model);
+  }
 
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
+  void AddModules(Api& api) override {
     auto text = std::make_shared<TextApi>(
-        TextApiDeps{*service_, *store_, std::move(*kb), *tokenizer_, model_.get()});
+        TextApiDeps{*service_, *store_, std::move(kb_), *tokenizer_, model_.get()});
     text->LoadOpenTickets(false);
-    api_->AddModule(text);
-    api_->AddModule(std::make_shared<ExportApi>(*service_));
-    ServerOptions so;
-    so.port = 0;
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
-  }
-
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  std::vector<std::string> As(const std::string& login) {
-    Reply r = Call(port_, "POST", "/api/v1/auth/login",
-                   json{{"login", login}, {"password", "secret-pass"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    auto j = r.Json();
-    return {"Authorization: Bearer " + j.value("token", "")};
+    api.AddModule(text);
+    api.AddModule(std::make_shared<ExportApi>(*service_));
   }
 
   std::string Register(const std::string& content, const std::string& address) {
@@ -133,16 +84,9 @@ class TextApiTest : public ::testing::Test {
     return r.Json().value("number", "");
   }
 
-  std::unique_ptr<testing::SmallCity> city_ = testing::MakeSmallCity();
-  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
   std::unique_ptr<text::Tokenizer> tokenizer_;
+  std::unique_ptr<sqlite::SqliteKbStore> kb_;  // until AddModules hands it to TextApi
   std::unique_ptr<classify::FastTextModel> model_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> server_;
-  uint16_t port_ = 0;
 };
 
 TEST_F(TextApiTest, KnowledgeBaseSearchFindsTheAnswerBySynonymAndOpensIt) {
