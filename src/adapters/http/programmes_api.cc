@@ -189,19 +189,6 @@ Result<int64_t> QueryInt(const RequestContext& ctx, const char* key, int64_t fal
   return *v;
 }
 
-// The error response of the first field that failed to parse, in argument order.
-template <typename... Results>
-std::optional<HttpResponse> FirstError(const Results&... results) {
-  std::optional<HttpResponse> out;
-  auto take = [&out](const auto& r) {
-    if (!out && !r.has_value()) {
-      out = FromError(r.error());
-    }
-  };
-  (take(results), ...);
-  return out;
-}
-
 // ------------------------------------------------------------------ rendering
 
 json OptTime(const std::optional<Instant>& t) { return t ? json(FormatLocal(*t)) : json(nullptr); }
@@ -464,51 +451,125 @@ std::pair<std::string, std::string> ThisMonth(Instant now) {
   return {first, fmt::format("{}{:02}", today.substr(0, 8), static_cast<unsigned>(last.day()))};
 }
 
+// The response for a change: audited with `detail`, answered with `status` and `out`.
+HttpResponse Audited(RequestContext& ctx, const char* action, const std::string& target,
+                     const std::string& detail, int status, const json& out) {
+  ctx.audit(action, target, detail);
+  return Json(status, out);
+}
+
+// A created record: audited with its JSON, 201.
+HttpResponse Created(RequestContext& ctx, const char* action, const std::string& target,
+                     const json& out) {
+  return Audited(ctx, action, target, out.dump(), 201, out);
+}
+
+// A changed record: audited with its JSON before and after, 200 with the after.
+HttpResponse Changed(RequestContext& ctx, const char* action, const std::string& target,
+                     const json& before, const json& after) {
+  return Audited(ctx, action, target, json{{"before", before}, {"after", after}}.dump(), 200,
+                 after);
+}
+
+// Whether the request's path segments match the route's path template ("{…}" matches any).
+bool Matches(const RequestContext& ctx, const RouteDoc& doc) {
+  constexpr std::string_view kPrefix = "/api/v1/";
+  std::string_view path = doc.path;
+  path.remove_prefix(kPrefix.size());
+  size_t i = 0;
+  while (!path.empty()) {
+    size_t slash = path.find('/');
+    std::string_view want = path.substr(0, slash);
+    if (i >= ctx.parts.size() || (want.front() != '{' && ctx.parts[i] != want)) {
+      return false;
+    }
+    ++i;
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  }
+  if (i != ctx.parts.size()) {
+    return false;
+  }
+  std::string method = doc.method;
+  for (auto& c : method) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return ctx.method() == method;
+}
+
 }  // namespace
 
-std::vector<RouteDoc> ProgrammesApi::Routes() const {
-  return {
-      {"get", "/api/v1/campaigns", "专题（一季一主题）列表，含工单数（中心角色）", true},
-      {"post", "/api/v1/campaigns",
-       "新建专题 {name, description, from, to, categories, regions, "
-       "keywords}（领导、督办员、管理员）",
-       true},
-      {"get", "/api/v1/campaigns/{id}", "专题详情", true},
-      {"patch", "/api/v1/campaigns/{id}", "修改专题（规则变化时重新匹配工单）", true},
-      {"delete", "/api/v1/campaigns/{id}", "删除专题", true},
-      {"get", "/api/v1/campaigns/{id}/indicators",
-       "专题指标：from, to（默认专题期间）；专题工单的登记量、按时办结率、满意率、解决率等", true},
-      {"get", "/api/v1/campaigns/{id}/tickets", "专题工单及其办理状态：after, limit", true},
-      {"post", "/api/v1/campaigns/{id}/tickets", "手工给工单打专题标签 {numbers:[...]}", true},
-      {"delete", "/api/v1/campaigns/{id}/tickets/{number}", "把工单移出专题", true},
-      {"get", "/api/v1/leader-days", "领导接线日列表：from, to", true},
-      {"post", "/api/v1/leader-days",
-       "安排领导接线日 {date, leader, topic, units, note}（领导、督办员、管理员）", true},
-      {"get", "/api/v1/leader-days/{id}", "接线日详情及当天受理工单的跟踪（办结、超期）", true},
-      {"patch", "/api/v1/leader-days/{id}", "修改接线日", true},
-      {"delete", "/api/v1/leader-days/{id}", "删除接线日", true},
-      {"post", "/api/v1/leader-days/{id}/tickets", "关联当天受理的工单 {number}", true},
-      {"delete", "/api/v1/leader-days/{id}/tickets/{number}", "取消关联", true},
-      {"get", "/api/v1/difficult-cases",
-       "疑难件列表（含挂牌天数）：status=open|resolved|all, owner", true},
-      {"post", "/api/v1/difficult-cases",
-       "标记疑难件 {number, reason, owner, next_review, note}（督办员、派单员、管理员）", true},
-      {"get", "/api/v1/difficult-cases/{id}", "疑难件详情及协调记录", true},
-      {"patch", "/api/v1/difficult-cases/{id}",
-       "跟踪疑难件 {owner, next_review, note, resolution}（resolution 即办结）", true},
-      {"get", "/api/v1/qa/sheets", "质检评分表", true},
-      {"post", "/api/v1/qa/sheets",
-       "新建评分表 {name, items:[{name, max_points}]}（质检员、管理员）", true},
-      {"patch", "/api/v1/qa/sheets/{id}", "修改评分表（已使用的评分表只能改名称和启用状态）", true},
-      {"get", "/api/v1/qa/inspections", "质检记录：from, to, agent, after, limit（坐席只看自己的）",
-       true},
-      {"post", "/api/v1/qa/inspections",
-       "质检评分 {sheet, target_kind: call|ticket, target, agent, scores, remarks, "
-       "comment}（质检员）",
-       true},
-      {"get", "/api/v1/qa/ranking", "坐席质检平均分和排名：from, to（默认本月；坐席只看自己的）",
-       true},
+const std::vector<ProgrammesApi::Route>& ProgrammesApi::Table() {
+  using P = ProgrammesApi;
+  static const std::vector<Route> table = {
+      {{"get", "/api/v1/campaigns", "专题（一季一主题）列表，含工单数（中心角色）", true},
+       &P::Campaigns},
+      {{"post", "/api/v1/campaigns",
+        "新建专题 {name, description, from, to, categories, regions, "
+        "keywords}（领导、督办员、管理员）",
+        true},
+       &P::CreateCampaign},
+      {{"get", "/api/v1/campaigns/{id}", "专题详情", true}, &P::GetCampaign},
+      {{"patch", "/api/v1/campaigns/{id}", "修改专题（规则变化时重新匹配工单）", true},
+       &P::UpdateCampaign},
+      {{"delete", "/api/v1/campaigns/{id}", "删除专题", true}, &P::DeleteCampaign},
+      {{"get", "/api/v1/campaigns/{id}/indicators",
+        "专题指标：from, to（默认专题期间）；专题工单的登记量、按时办结率、满意率、解决率等", true},
+       &P::Indicators},
+      {{"get", "/api/v1/campaigns/{id}/tickets", "专题工单及其办理状态：after, limit", true},
+       &P::CampaignTickets},
+      {{"post", "/api/v1/campaigns/{id}/tickets", "手工给工单打专题标签 {numbers:[...]}", true},
+       &P::TagTickets},
+      {{"delete", "/api/v1/campaigns/{id}/tickets/{number}", "把工单移出专题", true},
+       &P::UntagTicket},
+      {{"get", "/api/v1/leader-days", "领导接线日列表：from, to", true}, &P::LeaderDays},
+      {{"post", "/api/v1/leader-days",
+        "安排领导接线日 {date, leader, topic, units, note}（领导、督办员、管理员）", true},
+       &P::CreateLeaderDay},
+      {{"get", "/api/v1/leader-days/{id}", "接线日详情及当天受理工单的跟踪（办结、超期）", true},
+       &P::GetLeaderDay},
+      {{"patch", "/api/v1/leader-days/{id}", "修改接线日", true}, &P::UpdateLeaderDay},
+      {{"delete", "/api/v1/leader-days/{id}", "删除接线日", true}, &P::DeleteLeaderDay},
+      {{"post", "/api/v1/leader-days/{id}/tickets", "关联当天受理的工单 {number}", true},
+       &P::LinkTicket},
+      {{"delete", "/api/v1/leader-days/{id}/tickets/{number}", "取消关联", true}, &P::UnlinkTicket},
+      {{"get", "/api/v1/difficult-cases",
+        "疑难件列表（含挂牌天数）：status=open|resolved|all, owner", true},
+       &P::DifficultCases},
+      {{"post", "/api/v1/difficult-cases",
+        "标记疑难件 {number, reason, owner, next_review, note}（督办员、派单员、管理员）", true},
+       &P::FlagDifficult},
+      {{"get", "/api/v1/difficult-cases/{id}", "疑难件详情及协调记录", true}, &P::GetDifficult},
+      {{"patch", "/api/v1/difficult-cases/{id}",
+        "跟踪疑难件 {owner, next_review, note, resolution}（resolution 即办结）", true},
+       &P::UpdateDifficult},
+      {{"get", "/api/v1/qa/sheets", "质检评分表", true}, &P::Sheets},
+      {{"post", "/api/v1/qa/sheets",
+        "新建评分表 {name, items:[{name, max_points}]}（质检员、管理员）", true},
+       &P::CreateSheet},
+      {{"patch", "/api/v1/qa/sheets/{id}", "修改评分表（已使用的评分表只能改名称和启用状态）",
+        true},
+       &P::UpdateSheet},
+      {{"get", "/api/v1/qa/inspections",
+        "质检记录：from, to, agent, after, limit（坐席只看自己的）", true},
+       &P::Inspections},
+      {{"post", "/api/v1/qa/inspections",
+        "质检评分 {sheet, target_kind: call|ticket, target, agent, scores, remarks, "
+        "comment}（质检员）",
+        true},
+       &P::Inspect},
+      {{"get", "/api/v1/qa/ranking", "坐席质检平均分和排名：from, to（默认本月；坐席只看自己的）",
+        true},
+       &P::Ranking},
   };
+  return table;
+}
+
+std::vector<RouteDoc> ProgrammesApi::Routes() const {
+  std::vector<RouteDoc> out;
+  for (const Route& r : Table()) {
+    out.push_back(r.doc);
+  }
+  return out;
 }
 
 std::optional<HttpResponse> ProgrammesApi::Handle(RequestContext& ctx) {
@@ -520,368 +581,196 @@ std::optional<HttpResponse> ProgrammesApi::Handle(RequestContext& ctx) {
   if (root != "campaigns" && root != "leader-days" && root != "difficult-cases" && root != "qa") {
     return std::nullopt;
   }
-  int64_t id = 0;
-  bool with_id = p.size() >= 2 && root != "qa";
-  if (with_id) {
-    auto parsed = PathId(p[1]);
-    if (!parsed.has_value()) {
-      return FromError(parsed.error());
+  PathArgs args;
+  // Below the roots other than qa, the second segment is always an id.
+  if (p.size() >= 2 && root != "qa") {
+    auto id = PathId(p[1]);
+    if (!id.has_value()) {
+      return FromError(id.error());
     }
-    id = *parsed;
+    args.id = *id;
   }
-  if (root == "campaigns") {
-    if (ctx.Is("GET", {"campaigns"})) {
-      return Campaigns(ctx);
+  for (const Route& route : Table()) {
+    if (!Matches(ctx, route.doc)) {
+      continue;
     }
-    if (ctx.Is("POST", {"campaigns"})) {
-      return CreateCampaign(ctx);
-    }
-    if (ctx.Is("GET", {"campaigns", "*"})) {
-      return GetCampaign(ctx, id);
-    }
-    if (ctx.Is("PATCH", {"campaigns", "*"})) {
-      return UpdateCampaign(ctx, id);
-    }
-    if (ctx.Is("DELETE", {"campaigns", "*"})) {
-      return DeleteCampaign(ctx, id);
-    }
-    if (ctx.Is("GET", {"campaigns", "*", "indicators"})) {
-      return Indicators(ctx, id);
-    }
-    if (ctx.Is("GET", {"campaigns", "*", "tickets"})) {
-      return CampaignTickets(ctx, id);
-    }
-    if (ctx.Is("POST", {"campaigns", "*", "tickets"})) {
-      return TagTickets(ctx, id);
-    }
-    if (ctx.Is("DELETE", {"campaigns", "*", "tickets", "*"})) {
-      return UntagTicket(ctx, id, p[3]);
-    }
-  } else if (root == "leader-days") {
-    if (ctx.Is("GET", {"leader-days"})) {
-      return LeaderDays(ctx);
-    }
-    if (ctx.Is("POST", {"leader-days"})) {
-      return CreateLeaderDay(ctx);
-    }
-    if (ctx.Is("GET", {"leader-days", "*"})) {
-      return GetLeaderDay(ctx, id);
-    }
-    if (ctx.Is("PATCH", {"leader-days", "*"})) {
-      return UpdateLeaderDay(ctx, id);
-    }
-    if (ctx.Is("DELETE", {"leader-days", "*"})) {
-      return DeleteLeaderDay(ctx, id);
-    }
-    if (ctx.Is("POST", {"leader-days", "*", "tickets"})) {
-      return LinkTicket(ctx, id);
-    }
-    if (ctx.Is("DELETE", {"leader-days", "*", "tickets", "*"})) {
-      return UnlinkTicket(ctx, id, p[3]);
-    }
-  } else if (root == "difficult-cases") {
-    if (ctx.Is("GET", {"difficult-cases"})) {
-      return DifficultCases(ctx);
-    }
-    if (ctx.Is("POST", {"difficult-cases"})) {
-      return FlagDifficult(ctx);
-    }
-    if (ctx.Is("GET", {"difficult-cases", "*"})) {
-      return GetDifficult(ctx, id);
-    }
-    if (ctx.Is("PATCH", {"difficult-cases", "*"})) {
-      return UpdateDifficult(ctx, id);
-    }
-  } else {
-    if (ctx.Is("GET", {"qa", "sheets"})) {
-      return Sheets(ctx);
-    }
-    if (ctx.Is("POST", {"qa", "sheets"})) {
-      return CreateSheet(ctx);
-    }
-    if (ctx.Is("PATCH", {"qa", "sheets", "*"})) {
-      auto sid = PathId(p[2]);
-      if (!sid.has_value()) {
-        return FromError(sid.error());
+    if (root == "qa" && p.size() == 3) {  // qa/sheets/{id}
+      auto id = PathId(p[2]);
+      if (!id.has_value()) {
+        return FromError(id.error());
       }
-      return UpdateSheet(ctx, *sid);
+      args.id = *id;
     }
-    if (ctx.Is("GET", {"qa", "inspections"})) {
-      return Inspections(ctx);
+    if (p.size() == 4) {  // …/{id}/tickets/{number}
+      args.number = p[3];
     }
-    if (ctx.Is("POST", {"qa", "inspections"})) {
-      return Inspect(ctx);
-    }
-    if (ctx.Is("GET", {"qa", "ranking"})) {
-      return Ranking(ctx);
-    }
+    auto response = (this->*route.handler)(ctx, args);
+    return response.has_value() ? std::move(*response) : FromError(response.error());
   }
   return std::nullopt;
 }
 
 // ------------------------------------------------------------------ campaigns
 
-HttpResponse ProgrammesApi::Campaigns(RequestContext& ctx) {
-  auto list = programmes_.Campaigns(ctx.actor);
-  if (!list.has_value()) {
-    return FromError(list.error());
-  }
+Result<HttpResponse> ProgrammesApi::Campaigns(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto list, programmes_.Campaigns(ctx.actor));
   json out = json::array();
-  for (const auto& s : *list) {
+  for (const auto& s : list) {
     out.push_back(CampaignJson(s.campaign, s.tickets, *ctx.config));
   }
   return Json(200, {{"campaigns", out}});
 }
 
-HttpResponse ProgrammesApi::CreateCampaign(RequestContext& ctx) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
+Result<HttpResponse> ProgrammesApi::CreateCampaign(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
   Campaign c;
-  if (auto st = ApplyCampaign(*body, *ctx.config, c); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto made = programmes_.CreateCampaign(ctx.actor, std::move(c));
-  if (!made.has_value()) {
-    return FromError(made.error());
-  }
-  auto view = programmes_.FindCampaign(ctx.actor, made->id);
-  json out = CampaignJson(*made, view.has_value() ? view->tickets : 0, *ctx.config);
-  ctx.audit("programme.campaign.create", fmt::format("campaign:{}", made->id), out.dump());
-  return Json(201, out);
+  HOTLINE_RETURN_IF_ERROR(ApplyCampaign(body, *ctx.config, c));
+  HOTLINE_ASSIGN_OR_RETURN(auto made, programmes_.CreateCampaign(ctx.actor, std::move(c)));
+  auto view = programmes_.FindCampaign(ctx.actor, made.id);
+  return Created(ctx, "programme.campaign.create", fmt::format("campaign:{}", made.id),
+                 CampaignJson(made, view.has_value() ? view->tickets : 0, *ctx.config));
 }
 
-HttpResponse ProgrammesApi::GetCampaign(RequestContext& ctx, int64_t id) {
-  auto view = programmes_.FindCampaign(ctx.actor, id);
-  if (!view.has_value()) {
-    return FromError(view.error());
-  }
-  return Json(200, CampaignJson(view->campaign, view->tickets, *ctx.config));
+Result<HttpResponse> ProgrammesApi::GetCampaign(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto view, programmes_.FindCampaign(ctx.actor, args.id));
+  return Json(200, CampaignJson(view.campaign, view.tickets, *ctx.config));
 }
 
-HttpResponse ProgrammesApi::UpdateCampaign(RequestContext& ctx, int64_t id) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  auto view = programmes_.FindCampaign(ctx.actor, id);
-  if (!view.has_value()) {
-    return FromError(view.error());
-  }
-  Campaign c = view->campaign;
-  json before = CampaignJson(c, view->tickets, *ctx.config);
-  if (auto st = ApplyCampaign(*body, *ctx.config, c); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto updated = programmes_.UpdateCampaign(ctx.actor, std::move(c));
-  if (!updated.has_value()) {
-    return FromError(updated.error());
-  }
-  auto now = programmes_.FindCampaign(ctx.actor, id);
-  json after = CampaignJson(*updated, now.has_value() ? now->tickets : 0, *ctx.config);
-  ctx.audit("programme.campaign.update", fmt::format("campaign:{}", id),
-            json{{"before", before}, {"after", after}}.dump());
-  return Json(200, after);
+Result<HttpResponse> ProgrammesApi::UpdateCampaign(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_ASSIGN_OR_RETURN(auto view, programmes_.FindCampaign(ctx.actor, args.id));
+  Campaign c = view.campaign;
+  json before = CampaignJson(c, view.tickets, *ctx.config);
+  HOTLINE_RETURN_IF_ERROR(ApplyCampaign(body, *ctx.config, c));
+  HOTLINE_ASSIGN_OR_RETURN(auto updated, programmes_.UpdateCampaign(ctx.actor, std::move(c)));
+  auto now = programmes_.FindCampaign(ctx.actor, args.id);
+  return Changed(ctx, "programme.campaign.update", fmt::format("campaign:{}", args.id), before,
+                 CampaignJson(updated, now.has_value() ? now->tickets : 0, *ctx.config));
 }
 
-HttpResponse ProgrammesApi::DeleteCampaign(RequestContext& ctx, int64_t id) {
-  if (auto st = programmes_.DeleteCampaign(ctx.actor, id); !st.has_value()) {
-    return FromError(st.error());
-  }
-  ctx.audit("programme.campaign.delete", fmt::format("campaign:{}", id), "{}");
-  return Json(200, {{"ok", true}, {"deleted", id}});
+Result<HttpResponse> ProgrammesApi::DeleteCampaign(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_RETURN_IF_ERROR(programmes_.DeleteCampaign(ctx.actor, args.id));
+  return Audited(ctx, "programme.campaign.delete", fmt::format("campaign:{}", args.id), "{}", 200,
+                 {{"ok", true}, {"deleted", args.id}});
 }
 
-HttpResponse ProgrammesApi::Indicators(RequestContext& ctx, int64_t id) {
-  auto ind = programmes_.Indicators(ctx.actor, id, Query(ctx, "from"), Query(ctx, "to"));
-  if (!ind.has_value()) {
-    return FromError(ind.error());
-  }
-  return Json(200, {{"campaign", CampaignJson(ind->campaign, ind->tickets, *ctx.config)},
-                    {"from", ind->from},
-                    {"to", ind->to},
-                    {"tickets", ind->tickets},
+Result<HttpResponse> ProgrammesApi::Indicators(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(
+      auto ind, programmes_.Indicators(ctx.actor, args.id, Query(ctx, "from"), Query(ctx, "to")));
+  return Json(200, {{"campaign", CampaignJson(ind.campaign, ind.tickets, *ctx.config)},
+                    {"from", ind.from},
+                    {"to", ind.to},
+                    {"tickets", ind.tickets},
                     {"headline", app::CampaignHeadlineKpis()},
-                    {"kpis", KpisJson(ind->kpis)}});
+                    {"kpis", KpisJson(ind.kpis)}});
 }
 
-HttpResponse ProgrammesApi::CampaignTickets(RequestContext& ctx, int64_t id) {
-  auto after = QueryInt(ctx, "after", 0, 0, INT64_MAX);
-  auto limit = QueryInt(ctx, "limit", 100, 1, kMaxPage);
-  if (!after.has_value()) {
-    return FromError(after.error());
-  }
-  if (!limit.has_value()) {
-    return FromError(limit.error());
-  }
-  auto page = programmes_.CampaignTickets(ctx.actor, id, *after, static_cast<int>(*limit));
-  if (!page.has_value()) {
-    return FromError(page.error());
-  }
+Result<HttpResponse> ProgrammesApi::CampaignTickets(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(int64_t after, QueryInt(ctx, "after", 0, 0, INT64_MAX));
+  HOTLINE_ASSIGN_OR_RETURN(int64_t limit, QueryInt(ctx, "limit", 100, 1, kMaxPage));
+  HOTLINE_ASSIGN_OR_RETURN(
+      auto page, programmes_.CampaignTickets(ctx.actor, args.id, after, static_cast<int>(limit)));
   json tickets = json::array();
-  for (const auto& t : page->tickets) {
+  for (const auto& t : page.tickets) {
     json j = FollowedJson(t.followed, *ctx.config);
     j["manual"] = t.member.manual;
     tickets.push_back(std::move(j));
   }
-  return Json(200,
-              {{"tickets", tickets},
-               {"next_after", page->next_after == 0 ? json(nullptr) : json(page->next_after)}});
+  return Json(200, {{"tickets", tickets},
+                    {"next_after", page.next_after == 0 ? json(nullptr) : json(page.next_after)}});
 }
 
-HttpResponse ProgrammesApi::TagTickets(RequestContext& ctx, int64_t id) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
+Result<HttpResponse> ProgrammesApi::TagTickets(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_RETURN_IF_ERROR(OnlyKeys(body, {"numbers"}));
+  HOTLINE_ASSIGN_OR_RETURN(auto list, OptArray(body, "numbers", 500));
+  if (!list) {
+    return InvalidArgument("缺少字段 numbers（工单号数组）");
   }
-  if (auto st = OnlyKeys(*body, {"numbers"}); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto list = OptArray(*body, "numbers", 500);
-  if (!list.has_value()) {
-    return FromError(list.error());
-  }
-  if (!*list) {
-    return BadRequest("缺少字段 numbers（工单号数组）");
-  }
-  auto numbers = Strings(**list, "numbers");
-  if (!numbers.has_value()) {
-    return FromError(numbers.error());
-  }
-  if (auto st = programmes_.TagTickets(ctx.actor, id, *numbers); !st.has_value()) {
-    return FromError(st.error());
-  }
-  ctx.audit("programme.campaign.tag", fmt::format("campaign:{}", id),
-            json{{"numbers", *numbers}}.dump());
-  return Json(200, {{"ok", true}, {"tagged", numbers->size()}});
+  HOTLINE_ASSIGN_OR_RETURN(auto numbers, Strings(*list, "numbers"));
+  HOTLINE_RETURN_IF_ERROR(programmes_.TagTickets(ctx.actor, args.id, numbers));
+  return Audited(ctx, "programme.campaign.tag", fmt::format("campaign:{}", args.id),
+                 json{{"numbers", numbers}}.dump(), 200,
+                 {{"ok", true}, {"tagged", numbers.size()}});
 }
 
-HttpResponse ProgrammesApi::UntagTicket(RequestContext& ctx, int64_t id,
-                                        const std::string& number) {
-  if (auto st = programmes_.UntagTicket(ctx.actor, id, number); !st.has_value()) {
-    return FromError(st.error());
-  }
-  ctx.audit("programme.campaign.untag", fmt::format("campaign:{}", id),
-            json{{"number", number}}.dump());
-  return Json(200, {{"ok", true}});
+Result<HttpResponse> ProgrammesApi::UntagTicket(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_RETURN_IF_ERROR(programmes_.UntagTicket(ctx.actor, args.id, args.number));
+  return Audited(ctx, "programme.campaign.untag", fmt::format("campaign:{}", args.id),
+                 json{{"number", args.number}}.dump(), 200, {{"ok", true}});
 }
 
 // ------------------------------------------------------------------ leader days
 
-HttpResponse ProgrammesApi::LeaderDays(RequestContext& ctx) {
-  auto list = programmes_.LeaderDays(ctx.actor, Query(ctx, "from"), Query(ctx, "to"));
-  if (!list.has_value()) {
-    return FromError(list.error());
-  }
+Result<HttpResponse> ProgrammesApi::LeaderDays(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto list,
+                           programmes_.LeaderDays(ctx.actor, Query(ctx, "from"), Query(ctx, "to")));
   json out = json::array();
-  for (const auto& d : *list) {
+  for (const auto& d : list) {
     out.push_back(DayJson(d, *ctx.config));
   }
   return Json(200, {{"leader_days", out}});
 }
 
-HttpResponse ProgrammesApi::CreateLeaderDay(RequestContext& ctx) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
+Result<HttpResponse> ProgrammesApi::CreateLeaderDay(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
   LeaderDay d;
-  if (auto st = ApplyDay(*body, *ctx.config, d); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto made = programmes_.CreateLeaderDay(ctx.actor, std::move(d));
-  if (!made.has_value()) {
-    return FromError(made.error());
-  }
-  json out = DayJson(*made, *ctx.config);
-  ctx.audit("programme.leader_day.create", fmt::format("leader_day:{}", made->id), out.dump());
-  return Json(201, out);
+  HOTLINE_RETURN_IF_ERROR(ApplyDay(body, *ctx.config, d));
+  HOTLINE_ASSIGN_OR_RETURN(auto made, programmes_.CreateLeaderDay(ctx.actor, std::move(d)));
+  return Created(ctx, "programme.leader_day.create", fmt::format("leader_day:{}", made.id),
+                 DayJson(made, *ctx.config));
 }
 
-HttpResponse ProgrammesApi::GetLeaderDay(RequestContext& ctx, int64_t id) {
-  auto view = programmes_.LeaderDayDetail(ctx.actor, id);
-  if (!view.has_value()) {
-    return FromError(view.error());
-  }
-  json out = DayJson(view->day, *ctx.config);
+Result<HttpResponse> ProgrammesApi::GetLeaderDay(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto view, programmes_.LeaderDayDetail(ctx.actor, args.id));
+  json out = DayJson(view.day, *ctx.config);
   json tickets = json::array();
-  for (const auto& t : view->tickets) {
+  for (const auto& t : view.tickets) {
     tickets.push_back(FollowedJson(t, *ctx.config));
   }
   out["tickets"] = tickets;
-  out["summary"] = {{"total", view->summary.total},
-                    {"closed", view->summary.closed},
-                    {"open", view->summary.open},
-                    {"overdue", view->summary.overdue}};
+  out["summary"] = {{"total", view.summary.total},
+                    {"closed", view.summary.closed},
+                    {"open", view.summary.open},
+                    {"overdue", view.summary.overdue}};
   return Json(200, out);
 }
 
-HttpResponse ProgrammesApi::UpdateLeaderDay(RequestContext& ctx, int64_t id) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  auto view = programmes_.LeaderDayDetail(ctx.actor, id);
-  if (!view.has_value()) {
-    return FromError(view.error());
-  }
-  LeaderDay d = view->day;
+Result<HttpResponse> ProgrammesApi::UpdateLeaderDay(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_ASSIGN_OR_RETURN(auto view, programmes_.LeaderDayDetail(ctx.actor, args.id));
+  LeaderDay d = view.day;
   json before = DayJson(d, *ctx.config);
-  if (auto st = ApplyDay(*body, *ctx.config, d); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto updated = programmes_.UpdateLeaderDay(ctx.actor, std::move(d));
-  if (!updated.has_value()) {
-    return FromError(updated.error());
-  }
-  json after = DayJson(*updated, *ctx.config);
-  ctx.audit("programme.leader_day.update", fmt::format("leader_day:{}", id),
-            json{{"before", before}, {"after", after}}.dump());
-  return Json(200, after);
+  HOTLINE_RETURN_IF_ERROR(ApplyDay(body, *ctx.config, d));
+  HOTLINE_ASSIGN_OR_RETURN(auto updated, programmes_.UpdateLeaderDay(ctx.actor, std::move(d)));
+  return Changed(ctx, "programme.leader_day.update", fmt::format("leader_day:{}", args.id), before,
+                 DayJson(updated, *ctx.config));
 }
 
-HttpResponse ProgrammesApi::DeleteLeaderDay(RequestContext& ctx, int64_t id) {
-  if (auto st = programmes_.DeleteLeaderDay(ctx.actor, id); !st.has_value()) {
-    return FromError(st.error());
-  }
-  ctx.audit("programme.leader_day.delete", fmt::format("leader_day:{}", id), "{}");
-  return Json(200, {{"ok", true}, {"deleted", id}});
+Result<HttpResponse> ProgrammesApi::DeleteLeaderDay(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_RETURN_IF_ERROR(programmes_.DeleteLeaderDay(ctx.actor, args.id));
+  return Audited(ctx, "programme.leader_day.delete", fmt::format("leader_day:{}", args.id), "{}",
+                 200, {{"ok", true}, {"deleted", args.id}});
 }
 
-HttpResponse ProgrammesApi::LinkTicket(RequestContext& ctx, int64_t id) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  if (auto st = OnlyKeys(*body, {"number"}); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto number = ReqString(*body, "number");
-  if (!number.has_value()) {
-    return FromError(number.error());
-  }
-  if (auto st = programmes_.LinkTicket(ctx.actor, id, *number); !st.has_value()) {
-    return FromError(st.error());
-  }
-  ctx.audit("programme.leader_day.link", fmt::format("leader_day:{}", id),
-            json{{"number", *number}}.dump());
-  return Json(201, {{"ok", true}, {"number", *number}});
+Result<HttpResponse> ProgrammesApi::LinkTicket(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_RETURN_IF_ERROR(OnlyKeys(body, {"number"}));
+  HOTLINE_ASSIGN_OR_RETURN(auto number, ReqString(body, "number"));
+  HOTLINE_RETURN_IF_ERROR(programmes_.LinkTicket(ctx.actor, args.id, number));
+  return Audited(ctx, "programme.leader_day.link", fmt::format("leader_day:{}", args.id),
+                 json{{"number", number}}.dump(), 201, {{"ok", true}, {"number", number}});
 }
 
-HttpResponse ProgrammesApi::UnlinkTicket(RequestContext& ctx, int64_t id,
-                                         const std::string& number) {
-  if (auto st = programmes_.UnlinkTicket(ctx.actor, id, number); !st.has_value()) {
-    return FromError(st.error());
-  }
-  ctx.audit("programme.leader_day.unlink", fmt::format("leader_day:{}", id),
-            json{{"number", number}}.dump());
-  return Json(200, {{"ok", true}});
+Result<HttpResponse> ProgrammesApi::UnlinkTicket(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_RETURN_IF_ERROR(programmes_.UnlinkTicket(ctx.actor, args.id, args.number));
+  return Audited(ctx, "programme.leader_day.unlink", fmt::format("leader_day:{}", args.id),
+                 json{{"number", args.number}}.dump(), 200, {{"ok", true}});
 }
 
 // ------------------------------------------------------------------ difficult cases
 
-HttpResponse ProgrammesApi::DifficultCases(RequestContext& ctx) {
+Result<HttpResponse> ProgrammesApi::DifficultCases(RequestContext& ctx, const PathArgs& /*args*/) {
   ports::DifficultFilter filter;
   std::string status = Query(ctx, "status");
   if (status.empty() || status == "open") {
@@ -889,15 +778,12 @@ HttpResponse ProgrammesApi::DifficultCases(RequestContext& ctx) {
   } else if (status == "resolved") {
     filter.resolved = true;
   } else if (status != "all") {
-    return BadRequest("参数 status 应为 open、resolved 或 all");
+    return InvalidArgument("参数 status 应为 open、resolved 或 all");
   }
   filter.owner = Query(ctx, "owner");
-  auto list = programmes_.DifficultCases(ctx.actor, filter);
-  if (!list.has_value()) {
-    return FromError(list.error());
-  }
+  HOTLINE_ASSIGN_OR_RETURN(auto list, programmes_.DifficultCases(ctx.actor, filter));
   json out = json::array();
-  for (const auto& v : *list) {
+  for (const auto& v : list) {
     json j = CaseJson(v, *ctx.config);
     j.erase("notes");
     out.push_back(std::move(j));
@@ -905,206 +791,123 @@ HttpResponse ProgrammesApi::DifficultCases(RequestContext& ctx) {
   return Json(200, {{"cases", out}});
 }
 
-HttpResponse ProgrammesApi::FlagDifficult(RequestContext& ctx) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  if (auto st = OnlyKeys(*body, {"number", "reason", "owner", "next_review", "note"});
-      !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto number = ReqString(*body, "number");
-  auto reason = ReqString(*body, "reason");
-  auto owner = OptString(*body, "owner");
-  auto review = OptString(*body, "next_review");
-  auto note = OptString(*body, "note");
-  if (auto bad = FirstError(number, reason, owner, review, note)) {
-    return *bad;
-  }
+Result<HttpResponse> ProgrammesApi::FlagDifficult(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_RETURN_IF_ERROR(OnlyKeys(body, {"number", "reason", "owner", "next_review", "note"}));
+  HOTLINE_ASSIGN_OR_RETURN(auto number, ReqString(body, "number"));
   domain::programmes::DifficultCase c;
-  c.reason = *reason;
-  c.owner = owner->value_or("");
-  c.next_review = review->value_or("");
-  if (*note) {
-    c.notes.push_back({ctx.now, ctx.login, **note});
+  HOTLINE_ASSIGN_OR_RETURN(c.reason, ReqString(body, "reason"));
+  HOTLINE_ASSIGN_OR_RETURN(auto owner, OptString(body, "owner"));
+  HOTLINE_ASSIGN_OR_RETURN(auto review, OptString(body, "next_review"));
+  HOTLINE_ASSIGN_OR_RETURN(auto note, OptString(body, "note"));
+  c.owner = owner.value_or("");
+  c.next_review = review.value_or("");
+  if (note) {
+    c.notes.push_back({ctx.now, ctx.login, *note});
   }
-  auto made = programmes_.FlagDifficult(ctx.actor, *number, std::move(c));
-  if (!made.has_value()) {
-    return FromError(made.error());
-  }
-  auto view = programmes_.FindDifficult(ctx.actor, made->id);
-  if (!view.has_value()) {
-    return FromError(view.error());
-  }
-  json out = CaseJson(*view, *ctx.config);
-  ctx.audit("programme.difficult.flag", fmt::format("difficult:{}", made->id), out.dump());
-  return Json(201, out);
+  HOTLINE_ASSIGN_OR_RETURN(auto made, programmes_.FlagDifficult(ctx.actor, number, std::move(c)));
+  HOTLINE_ASSIGN_OR_RETURN(auto view, programmes_.FindDifficult(ctx.actor, made.id));
+  return Created(ctx, "programme.difficult.flag", fmt::format("difficult:{}", made.id),
+                 CaseJson(view, *ctx.config));
 }
 
-HttpResponse ProgrammesApi::GetDifficult(RequestContext& ctx, int64_t id) {
-  auto view = programmes_.FindDifficult(ctx.actor, id);
-  if (!view.has_value()) {
-    return FromError(view.error());
-  }
-  return Json(200, CaseJson(*view, *ctx.config));
+Result<HttpResponse> ProgrammesApi::GetDifficult(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto view, programmes_.FindDifficult(ctx.actor, args.id));
+  return Json(200, CaseJson(view, *ctx.config));
 }
 
-HttpResponse ProgrammesApi::UpdateDifficult(RequestContext& ctx, int64_t id) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  if (auto st = OnlyKeys(*body, {"owner", "next_review", "note", "resolution"}); !st.has_value()) {
-    return FromError(st.error());
-  }
+Result<HttpResponse> ProgrammesApi::UpdateDifficult(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_RETURN_IF_ERROR(OnlyKeys(body, {"owner", "next_review", "note", "resolution"}));
   app::CaseUpdate update;
   for (auto [key, field] :
        {std::pair{"owner", &update.owner}, std::pair{"next_review", &update.next_review},
         std::pair{"note", &update.note}, std::pair{"resolution", &update.resolution}}) {
-    auto v = OptString(*body, key);
-    if (!v.has_value()) {
-      return FromError(v.error());
-    }
-    *field = *v;
+    HOTLINE_ASSIGN_OR_RETURN(*field, OptString(body, key));
   }
   // An explicit null clears the owner or the review date.
-  if (body->contains("owner") && (*body)["owner"].is_null()) {
+  if (body.contains("owner") && body["owner"].is_null()) {
     update.owner = "";
   }
-  if (body->contains("next_review") && (*body)["next_review"].is_null()) {
+  if (body.contains("next_review") && body["next_review"].is_null()) {
     update.next_review = "";
   }
-  auto updated = programmes_.UpdateDifficult(ctx.actor, id, update);
-  if (!updated.has_value()) {
-    return FromError(updated.error());
-  }
-  auto view = programmes_.FindDifficult(ctx.actor, id);
-  if (!view.has_value()) {
-    return FromError(view.error());
-  }
-  ctx.audit(update.resolution ? "programme.difficult.resolve" : "programme.difficult.update",
-            fmt::format("difficult:{}", id), body->dump());
-  return Json(200, CaseJson(*view, *ctx.config));
+  HOTLINE_RETURN_IF_ERROR(programmes_.UpdateDifficult(ctx.actor, args.id, update));
+  HOTLINE_ASSIGN_OR_RETURN(auto view, programmes_.FindDifficult(ctx.actor, args.id));
+  return Audited(
+      ctx, update.resolution ? "programme.difficult.resolve" : "programme.difficult.update",
+      fmt::format("difficult:{}", args.id), body.dump(), 200, CaseJson(view, *ctx.config));
 }
 
 // ------------------------------------------------------------------ quality inspection
 
-HttpResponse ProgrammesApi::Sheets(RequestContext& ctx) {
-  auto list = programmes_.Sheets(ctx.actor);
-  if (!list.has_value()) {
-    return FromError(list.error());
-  }
+Result<HttpResponse> ProgrammesApi::Sheets(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto list, programmes_.Sheets(ctx.actor));
   json out = json::array();
-  for (const auto& s : *list) {
+  for (const auto& s : list) {
     out.push_back(SheetJson(s));
   }
   return Json(200, {{"sheets", out}});
 }
 
-HttpResponse ProgrammesApi::CreateSheet(RequestContext& ctx) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
+Result<HttpResponse> ProgrammesApi::CreateSheet(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
   ScoreSheet s;
-  if (auto st = ApplySheet(*body, s); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto made = programmes_.CreateSheet(ctx.actor, std::move(s));
-  if (!made.has_value()) {
-    return FromError(made.error());
-  }
-  json out = SheetJson(*made);
-  ctx.audit("programme.qa.sheet.create", fmt::format("qa_sheet:{}", made->id), out.dump());
-  return Json(201, out);
+  HOTLINE_RETURN_IF_ERROR(ApplySheet(body, s));
+  HOTLINE_ASSIGN_OR_RETURN(auto made, programmes_.CreateSheet(ctx.actor, std::move(s)));
+  return Created(ctx, "programme.qa.sheet.create", fmt::format("qa_sheet:{}", made.id),
+                 SheetJson(made));
 }
 
-HttpResponse ProgrammesApi::UpdateSheet(RequestContext& ctx, int64_t id) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  auto list = programmes_.Sheets(ctx.actor);
-  if (!list.has_value()) {
-    return FromError(list.error());
-  }
+Result<HttpResponse> ProgrammesApi::UpdateSheet(RequestContext& ctx, const PathArgs& args) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_ASSIGN_OR_RETURN(auto list, programmes_.Sheets(ctx.actor));
   auto it =
-      std::find_if(list->begin(), list->end(), [&](const ScoreSheet& s) { return s.id == id; });
-  if (it == list->end()) {
-    return NotFoundResponse(fmt::format("评分表不存在: {}", id));
+      std::find_if(list.begin(), list.end(), [&](const ScoreSheet& s) { return s.id == args.id; });
+  if (it == list.end()) {
+    return NotFound(fmt::format("评分表不存在: {}", args.id));
   }
   ScoreSheet s = *it;
   json before = SheetJson(s);
-  if (auto st = ApplySheet(*body, s); !st.has_value()) {
-    return FromError(st.error());
-  }
-  auto updated = programmes_.UpdateSheet(ctx.actor, std::move(s));
-  if (!updated.has_value()) {
-    return FromError(updated.error());
-  }
-  json after = SheetJson(*updated);
-  ctx.audit("programme.qa.sheet.update", fmt::format("qa_sheet:{}", id),
-            json{{"before", before}, {"after", after}}.dump());
-  return Json(200, after);
+  HOTLINE_RETURN_IF_ERROR(ApplySheet(body, s));
+  HOTLINE_ASSIGN_OR_RETURN(auto updated, programmes_.UpdateSheet(ctx.actor, std::move(s)));
+  return Changed(ctx, "programme.qa.sheet.update", fmt::format("qa_sheet:{}", args.id), before,
+                 SheetJson(updated));
 }
 
-HttpResponse ProgrammesApi::Inspections(RequestContext& ctx) {
+Result<HttpResponse> ProgrammesApi::Inspections(RequestContext& ctx, const PathArgs& /*args*/) {
   ports::InspectionFilter f;
   f.from = Query(ctx, "from");
   f.to = Query(ctx, "to");
   f.agent = Query(ctx, "agent");
-  auto after = QueryInt(ctx, "after", 0, 0, INT64_MAX);
-  auto limit = QueryInt(ctx, "limit", 100, 1, kMaxPage);
-  if (!after.has_value()) {
-    return FromError(after.error());
-  }
-  if (!limit.has_value()) {
-    return FromError(limit.error());
-  }
-  f.after_id = *after;
-  f.limit = static_cast<int>(*limit);
-  auto list = programmes_.Inspections(ctx.actor, f);
-  if (!list.has_value()) {
-    return FromError(list.error());
-  }
+  HOTLINE_ASSIGN_OR_RETURN(f.after_id, QueryInt(ctx, "after", 0, 0, INT64_MAX));
+  HOTLINE_ASSIGN_OR_RETURN(int64_t limit, QueryInt(ctx, "limit", 100, 1, kMaxPage));
+  f.limit = static_cast<int>(limit);
+  HOTLINE_ASSIGN_OR_RETURN(auto list, programmes_.Inspections(ctx.actor, f));
   json out = json::array();
-  for (const auto& i : *list) {
+  for (const auto& i : list) {
     out.push_back(InspectionJson(i));
   }
-  json next = static_cast<int>(list->size()) == f.limit ? json(list->back().id) : json(nullptr);
+  json next = static_cast<int>(list.size()) == f.limit ? json(list.back().id) : json(nullptr);
   return Json(200, {{"inspections", out}, {"next_after", next}});
 }
 
-HttpResponse ProgrammesApi::Inspect(RequestContext& ctx) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  auto parsed = ParseInspection(*body);
-  if (!parsed.has_value()) {
-    return FromError(parsed.error());
-  }
-  auto made = programmes_.Inspect(ctx.actor, std::move(*parsed));
-  if (!made.has_value()) {
-    return FromError(made.error());
-  }
-  json out = InspectionJson(*made);
-  ctx.audit("programme.qa.inspect", fmt::format("qa_inspection:{}", made->id), out.dump());
-  return Json(201, out);
+Result<HttpResponse> ProgrammesApi::Inspect(RequestContext& ctx, const PathArgs& /*args*/) {
+  HOTLINE_ASSIGN_OR_RETURN(auto body, ParseBody(ctx.req));
+  HOTLINE_ASSIGN_OR_RETURN(auto parsed, ParseInspection(body));
+  HOTLINE_ASSIGN_OR_RETURN(auto made, programmes_.Inspect(ctx.actor, std::move(parsed)));
+  return Created(ctx, "programme.qa.inspect", fmt::format("qa_inspection:{}", made.id),
+                 InspectionJson(made));
 }
 
-HttpResponse ProgrammesApi::Ranking(RequestContext& ctx) {
+Result<HttpResponse> ProgrammesApi::Ranking(RequestContext& ctx, const PathArgs& /*args*/) {
   auto [first, last] = ThisMonth(ctx.now);
   std::string from = Query(ctx, "from");
   std::string to = Query(ctx, "to");
-  auto ranking =
-      programmes_.Ranking(ctx.actor, from.empty() ? first : from, to.empty() ? last : to);
-  if (!ranking.has_value()) {
-    return FromError(ranking.error());
-  }
+  HOTLINE_ASSIGN_OR_RETURN(auto ranking, programmes_.Ranking(ctx.actor, from.empty() ? first : from,
+                                                             to.empty() ? last : to));
   json agents = json::array();
-  for (const auto& a : ranking->agents) {
+  for (const auto& a : ranking.agents) {
     const domain::User* u = ctx.config->org.FindUserByLogin(a.agent);
     agents.push_back({{"agent", a.agent},
                       {"name", u != nullptr ? u->name : ""},
@@ -1114,10 +917,9 @@ HttpResponse ProgrammesApi::Ranking(RequestContext& ctx) {
                       {"max_points", a.max_points},
                       {"rank", a.rank}});
   }
-  return Json(200, {{"from", ranking->from},
-                    {"to", ranking->to},
-                    {"agents", agents},
-                    {"ranked", ranking->ranked}});
+  return Json(
+      200,
+      {{"from", ranking.from}, {"to", ranking.to}, {"agents", agents}, {"ranked", ranking.ranked}});
 }
 
 }  // namespace hotline::adapters::http

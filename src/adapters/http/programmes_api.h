@@ -6,10 +6,14 @@
 // roles and validates before anything is written, and audit every change. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
 
 #include "adapters/http/api_module.h"
 #include "app/programme_service.h"
+#include "common/result.h"
 #include "ports/clock.h"
 #include "ports/programme_store.h"
 #include "ports/ticket_store.h"
@@ -26,35 +30,51 @@ class ProgrammesApi final : public ApiModule {
   std::vector<RouteDoc> Routes() const override;
 
  private:
-  HttpResponse Campaigns(RequestContext& ctx);
-  HttpResponse CreateCampaign(RequestContext& ctx);
-  HttpResponse GetCampaign(RequestContext& ctx, int64_t id);
-  HttpResponse UpdateCampaign(RequestContext& ctx, int64_t id);
-  HttpResponse DeleteCampaign(RequestContext& ctx, int64_t id);
-  HttpResponse Indicators(RequestContext& ctx, int64_t id);
-  HttpResponse CampaignTickets(RequestContext& ctx, int64_t id);
-  HttpResponse TagTickets(RequestContext& ctx, int64_t id);
-  HttpResponse UntagTicket(RequestContext& ctx, int64_t id, const std::string& number);
+  // What a route's path names: the id of the campaign, leader day, case or sheet, and the
+  // ticket number after it.
+  struct PathArgs {
+    int64_t id = 0;
+    std::string number;
+  };
+  using Handler = Result<HttpResponse> (ProgrammesApi::*)(RequestContext&, const PathArgs&);
+  // One route: its documentation (the path template is matched against the request) and
+  // the member that answers it.
+  struct Route {
+    RouteDoc doc;
+    Handler handler;
+  };
+  static const std::vector<Route>& Table();
 
-  HttpResponse LeaderDays(RequestContext& ctx);
-  HttpResponse CreateLeaderDay(RequestContext& ctx);
-  HttpResponse GetLeaderDay(RequestContext& ctx, int64_t id);
-  HttpResponse UpdateLeaderDay(RequestContext& ctx, int64_t id);
-  HttpResponse DeleteLeaderDay(RequestContext& ctx, int64_t id);
-  HttpResponse LinkTicket(RequestContext& ctx, int64_t id);
-  HttpResponse UnlinkTicket(RequestContext& ctx, int64_t id, const std::string& number);
+  // The handlers: an error becomes the API's error shape in Handle.
+  Result<HttpResponse> Campaigns(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> CreateCampaign(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> GetCampaign(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> UpdateCampaign(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> DeleteCampaign(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> Indicators(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> CampaignTickets(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> TagTickets(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> UntagTicket(RequestContext& ctx, const PathArgs& args);
 
-  HttpResponse DifficultCases(RequestContext& ctx);
-  HttpResponse FlagDifficult(RequestContext& ctx);
-  HttpResponse GetDifficult(RequestContext& ctx, int64_t id);
-  HttpResponse UpdateDifficult(RequestContext& ctx, int64_t id);
+  Result<HttpResponse> LeaderDays(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> CreateLeaderDay(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> GetLeaderDay(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> UpdateLeaderDay(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> DeleteLeaderDay(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> LinkTicket(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> UnlinkTicket(RequestContext& ctx, const PathArgs& args);
 
-  HttpResponse Sheets(RequestContext& ctx);
-  HttpResponse CreateSheet(RequestContext& ctx);
-  HttpResponse UpdateSheet(RequestContext& ctx, int64_t id);
-  HttpResponse Inspections(RequestContext& ctx);
-  HttpResponse Inspect(RequestContext& ctx);
-  HttpResponse Ranking(RequestContext& ctx);
+  Result<HttpResponse> DifficultCases(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> FlagDifficult(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> GetDifficult(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> UpdateDifficult(RequestContext& ctx, const PathArgs& args);
+
+  Result<HttpResponse> Sheets(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> CreateSheet(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> UpdateSheet(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> Inspections(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> Inspect(RequestContext& ctx, const PathArgs& args);
+  Result<HttpResponse> Ranking(RequestContext& ctx, const PathArgs& args);
 
   app::ProgrammeService programmes_;
 };
