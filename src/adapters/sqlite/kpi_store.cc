@@ -8,6 +8,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
+#include <unordered_map>
 
 #include "adapters/json/ticket_json.h"
 #include "adapters/sqlite/reader.h"
@@ -40,6 +42,14 @@ constexpr char kAddRollup[] =
     "('all', ?1, 0, ?5, ?6), ('unit', ?1, ?2, ?5, ?6), ('region', ?1, ?3, ?5, ?6), "
     "('category', ?1, ?4, ?5, ?6) "
     "ON CONFLICT DO UPDATE SET value = value + excluded.value";
+// And into the county x unit and county x category roll-ups (schema 012).
+constexpr char kAddCountyRollup[] =
+    "INSERT INTO kpi_county_rollup (dim, county, month, key, measure, value) VALUES "
+    "('unit', ?1, ?2, ?3, ?5, ?6), ('category', ?1, ?2, ?4, ?5, ?6) "
+    "ON CONFLICT DO UPDATE SET value = value + excluded.value";
+constexpr char kFindCounty[] = "SELECT county FROM kpi_region_county WHERE region = ?1";
+constexpr char kSaveCounty[] = "INSERT INTO kpi_region_county (region, county) VALUES (?1, ?2)";
+constexpr char kRegionParent[] = "SELECT parent FROM regions WHERE id = ?1";
 constexpr char kAllEventRows[] =
     "SELECT ticket_id, seq, at, actor_user, actor_role, actor_unit, actor_name, type, fields "
     "FROM ticket_events ORDER BY ticket_id, seq";
@@ -131,7 +141,44 @@ int Bind(Stmt& s, const Where& w) {
   return index;
 }
 
-Status InsertFacts(Db& db, int64_t ticket_id, int64_t seq, const Fact& f) {
+// The counties of regions already looked up in this transaction.
+using CountyMemo = std::unordered_map<int64_t, int64_t>;
+
+// The county a fact of `region` is rolled up under (kpi_region_county; schema 012): the
+// stored one, else the region's ancestor just below the root in the region tree (the root,
+// and a region the tree does not know, under itself), stored in this transaction.
+Result<int64_t> CountyOf(Db& db, int64_t region, CountyMemo& memo) {
+  if (auto it = memo.find(region); it != memo.end()) {
+    return it->second;
+  }
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * find, db.Prepare(kFindCounty));
+  find->Bind(1, region);
+  HOTLINE_ASSIGN_OR_RETURN(bool found, find->Step());
+  int64_t county = found ? find->Int(0) : region;
+  find->Reset();
+  if (!found) {
+    std::vector<int64_t> chain{region};  // region, its parent, ..., the root
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * parent, db.Prepare(kRegionParent));
+    while (chain.size() < 64) {
+      parent->Bind(1, chain.back());
+      HOTLINE_ASSIGN_OR_RETURN(bool row, parent->Step());
+      int64_t up = row && !parent->IsNull(0) ? parent->Int(0) : 0;
+      parent->Reset();
+      if (up == 0 || std::find(chain.begin(), chain.end(), up) != chain.end()) {
+        break;
+      }
+      chain.push_back(up);
+    }
+    county = chain.size() >= 2 ? chain[chain.size() - 2] : chain[0];
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * save, db.Prepare(kSaveCounty));
+    save->Bind(1, region).Bind(2, county);
+    HOTLINE_RETURN_IF_ERROR(save->Run());
+  }
+  memo[region] = county;
+  return county;
+}
+
+Status InsertFacts(Db& db, int64_t ticket_id, int64_t seq, const Fact& f, CountyMemo& memo) {
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertFact));
   s->Bind(1, ticket_id)
       .Bind(2, seq)
@@ -161,7 +208,16 @@ Status InsertFacts(Db& db, int64_t ticket_id, int64_t seq, const Fact& f) {
       .Bind(4, f.key.category)
       .Bind(5, static_cast<int64_t>(f.measure))
       .Bind(6, f.value);
-  return r->Run();
+  HOTLINE_RETURN_IF_ERROR(r->Run());
+  HOTLINE_ASSIGN_OR_RETURN(int64_t county, CountyOf(db, f.key.region, memo));
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * c, db.Prepare(kAddCountyRollup));
+  c->Bind(1, county)
+      .Bind(2, std::string_view(f.key.day).substr(0, 7))
+      .Bind(3, f.key.unit)
+      .Bind(4, f.key.category)
+      .Bind(5, static_cast<int64_t>(f.measure))
+      .Bind(6, f.value);
+  return c->Run();
 }
 
 // A period split at month boundaries: the whole months in the middle can be read from the
@@ -209,6 +265,42 @@ std::optional<MonthSplit> SplitByMonth(const std::string& from, const std::strin
     out.tail_to = to;
   }
   return out;
+}
+
+// The counties (kpi_region_county) whose regions `regions` holds all of, when `regions` is
+// exactly such whole counties (regions never seen in a fact, hence in no aggregate, aside:
+// none at all gives an empty list); nullopt otherwise: a county roll-up cannot answer for
+// part of a county.
+Result<std::optional<std::vector<int64_t>>> WholeCounties(Db& db,
+                                                          const std::vector<int64_t>& regions) {
+  std::unordered_map<int64_t, std::vector<int64_t>> members;  // county -> its regions
+  std::unordered_map<int64_t, int64_t> county_of;
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare("SELECT region, county FROM kpi_region_county"));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) {
+      break;
+    }
+    county_of[s->Int(0)] = s->Int(1);
+    members[s->Int(1)].push_back(s->Int(0));
+  }
+  s->Reset();
+  const std::set<int64_t> wanted(regions.begin(), regions.end());
+  std::set<int64_t> counties;
+  for (int64_t region : wanted) {
+    if (auto it = county_of.find(region); it != county_of.end()) {
+      counties.insert(it->second);
+    }
+  }
+  for (int64_t county : counties) {
+    for (int64_t region : members[county]) {
+      if (wanted.count(region) == 0) {
+        return std::optional<std::vector<int64_t>>();
+      }
+    }
+  }
+  return std::optional<std::vector<int64_t>>(
+      std::vector<int64_t>(counties.begin(), counties.end()));
 }
 
 }  // namespace
@@ -294,8 +386,9 @@ Result<SqliteStore::KpiFacts> SqliteStore::KpiFactsFor(const ports::TicketWrite&
 }
 
 Status SqliteStore::WriteKpiFacts(Db& db, int64_t ticket_id, const KpiFacts& facts) {
+  CountyMemo memo;
   for (const auto& [seq, f] : facts) {
-    HOTLINE_RETURN_IF_ERROR(InsertFacts(db, ticket_id, seq, f));
+    HOTLINE_RETURN_IF_ERROR(InsertFacts(db, ticket_id, seq, f, memo));
   }
   return OkStatus();
 }
@@ -304,7 +397,9 @@ Status SqliteStore::RebuildKpi() {
   return RunWrite([&](Db& db) -> Status {
     auto calendar = KpiCalendar(db);
     HOTLINE_RETURN_IF_ERROR(
-        db.Exec("DELETE FROM kpi_facts; DELETE FROM kpi_daily; DELETE FROM kpi_rollup;"));
+        db.Exec("DELETE FROM kpi_facts; DELETE FROM kpi_daily; DELETE FROM kpi_rollup; "
+                "DELETE FROM kpi_county_rollup; DELETE FROM kpi_region_county;"));
+    CountyMemo memo;  // the counties are recomputed from the current region tree
     HOTLINE_ASSIGN_OR_RETURN(auto rows, OneShot::Prepare(db, kAllEventRows));
     Stmt& s = rows->stmt();
     domain::Ticket t;
@@ -335,7 +430,7 @@ Status SqliteStore::RebuildKpi() {
       }
       HOTLINE_ASSIGN_OR_RETURN(e.fields, json::FieldsFromJson(j));
       for (const Fact& f : domain::kpi::Contributions(t, e, *calendar)) {
-        HOTLINE_RETURN_IF_ERROR(InsertFacts(db, id, e.seq, f));
+        HOTLINE_RETURN_IF_ERROR(InsertFacts(db, id, e.seq, f, memo));
       }
       domain::Apply(t, e);
     }
@@ -384,6 +479,29 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::KpiAggregateDu
                      u->Int(4));
   }
   u->Reset();
+  HOTLINE_ASSIGN_OR_RETURN(
+      Stmt * c, r.db().Prepare("SELECT dim, county, month, key, measure, value "
+                               "FROM kpi_county_rollup WHERE value <> 0 ORDER BY 1, 2, 3, 4, 5"));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, c->Step());
+    if (!row) {
+      break;
+    }
+    out.emplace_back(fmt::format("county_rollup|{}|{}|{}|{}|{}", c->Text(0), c->Int(1), c->Text(2),
+                                 c->Int(3), domain::kpi::Code(static_cast<Measure>(c->Int(4)))),
+                     c->Int(5));
+  }
+  c->Reset();
+  HOTLINE_ASSIGN_OR_RETURN(
+      Stmt * m, r.db().Prepare("SELECT region, county FROM kpi_region_county ORDER BY 1"));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, m->Step());
+    if (!row) {
+      break;
+    }
+    out.emplace_back(fmt::format("region_county|{}", m->Int(0)), m->Int(1));
+  }
+  m->Reset();
   return out;
 }
 
@@ -409,47 +527,70 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
       column = "substr(day, 1, 7)";
       break;
   }
-  // Which roll-up answers the whole months: one that keeps the only dimension the query
-  // filters or groups by (none when it uses two, or type/channel, or groups by day).
+  // Which roll-up answers the whole months (docs/kpi.md, "Roll-ups"):
+  //  - one of 011 that keeps the only dimension the query filters or groups by;
+  //  - else, when the query's regions are whole counties (kpi_region_county), a county
+  //    roll-up of 012 that keeps the other dimension (unit or category) it uses;
+  //  - else none: kpi_daily answers (two of unit/region/category besides the county, a
+  //    type or channel filter, grouping by day, or a part of a county).
+  const bool u = !q.units.empty();
+  const bool r = !q.regions.empty();
+  const bool c = !q.categories.empty();
+  const bool plain = !q.daily_only && q.types.empty() && q.channels.empty();
   const char* dim = nullptr;
   const std::vector<int64_t>* keys = nullptr;
-  {
-    const bool u = !q.units.empty();
-    const bool r = !q.regions.empty();
-    const bool c = !q.categories.empty();
-    const bool plain = !q.daily_only && q.types.empty() && q.channels.empty() && (u + r + c) <= 1;
-    if (plain) {
-      switch (group) {
-        case ports::KpiGroup::kDay:
-          break;
-        case ports::KpiGroup::kUnit:
-          dim = r || c ? nullptr : "unit";
-          break;
-        case ports::KpiGroup::kRegion:
-          dim = u || c ? nullptr : "region";
-          break;
-        case ports::KpiGroup::kCategory:
-          dim = u || r ? nullptr : "category";
-          break;
-        case ports::KpiGroup::kNone:
-        case ports::KpiGroup::kMonth:
-          dim = u ? "unit" : r ? "region" : c ? "category" : "all";
-          break;
-      }
+  if (plain && (u + r + c) <= 1) {
+    switch (group) {
+      case ports::KpiGroup::kDay:
+        break;
+      case ports::KpiGroup::kUnit:
+        dim = r || c ? nullptr : "unit";
+        break;
+      case ports::KpiGroup::kRegion:
+        dim = u || c ? nullptr : "region";
+        break;
+      case ports::KpiGroup::kCategory:
+        dim = u || r ? nullptr : "category";
+        break;
+      case ports::KpiGroup::kNone:
+      case ports::KpiGroup::kMonth:
+        dim = u ? "unit" : r ? "region" : c ? "category" : "all";
+        break;
     }
     if (dim != nullptr) {
       keys = u ? &q.units : r ? &q.regions : c ? &q.categories : nullptr;
     }
   }
+  // County roll-up candidates: the dimension kept besides the county.
+  const char* county_dim = nullptr;
+  if (dim == nullptr && plain && r && !(u && c)) {
+    const bool totals = group == ports::KpiGroup::kNone || group == ports::KpiGroup::kMonth;
+    if (!c && (group == ports::KpiGroup::kUnit || (u && totals))) {
+      county_dim = "unit";
+      keys = u ? &q.units : nullptr;
+    } else if (!u && (group == ports::KpiGroup::kCategory || (c && totals))) {
+      county_dim = "category";
+      keys = c ? &q.categories : nullptr;
+    }
+  }
   std::optional<MonthSplit> split;
-  if (dim != nullptr) {
+  if (dim != nullptr || county_dim != nullptr) {
     split = SplitByMonth(q.from, q.to);
   }
 
-  HOTLINE_READER(r);
+  HOTLINE_READER(rd);
+  std::vector<int64_t> counties;
+  if (county_dim != nullptr && split.has_value()) {
+    HOTLINE_ASSIGN_OR_RETURN(auto whole, WholeCounties(rd.db(), q.regions));
+    if (whole.has_value()) {
+      counties = std::move(*whole);
+    } else {
+      split.reset();
+    }
+  }
   std::map<std::string, domain::kpi::Sums> sums;
   auto collect = [&](const std::string& sql, auto&& bind) -> Status {
-    HOTLINE_ASSIGN_OR_RETURN(auto stmt, OneShot::Prepare(r.db(), sql));
+    HOTLINE_ASSIGN_OR_RETURN(auto stmt, OneShot::Prepare(rd.db(), sql));
     Stmt& s = stmt->stmt();
     bind(s);
     while (true) {
@@ -483,21 +624,39 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
     if (!split->tail_from.empty()) {
       HOTLINE_RETURN_IF_ERROR(daily(split->tail_from, split->tail_to));
     }
-    Where w;
-    w.sql = " WHERE dim = ? AND month >= ? AND month <= ?";
-    w.text = {dim, split->first_month, split->last_month};
-    w.order = {1, 1, 1};
-    if (keys != nullptr) {
-      AddIn(w, "key", *keys);
-    }
     const char* key_column = group == ports::KpiGroup::kNone    ? "''"
                              : group == ports::KpiGroup::kMonth ? "month"
                                                                 : "key";
+    Where w;
+    std::string table;
+    if (dim != nullptr) {
+      table = "kpi_rollup";
+      w.sql = " WHERE dim = ? AND month >= ? AND month <= ?";
+      w.text = {dim, split->first_month, split->last_month};
+      w.order = {1, 1, 1};
+    } else {
+      table = "kpi_county_rollup";
+      w.sql = " WHERE dim = ?";
+      w.text = {county_dim};
+      w.order = {1};
+      AddIn(w, "county", counties);
+      w.sql += " AND month >= ? AND month <= ?";
+      w.text.push_back(split->first_month);
+      w.text.push_back(split->last_month);
+      w.order.push_back(1);
+      w.order.push_back(1);
+    }
+    if (keys != nullptr) {
+      AddIn(w, "key", *keys);
+    }
+    // (A county roll-up over regions no fact has: the whole months add nothing.)
+    const bool nothing = dim == nullptr && counties.empty();
     HOTLINE_RETURN_IF_ERROR(
-        collect(fmt::format("SELECT CAST({0} AS TEXT), measure, SUM(value) FROM kpi_rollup{1} "
-                            "GROUP BY {0}, measure",
-                            key_column, w.sql),
-                [&](Stmt& s) { Bind(s, w); }));
+        nothing ? OkStatus()
+                : collect(fmt::format("SELECT CAST({0} AS TEXT), measure, SUM(value) FROM {1}{2} "
+                                      "GROUP BY {0}, measure",
+                                      key_column, table, w.sql),
+                          [&](Stmt& s) { Bind(s, w); }));
   }
   std::vector<ports::KpiGroupRow> out;
   out.reserve(sums.size());
