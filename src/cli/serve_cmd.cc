@@ -86,6 +86,7 @@ void RunServe(ServeArgs args) {
   api.AddModule(std::make_shared<adapters::http::KpiApi>(*session->service, *session->store));
   auto report_api = std::make_shared<adapters::http::ReportApi>(*session->service, *session->store,
                                                                 *session->store);
+  report_api->EnableCampaigns(*session->store, *session->store, *session->clock);
   api.AddModule(report_api);
   api.AddModule(std::make_shared<adapters::http::TelephonyApi>(*session->store));
   api.AddModule(std::make_shared<adapters::http::ProgrammesApi>(*session->service, *session->store,

@@ -65,6 +65,30 @@ check report-theme 0 "$HOTLINE" report "${S[@]}" --kind theme --date "$TODAY" \
 grep -q "专题报告" "$DIR/theme.html" || { echo "FAIL theme.html lacks 专题报告"; failures=$((failures + 1)); }
 check report-theme-no-category 2 "$HOTLINE" report "${S[@]}" --kind theme --date "$TODAY" \
   --format html --out "$DIR/x.html"
+# A campaign's thematic report: its period, its tickets' KPIs (the same as the campaign's own
+# indicators), the campaign's section; --campaign with another kind, an unknown campaign, a
+# role that may not view campaigns are refused.
+FROM="$(date -d '-60 days' +%F)"
+check campaign-add 0 "$HOTLINE" programme campaign add "${S[@]}" --as sup1 --name 城建专项 \
+  --from "$FROM" --to "$TODAY" --category 城乡建设 --json
+CID="$(last_json id)"
+check campaign-show 0 "$HOTLINE" programme campaign show "$CID" "${S[@]}" --as sup1
+CRECEIVED="$(echo "$LAST" | tail -1 | python3 -c "import json,sys; j=json.load(sys.stdin); print([k for k in j['kpis'] if k['id']=='received'][0]['numerator'])")"
+check report-campaign 0 "$HOTLINE" report "${S[@]}" --kind thematic --campaign "$CID" \
+  --format html --out "$DIR/campaign.html"
+expect_contains report-campaign-title "专题报告：城建专项"
+[[ "$(last_json from)" == "$FROM" && "$(last_json to)" == "$TODAY" ]] || { echo "FAIL campaign report period"; failures=$((failures + 1)); }
+[[ "$(last_json received)" == "$CRECEIVED" && "$CRECEIVED" -gt 0 ]] || { echo "FAIL campaign report received $(last_json received) != $CRECEIVED"; failures=$((failures + 1)); }
+[[ "$(last_json campaign)" == "$CID" ]] || { echo "FAIL campaign report id"; failures=$((failures + 1)); }
+grep -q "专题概况" "$DIR/campaign.html" || { echo "FAIL campaign.html lacks 专题概况"; failures=$((failures + 1)); }
+check report-campaign-xlsx 0 "$HOTLINE" report "${S[@]}" --campaign "$CID" --as leader1 \
+  --format xlsx --out "$DIR/campaign.xlsx"
+[[ "$(head -c 2 "$DIR/campaign.xlsx")" == "PK" ]] || { echo "FAIL campaign.xlsx is not a zip"; failures=$((failures + 1)); }
+check report-campaign-monthly 2 "$HOTLINE" report "${S[@]}" --kind monthly --campaign "$CID" \
+  --date "$TODAY" --out "$DIR/x.html"
+check report-campaign-missing 1 "$HOTLINE" report "${S[@]}" --kind theme --campaign 999 --out "$DIR/x.html"
+check report-campaign-refused 1 "$HOTLINE" report "${S[@]}" --kind theme --campaign "$CID" \
+  --as city-housing --out "$DIR/x.html"
 check report-bad-kind 2 "$HOTLINE" report "${S[@]}" --kind yearly --date "$TODAY" --out "$DIR/x"
 check report-bad-date 2 "$HOTLINE" report "${S[@]}" --date 2024-13-01 --out "$DIR/x"
 

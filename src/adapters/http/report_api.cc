@@ -37,7 +37,15 @@ ReportApi::ReportApi(app::TicketService& service, ports::KpiStore& kpis,
           [&directory] { return report::LoadScheme(directory); }),
       reports_(
           kpis, [&service] { return service.config(); },
-          [&directory] { return report::LoadScheme(directory); }) {}
+          [&directory] { return report::LoadScheme(directory); }),
+      service_(service) {}
+
+void ReportApi::EnableCampaigns(ports::ProgrammeStore& store, ports::TicketStore& tickets,
+                                const ports::Clock& clock) {
+  programmes_ = std::make_unique<app::ProgrammeService>(store, tickets, clock,
+                                                        [this] { return service_.config(); });
+  reports_.SetProgrammes(programmes_.get());
+}
 
 std::vector<RouteDoc> ReportApi::Routes() const {
   return {
@@ -46,8 +54,9 @@ std::vector<RouteDoc> ReportApi::Routes() const {
        "（领导、督办、质检、管理员看全部单位；单位用户只看本单位得分和名次）",
        true},
       {"get", "/api/v1/reports/{kind}",
-       "报告：kind=daily|weekly|monthly|theme，date=YYYY-MM-DD，format=html|xlsx|pdf，"
-       "category（专题必填，分类编号）；xlsx 以附件下载（领导、督办、质检、管理员）",
+       "报告：kind=daily|weekly|monthly|theme（或 thematic），date=YYYY-MM-DD，"
+       "format=html|xlsx|pdf；专题报告须给 category（分类编号）或 campaign（专题活动编号，"
+       "期间默认为专题期间），可给 from、to；xlsx 以附件下载（领导、督办、质检、管理员）",
        true},
   };
 }
@@ -97,6 +106,14 @@ HttpResponse ReportApi::Report(RequestContext& ctx, const std::string& kind_code
     }
     req.category = domain::CategoryId{*id};
   }
+  if (std::string c = Get(ctx, "campaign"); !c.empty()) {
+    auto id = domain::ParseInt64(c);
+    if (!id.has_value() || *id <= 0) {
+      return BadRequest(fmt::format("参数 campaign 应为正整数编号: {}", c));
+    }
+    req.campaign = *id;
+  }
+  req.actor = ctx.actor;
   std::string format = Get(ctx, "format");
   if (format.empty()) {
     format = "html";

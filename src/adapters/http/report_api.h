@@ -1,8 +1,11 @@
 // ReportApi: the unit assessment and the reports for the city government over HTTP:
 // GET /api/v1/assessment?period=2024-03|2024Q1 (centre roles: every unit; a unit's staff:
 // its own score and rank) and GET /api/v1/reports/{daily|weekly|monthly|theme}?date=
-// &format=html|xlsx[&category=] (leaders, supervisors, inspectors, admins).
+// &format=html|xlsx|pdf[&category=|&campaign=][&from=&to=] (leaders, supervisors, inspectors,
+// admins; a campaign's report also needs the right to view campaigns).
 #pragma once
+
+#include <memory>
 
 #include "adapters/http/api_module.h"
 #include "app/report_service.h"
@@ -19,7 +22,12 @@ class ReportApi final : public ApiModule {
   std::optional<HttpResponse> Handle(RequestContext& ctx) override;
   std::vector<RouteDoc> Routes() const override;
 
-  // Daily and weekly reports then carry the text hot topics. Call before serving.
+  // Thematic reports can then be made for a campaign (`campaign=ID`), read through a
+  // ProgrammeService of its own over these stores. Call before serving.
+  void EnableCampaigns(ports::ProgrammeStore& store, ports::TicketStore& tickets,
+                       const ports::Clock& clock);
+
+  // Reports then carry the text hot topics. Call before serving.
   void SetHotTopicProvider(app::HotTopicProvider provider) {
     reports_.SetHotTopicProvider(std::move(provider));
   }
@@ -30,6 +38,8 @@ class ReportApi final : public ApiModule {
 
   app::AssessmentService assessments_;
   app::ReportService reports_;
+  app::TicketService& service_;
+  std::unique_ptr<app::ProgrammeService> programmes_;
 };
 
 }  // namespace hotline::adapters::http

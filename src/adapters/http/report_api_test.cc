@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/api.h"
+#include "adapters/http/programmes_api.h"
 #include "adapters/pdf/pdf.h"
 #include "adapters/report/report_test_store.h"
 #include "testing/api_fixture.h"
@@ -17,6 +18,7 @@ namespace hotline::adapters::http {
 namespace {
 
 using hotline::testing::Call;
+using hotline::testing::ExpectError;
 using hotline::testing::Reply;
 using nlohmann::json;
 
@@ -118,6 +120,60 @@ TEST_F(ReportApiTest, RoutesAreInTheOpenApiDocument) {
   json paths = r.Json()["paths"];
   EXPECT_TRUE(paths.contains("/api/v1/assessment"));
   EXPECT_TRUE(paths.contains("/api/v1/reports/{kind}"));
+}
+
+// The same API with campaigns enabled for the reports, and the campaigns' own routes.
+class ReportCampaignApiTest : public ReportApiTest {
+ protected:
+  void AddModules(Api& api) override {
+    auto reports = std::make_shared<ReportApi>(*s_.service, *s_.store, *s_.store);
+    reports->EnableCampaigns(*s_.store, *s_.store, s_.clock);
+    api.AddModule(reports);
+    api.AddModule(std::make_shared<ProgrammesApi>(*s_.service, *s_.store, *s_.store, s_.clock));
+  }
+};
+
+TEST_F(ReportCampaignApiTest, ACampaignsThematicReportHasItsTicketsIndicators) {
+  Reply made = Req("sup", "POST", "/api/v1/campaigns",
+                   R"({"name":"物业服务专项","from":"2024-10-01","to":"2024-10-31",)"
+                   R"("categories":["城乡建设/住房保障/物业管理"]})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string id = std::to_string(made.Json()["id"].get<int64_t>());
+  Reply ind = Get("boss", "/api/v1/campaigns/" + id + "/indicators");
+  ASSERT_EQ(ind.status, 200) << ind.body;
+  const int64_t received = Kpi(ind.Json()["kpis"], "received")["numerator"];
+  EXPECT_EQ(received, 2);  // A and C of the seed (D is September's, B is noise)
+
+  Reply html = Get("boss", "/api/v1/reports/theme?campaign=" + id);
+  ASSERT_EQ(html.status, 200) << html.body.substr(0, 300);
+  EXPECT_NE(html.headers.find("text/html"), std::string::npos);
+  for (const std::string& part : std::vector<std::string>{
+           "专题报告：物业服务专项", "<h2>专题概况</h2>", "统计期间：2024-10-01 至 2024-10-31",
+           "分类：城乡建设/住房保障/物业管理",
+           "<td>登记量</td><td class=\"n\">" + std::to_string(received) + "</td>"}) {
+    EXPECT_NE(html.body.find(part), std::string::npos) << part;
+  }
+  // "thematic" names the same kind; xlsx as an attachment; an explicit period.
+  Reply xlsx = Get("qa", "/api/v1/reports/thematic?campaign=" + id + "&format=xlsx");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body.substr(0, 300);
+  EXPECT_EQ(xlsx.body.rfind("PK", 0), 0u);
+  EXPECT_NE(xlsx.headers.find("report-theme-2024-10-01.xlsx"), std::string::npos) << xlsx.headers;
+  Reply day =
+      Get("boss", "/api/v1/reports/theme?campaign=" + id + "&from=2024-10-15&to=2024-10-15");
+  ASSERT_EQ(day.status, 200);
+  EXPECT_NE(day.body.find("<td>登记量</td><td class=\"n\">1</td>"), std::string::npos);  // C
+
+  ExpectError(Get("boss", "/api/v1/reports/theme?campaign=abc"), 400, "invalid_argument");
+  ExpectError(Get("boss", "/api/v1/reports/theme?campaign=999"), 404, "not_found");
+  ExpectError(Get("boss", "/api/v1/reports/theme?campaign=" + id + "&category=1"), 400,
+              "invalid_argument");
+  ExpectError(Get("boss", "/api/v1/reports/monthly?date=2024-10-01&campaign=" + id), 400,
+              "invalid_argument");
+  ExpectError(Get("disp", "/api/v1/reports/theme?campaign=" + id), 403, "permission_denied");
+}
+
+TEST_F(ReportApiTest, ACampaignReportNeedsCampaignsEnabled) {
+  ExpectError(Get("boss", "/api/v1/reports/theme?campaign=1"), 409, "failed_precondition");
 }
 
 }  // namespace

@@ -25,8 +25,8 @@ struct ReportSection {
   std::vector<std::vector<ReportCell>> rows;
 };
 
-// 概况, 考核指标, 热点问题, 热点诉求 (when the data has text topics), 区域分布, 超期单位, 考核排名
-// (monthly), 典型案例.
+// 专题概况 (a campaign's report), 概况, 考核指标, 热点问题 (not for a campaign), 热点诉求 (when
+// the data has text topics), 区域分布 (not for a campaign), 超期单位, 考核排名 (monthly), 典型案例.
 std::vector<ReportSection> ReportSections(const app::ReportData& data);
 
 std::string RenderReportHtml(const app::ReportData& data);

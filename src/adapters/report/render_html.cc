@@ -82,6 +82,26 @@ section{break-inside:avoid-page}.noprint{display:none}@page{size:A4;margin:18mm 
 
 std::vector<ReportSection> ReportSections(const app::ReportData& d) {
   std::vector<ReportSection> out;
+  if (d.campaign) {
+    const app::CampaignReport& c = *d.campaign;
+    ReportSection s;
+    s.title = "专题概况";
+    s.note =
+        "专题工单的考核指标即这些工单的指标（定义见 docs/kpi.md、docs/programmes.md）；"
+        "办理情况为出报告时的状态";
+    s.header = {"项目", "内容"};
+    s.rows.push_back({Text("专题"), Text(c.name)});
+    if (!c.description.empty()) {
+      s.rows.push_back({Text("说明"), Text(c.description)});
+    }
+    s.rows.push_back({Text("专题期间"), Text(c.campaign_from + " 至 " + c.campaign_to)});
+    s.rows.push_back({Text("匹配规则"), Text(c.rule)});
+    s.rows.push_back({Text("专题工单"), Int(c.tickets)});
+    s.rows.push_back({Text("已办结"), Int(c.closed)});
+    s.rows.push_back({Text("未办结"), Int(c.open)});
+    s.rows.push_back({Text("其中超期"), Int(c.overdue)});
+    out.push_back(std::move(s));
+  }
   {
     ReportSection s;
     s.title = "概况";
@@ -113,7 +133,7 @@ std::vector<ReportSection> ReportSections(const app::ReportData& d) {
     }
     out.push_back(std::move(s));
   }
-  {
+  if (!d.campaign) {
     ReportSection s;
     s.title = "热点问题";
     s.note = "按诉求分类统计登记量，增长最多的在前";
@@ -139,7 +159,7 @@ std::vector<ReportSection> ReportSections(const app::ReportData& d) {
     }
     out.push_back(std::move(s));
   }
-  {
+  if (!d.campaign) {
     ReportSection s;
     s.title = "区域分布";
     s.header = {"区域", "登记量", "答复量", "按时办结率", "满意率"};
@@ -156,7 +176,8 @@ std::vector<ReportSection> ReportSections(const app::ReportData& d) {
   {
     ReportSection s;
     s.title = "超期单位";
-    s.note = "超期件：时限任务发现已过答复时限并自动催办的工单";
+    s.note = d.campaign ? "专题工单中现已超过答复时限而未办结的，按承办单位"
+                        : "超期件：时限任务发现已过答复时限并自动催办的工单";
     s.header = {"单位", "超期件", "超期答复", "答复量"};
     for (const auto& u : d.overdue_units) {
       s.rows.push_back({Text(u.name), Int(u.overdue), Int(u.overdue_replies), Int(u.replied)});
@@ -179,7 +200,8 @@ std::vector<ReportSection> ReportSections(const app::ReportData& d) {
   {
     ReportSection s;
     s.title = "典型案例";
-    s.note = "本期督办、重办和回访不满意的工单";
+    s.note = d.campaign ? "专题工单中超期未办结的（日期为答复时限）"
+                        : "本期督办、重办和回访不满意的工单";
     s.header = {"类别", "工单编号", "日期"};
     for (const auto& c : d.cases) {
       s.rows.push_back({Text(c.kind), Text(c.number), Text(c.day)});

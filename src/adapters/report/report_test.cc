@@ -7,6 +7,7 @@
 #include "adapters/report/render.h"
 #include "adapters/report/report_test_store.h"
 #include "adapters/report/scheme_json.h"
+#include "app/programme_service.h"
 #include "app/report_service.h"
 
 namespace hotline::adapters::report {
@@ -118,7 +119,7 @@ TEST_F(ReportTest, MonthlyReportHtmlHasTheSectionsAndNumbers) {
             std::string::npos);
 }
 
-TEST_F(ReportTest, TextHotTopicsComeFromTheProviderInDailyAndWeeklyReports) {
+TEST_F(ReportTest, TextHotTopicsComeFromTheProviderInEveryReport) {
   app::ReportService reports(*s_.store, Config(), Scheme());
   std::vector<std::string> asked;
   bool fail = false;
@@ -143,9 +144,18 @@ TEST_F(ReportTest, TextHotTopicsComeFromTheProviderInDailyAndWeeklyReports) {
   ASSERT_TRUE(weekly.has_value());
   auto monthly = reports.Build({app::ReportKind::kMonthly, "2024-10-16", std::nullopt, "", ""});
   ASSERT_TRUE(monthly.has_value());
-  EXPECT_FALSE(monthly->text_topics.has_value());
-  EXPECT_EQ(RenderReportHtml(*monthly).find("热点诉求"), std::string::npos);
-  EXPECT_EQ(asked, (std::vector<std::string>{"2024-10-14..2024-10-14", "2024-10-14..2024-10-20"}));
+  ASSERT_TRUE(monthly->text_topics.has_value());
+  EXPECT_EQ(monthly->text_topics->size(), 1u);
+  EXPECT_NE(RenderReportHtml(*monthly).find("<h2>热点诉求</h2>"), std::string::npos);
+  // A thematic report asks within its category.
+  auto noise = s_.city->categories.FindByPath("环境保护/污染防治/噪声污染");
+  auto theme = reports.Build({app::ReportKind::kTheme, "2024-10-16", noise->id, "", ""});
+  ASSERT_TRUE(theme.has_value());
+  ASSERT_TRUE(theme->text_topics.has_value());
+  EXPECT_NE(RenderReportHtml(*theme).find("同类诉求「工地 噪音」新出现"), std::string::npos);
+  EXPECT_EQ(asked, (std::vector<std::string>{
+                       "2024-10-14..2024-10-14", "2024-10-14..2024-10-20", "2024-10-01..2024-10-31",
+                       "2024-10-01..2024-10-31#" + std::to_string(noise->id.value())}));
   // When they cannot be computed the report still goes out, saying why.
   fail = true;
   daily = reports.Build({app::ReportKind::kDaily, "2024-10-14", std::nullopt, "", ""});
@@ -201,6 +211,110 @@ TEST_F(ReportTest, XlsxOneSheetPerSectionReadsBack) {
   EXPECT_EQ(summary.At(3, 1), "3");
   EXPECT_EQ(summary.At(3, 2), "1");
   EXPECT_FALSE(RenderReportXlsx(*d, "/nonexistent-dir/x.xlsx").has_value());
+}
+
+TEST_F(ReportTest, ACampaignsThematicReport) {
+  // A campaign on property management in October: its rule takes A and C (D is September's),
+  // and B (noise) is tagged by hand.
+  app::ProgrammeService programmes(*s_.store, *s_.store, s_.clock, Config());
+  const auto sup = s_.city->Act("sup");
+  domain::programmes::Campaign c;
+  c.name = "物业服务专项整治";
+  c.description = "一季一主题：物业";
+  c.from = "2024-10-01";
+  c.to = "2024-10-31";
+  c.categories = {s_.city->categories.FindByPath("城乡建设/住房保障/物业管理")->id};
+  auto created = programmes.CreateCampaign(sup, c);
+  ASSERT_TRUE(created.has_value()) << created.error().message;
+  ASSERT_TRUE(programmes.TagTickets(sup, created->id, {s_.b}).has_value());
+
+  app::ReportService reports(*s_.store, Config(), Scheme());
+  std::vector<std::string> asked;
+  reports.SetHotTopicProvider(
+      [&](const std::string& from, const std::string& to,
+          std::optional<domain::CategoryId> cat) -> Result<std::vector<app::TextHotTopic>> {
+        asked.push_back(from + ".." + to + (cat ? "#" + std::to_string(cat->value()) : ""));
+        return std::vector<app::TextHotTopic>{};
+      });
+  app::ReportRequest req{app::ReportKind::kTheme, "", std::nullopt, "", ""};
+  req.campaign = created->id;
+  req.actor = sup;
+  // Without the programme service there is no campaign to report on.
+  EXPECT_EQ(reports.Build(req).error().code, ErrorCode::kFailedPrecondition);
+  reports.SetProgrammes(&programmes);
+  s_.clock.Set(*ParseInstant("2024-12-31 12:00:00"));  // B, re-handled, is long overdue
+  auto d = reports.Build(req);
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(d->from, "2024-10-01");  // the campaign's period
+  EXPECT_EQ(d->to, "2024-10-31");
+  EXPECT_EQ(d->theme, "物业服务专项整治");
+  EXPECT_NE(d->title.find("专题报告：物业服务专项整治"), std::string::npos);
+  // The KPIs of the three tickets, worked out from the seed: 3 received; A replied on time
+  // and satisfied, B replied late and unsatisfied; C only registered.
+  auto kpi = [&](const char* id) {
+    for (const auto& k : d->kpis) {
+      if (k.id == id) return k;
+    }
+    ADD_FAILURE() << id;
+    return domain::kpi::KpiValue{};
+  };
+  EXPECT_EQ(kpi("received").numerator, 3);
+  EXPECT_EQ(kpi("replied").numerator, 2);
+  EXPECT_EQ(kpi("on_time_completion_rate").numerator, 1);
+  EXPECT_EQ(kpi("on_time_completion_rate").denominator, 2);
+  EXPECT_EQ(kpi("satisfaction_rate").numerator, 1);
+  EXPECT_EQ(kpi("satisfaction_rate").denominator, 2);
+  // The same as the campaign's own indicators; nothing before the campaign.
+  auto ind = programmes.Indicators(sup, created->id, "", "");
+  ASSERT_TRUE(ind.has_value());
+  ASSERT_EQ(ind->kpis.size(), d->kpis.size());
+  for (size_t i = 0; i < d->kpis.size(); ++i) {
+    EXPECT_EQ(d->kpis[i].numerator, ind->kpis[i].numerator) << d->kpis[i].id;
+  }
+  EXPECT_EQ(d->previous.at(0).numerator, 0);
+  ASSERT_TRUE(d->campaign.has_value());
+  EXPECT_EQ(d->campaign->tickets, 3);
+  EXPECT_EQ(d->campaign->closed, 1);  // A: callback done
+  EXPECT_EQ(d->campaign->open, 2);
+  EXPECT_EQ(d->campaign->overdue, 1);  // B owes a reply again, past its new deadline
+  ASSERT_EQ(d->overdue_units.size(), 1u);
+  EXPECT_EQ(d->overdue_units[0].name, "三明市住房和城乡建设局");
+  ASSERT_EQ(d->cases.size(), 1u);
+  EXPECT_EQ(d->cases[0].number, s_.b);
+  EXPECT_EQ(asked, (std::vector<std::string>{"2024-10-01..2024-10-31#" +
+                                             std::to_string(c.categories[0].value())}));
+  std::string html = RenderReportHtml(*d);
+  for (const char* part : {"<h2>专题概况</h2>", "物业服务专项整治", "一季一主题：物业",
+                           "分类：城乡建设/住房保障/物业管理", "<h2>考核指标</h2>",
+                           "<h2>超期单位</h2>", "<h2>热点诉求</h2>"}) {
+    EXPECT_NE(html.find(part), std::string::npos) << part;
+  }
+  EXPECT_EQ(html.find("<h2>区域分布</h2>"), std::string::npos);  // not a campaign's
+  auto bytes = RenderReportXlsxBytes(*d);
+  ASSERT_TRUE(bytes.has_value());
+  auto wb = fiscal::ReadXlsx(*bytes);
+  ASSERT_TRUE(wb.has_value());
+  EXPECT_EQ(wb->sheets.at(0).name, "专题概况");
+
+  // An explicit period; errors: both a category and a campaign, a campaign on another kind,
+  // an unknown campaign, a role that may not view campaigns.
+  req.from = "2024-10-14";
+  req.to = "2024-10-14";
+  auto day = reports.Build(req);
+  ASSERT_TRUE(day.has_value());
+  EXPECT_EQ(day->kpis.at(0).numerator, 2);  // A and B registered that day
+  req.category = c.categories[0];
+  EXPECT_EQ(reports.Build(req).error().code, ErrorCode::kInvalidArgument);
+  req.category.reset();
+  req.kind = app::ReportKind::kMonthly;
+  EXPECT_EQ(reports.Build(req).error().code, ErrorCode::kInvalidArgument);
+  req.kind = app::ReportKind::kTheme;
+  req.campaign = created->id + 100;
+  EXPECT_EQ(reports.Build(req).error().code, ErrorCode::kNotFound);
+  req.campaign = created->id;
+  req.actor = s_.city->Act("op");
+  EXPECT_EQ(reports.Build(req).error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(app::ParseReportKind("thematic"), app::ReportKind::kTheme);
 }
 
 }  // namespace
