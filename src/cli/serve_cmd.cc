@@ -39,7 +39,8 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   int threads = 8;
   size_t max_body = 1 << 20;
-  std::string web_root;      // "" = web/dist beside the data folder, when built
+  size_t max_import_body = size_t{32} << 20;  // POST /api/v1/kb/import (a whole file)
+  std::string web_root;                       // "" = web/dist beside the data folder, when built
   std::string model;         // classifier model file ("" = the store's active version, else
                              // var/classify.model if present)
   int jobs_interval = 60;    // seconds between time-limit job passes; 0 = off
@@ -128,6 +129,7 @@ void RunServe(ServeArgs args) {
   auto text_api = std::make_shared<adapters::http::TextApi>(
       adapters::http::TextApiDeps{*session->service, *session->store,
                                   adapters::sqlite::SharedKb::Proxy(*kb), *tokenizer, &classifier});
+  text_api->FollowTokenizer([shared = *kb] { return shared->tokenizer(); });
   // The suggestion for every registered ticket, recorded off the request path.
   adapters::classify::SuggestionRecorder recorder(*session->service, *session->store, classifier,
                                                   *session->clock);
@@ -138,11 +140,25 @@ void RunServe(ServeArgs args) {
     }
   }));
   text_api->LoadOpenTickets(/*async=*/true);
+  // A lexicon change rebuilds the similarity index aside with the new tokenizer.
+  (*kb)->OnLexiconChange([weak = std::weak_ptr<adapters::http::TextApi>(text_api)](
+                             std::shared_ptr<const adapters::text::Tokenizer> t) {
+    if (auto api = weak.lock()) {
+      api->RebuildSimilar(std::move(t));
+    }
+  });
   api.AddModule(text_api);
   api.AddModule(std::make_shared<adapters::http::KbApi>(*kb));
   api.AddModule(std::make_shared<adapters::http::ExportApi>(*session->service));
   // Hot topics and clusters (docs/hot_topics.md), also in the daily and weekly reports.
-  api.AddModule(std::make_shared<adapters::http::HotTopicsApi>(*session->store, *tokenizer));
+  auto hot_topics_api = std::make_shared<adapters::http::HotTopicsApi>(*session->store, *tokenizer);
+  // Recent tickets kept in memory for hot topics: fed by the change feed, loaded at start.
+  auto hot_index = std::make_shared<adapters::text::HotTopicIndex>(*session->store, *tokenizer);
+  const int64_t hot_subscription = session->service->feed().Subscribe(
+      [hot_index](const app::TicketChange& c) { hot_index->Apply(c.ticket); });
+  hot_index->LoadInBackground(session->clock->Now());
+  hot_topics_api->SetIndex(hot_index);
+  api.AddModule(hot_topics_api);
   report_api->SetHotTopicProvider(adapters::http::MakeReportHotTopicProvider(
       *session->store, [&session] { return session->service->config(); }, *tokenizer));
   adapters::http::ServerOptions options;
@@ -150,6 +166,8 @@ void RunServe(ServeArgs args) {
   options.port = static_cast<uint16_t>(port);
   options.threads = args.threads;
   options.max_body_bytes = args.max_body;
+  options.route_body_limits.push_back(
+      {std::string(adapters::http::KbApi::kImportPath), args.max_import_body});
   adapters::http::HttpServer server(
       options, [&api](const adapters::http::HttpRequest& r) { return api.Handle(r); });
   auto bound = server.Start();
@@ -225,6 +243,7 @@ void RunServe(ServeArgs args) {
   }
   std::fflush(stdout);
   server.RunUntilSignalled();
+  session->service->feed().Unsubscribe(hot_subscription);
   {
     std::lock_guard lock(jobs_mu);
     stopping = true;
@@ -335,6 +354,9 @@ void RegisterServeCommands(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "I/O 线程数（环境变量 HOTLINE_THREADS）")
       ->capture_default_str();
   cmd->add_option("--max-body", args->max_body, "请求体上限（字节）")->capture_default_str();
+  cmd->add_option("--max-import-body", args->max_import_body,
+                  "知识库导入（POST /api/v1/kb/import）的请求体上限（字节）")
+      ->capture_default_str();
   cmd->add_option(
       "--model", args->model,
       "分类模型文件（hotline classify train 生成；指定时优先；默认用库中启用的模型版本，"

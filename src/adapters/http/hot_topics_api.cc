@@ -223,8 +223,14 @@ HttpResponse HotTopicsApi::HotTopics(RequestContext& ctx) {
   request.to = period->to;
   request.limit = *limit;
   request.max_tickets = max_tickets_;
-  auto found = text::FindTicketHotTopics(tickets_, ctx.config->org, ctx.config->categories,
-                                         tokenizer_, request);
+  std::optional<Result<text::TicketHotTopics>> served;
+  if (index_ != nullptr) {
+    served = index_->Find(ctx.config->org, ctx.config->categories, request, ctx.now);
+  }
+  const bool from_index = served.has_value();
+  auto found = from_index ? std::move(*served)
+                          : text::FindTicketHotTopics(tickets_, ctx.config->org,
+                                                      ctx.config->categories, tokenizer_, request);
   if (!found.has_value()) {
     return FromError(found.error());
   }
@@ -250,6 +256,7 @@ HttpResponse HotTopicsApi::HotTopics(RequestContext& ctx) {
                     {"reports", found->reports},
                     {"baseline_reports", found->baseline_reports},
                     {"baseline_periods", found->baseline_periods},
+                    {"source", from_index ? "index" : "store"},
                     {"topics", topics}});
 }
 

@@ -4,8 +4,9 @@
 //   GET /api/v1/tickets/clusters?from=&to=&min_size=&region=&limit=
 // Centre roles (leader, supervisor, inspector, dispatcher, admin) see the whole city; a
 // county platform's staff its county; other unit staff only their own tickets; operators
-// and callback agents neither. Each call reads the period's tickets from the store and
-// indexes them afresh (nothing is cached). Thread-safe.
+// and callback agents neither. Hot topics come from a HotTopicIndex when one is set and can
+// answer (SetIndex); otherwise, and for clusters, each call reads the period's tickets from
+// the store and indexes them afresh. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -14,6 +15,7 @@
 
 #include "adapters/http/api_module.h"
 #include "adapters/text/hot_topics.h"
+#include "adapters/text/ticket_topics.h"
 #include "adapters/text/tokenizer.h"
 #include "app/report_service.h"
 #include "ports/ticket_store.h"
@@ -32,6 +34,10 @@ class HotTopicsApi final : public ApiModule {
   std::optional<HttpResponse> Handle(RequestContext& ctx) override;
   std::vector<RouteDoc> Routes() const override;
 
+  // Hot topics are answered from `index` (recent tickets kept in memory, fed by the change
+  // feed) when it can; else, as without one, from the store. Set before serving.
+  void SetIndex(std::shared_ptr<text::HotTopicIndex> index) { index_ = std::move(index); }
+
  private:
   HttpResponse HotTopics(RequestContext& ctx);
   HttpResponse Clusters(RequestContext& ctx);
@@ -39,6 +45,7 @@ class HotTopicsApi final : public ApiModule {
   ports::TicketStore& tickets_;
   const text::Tokenizer& tokenizer_;
   size_t max_tickets_;
+  std::shared_ptr<text::HotTopicIndex> index_;
 };
 
 // One topic as the API shows it (also `hotline hot-topics --format json`); rank from 1.

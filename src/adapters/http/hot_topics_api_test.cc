@@ -291,5 +291,112 @@ TEST_F(HotTopicsApiTest, TheWeeklyReportCarriesTheTextHotTopics) {
   EXPECT_NE(html.find("三元区明显增多"), std::string::npos);
 }
 
+// The same topics, whether computed from the store or from the long-lived index.
+void ExpectSameTopics(const text::TicketHotTopics& a, const text::TicketHotTopics& b,
+                      const std::string& what) {
+  EXPECT_EQ(a.reports, b.reports) << what;
+  EXPECT_EQ(a.baseline_reports, b.baseline_reports) << what;
+  EXPECT_EQ(a.baseline_periods, b.baseline_periods) << what;
+  ASSERT_EQ(a.topics.size(), b.topics.size()) << what;
+  for (size_t i = 0; i < a.topics.size(); ++i) {
+    EXPECT_EQ(a.topics[i].kind, b.topics[i].kind) << what << " #" << i;
+    EXPECT_EQ(a.topics[i].label, b.topics[i].label) << what << " #" << i;
+    EXPECT_EQ(a.topics[i].count, b.topics[i].count) << what << " #" << i;
+    EXPECT_EQ(a.topics[i].before, b.topics[i].before) << what << " #" << i;
+    EXPECT_EQ(a.topics[i].ids, b.topics[i].ids) << what << " #" << i;
+    EXPECT_EQ(a.topics[i].explanation, b.topics[i].explanation) << what << " #" << i;
+  }
+}
+
+TEST_F(HotTopicsApiTest, TheIndexAnswersAsTheStoreDoesAndFollowsTheChangeFeed) {
+  auto index = std::make_shared<text::HotTopicIndex>(*store_, *tokenizer_);
+  const int64_t subscription =
+      service_->feed().Subscribe([index](const app::TicketChange& c) { index->Apply(c.ticket); });
+  ASSERT_OK(index->Load(clock_.Now()));
+  const auto& org = city_->org;
+  const auto& categories = city_->categories;
+  const auto day = [](const char* d) { return *ParseInstant(d); };
+  const auto compare = [&](text::TicketTopicRequest request, const std::string& what, bool served) {
+    auto from_index = index->Find(org, categories, request, clock_.Now());
+    ASSERT_EQ(from_index.has_value(), served) << what;
+    auto from_store = text::FindTicketHotTopics(*store_, org, categories, *tokenizer_, request);
+    ASSERT_OK(from_store);
+    if (served) {
+      ASSERT_OK(*from_index);
+      ExpectSameTopics(**from_index, *from_store, what);
+    }
+  };
+  // The default week up to today (2024-03-18), the whole city: the long-lived finder.
+  text::TicketTopicRequest week;
+  week.from = day("2024-03-12");
+  week.to = day("2024-03-19");
+  compare(week, "week", true);
+  EXPECT_EQ(index->stats().live_finder_calls, 1U);
+  auto found = index->Find(org, categories, week, clock_.Now());
+  ASSERT_TRUE(found.has_value());
+  ASSERT_OK(*found);
+  EXPECT_FALSE((*found)->topics.empty());  // the building site rises
+  // A county, a category, a single day: indexed for the call from memory.
+  text::TicketTopicRequest county = week;
+  county.region = SmallCity::kCounty;
+  compare(county, "county", true);
+  text::TicketTopicRequest noise = week;
+  noise.category = categories.FindByPath("环境保护/污染防治")->id;
+  compare(noise, "category", true);
+  text::TicketTopicRequest one_day;
+  one_day.from = day("2024-03-16");
+  one_day.to = day("2024-03-17");
+  compare(one_day, "day", true);
+  // Beyond the kept days, or a unit's own tickets: left to the store.
+  text::TicketTopicRequest month;
+  month.from = day("2024-02-19");
+  month.to = day("2024-03-18");
+  compare(month, "month", false);
+  text::TicketTopicRequest own = week;
+  own.visible = [](const domain::Ticket&) { return true; };
+  EXPECT_FALSE(index->Find(org, categories, own, clock_.Now()).has_value());
+
+  // New reports reach the index through the feed, without reloading.
+  for (int i = 0; i < 3; ++i) {
+    Register(fmt::format("2024-03-18 1{}:00", i), "环境保护/污染防治/噪声污染", SmallCity::kStreet,
+             "丽发新城工地又在夜间施工", "丽发新城工地昨晚又施工到凌晨，噪音扰民。", "丽发新城");
+  }
+  compare(week, "week after new reports", true);
+  // The next day the kept days move on: the oldest texts leave the finder.
+  const size_t texts_before = index->stats().texts;
+  clock_.Set(*ParseInstant("2024-03-25 09:00"));
+  text::TicketTopicRequest next_week;
+  next_week.from = day("2024-03-19");
+  next_week.to = day("2024-03-26");
+  compare(next_week, "next week", true);
+  EXPECT_LT(index->stats().texts, texts_before);
+  service_->feed().Unsubscribe(subscription);
+}
+
+TEST_F(HotTopicsApiTest, TheApiSaysWhereTheTopicsCameFrom) {
+  EXPECT_EQ(Get("/api/v1/hot-topics", "boss")["source"], "store");
+  auto index = std::make_shared<text::HotTopicIndex>(*store_, *tokenizer_);
+  ASSERT_OK(index->Load(clock_.Now()));
+  auto module = std::make_shared<HotTopicsApi>(*store_, *tokenizer_);
+  module->SetIndex(index);
+  server_.reset();
+  api_ = std::make_unique<Api>(
+      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
+  api_->AddModule(module);
+  ServerOptions so;
+  so.port = 0;
+  server_ =
+      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+  auto port = server_->Start();
+  ASSERT_OK(port);
+  port_ = *port;
+  const json from_index = Get("/api/v1/hot-topics", "boss");
+  EXPECT_EQ(from_index["source"], "index");
+  EXPECT_FALSE(from_index["topics"].empty());
+  EXPECT_EQ(Get(fmt::format("/api/v1/hot-topics?from={}&to={}", "2024-02-01", "2024-03-17"),
+                "boss")["source"],
+            "store");
+}
+
 }  // namespace
 }  // namespace hotline::adapters::http

@@ -1,5 +1,6 @@
 #include "adapters/http/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -8,6 +9,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdint>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -83,16 +86,88 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Close();
     }
     parser_.emplace();
-    parser_->body_limit(shared_.options.max_body_bytes);
+    // No body limit while the head is read: the route's own is applied once the target is
+    // known (OnHeader).
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->header_limit(static_cast<uint32_t>(shared_.options.max_header_bytes));
     stream_.expires_after(shared_.options.read_timeout);
     busy_ = false;
-    bhttp::async_read(
+    bhttp::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
-  void OnRead(beast::error_code ec) {
+  size_t BodyLimitFor(std::string_view target) const {
+    const std::string_view path = target.substr(0, target.find('?'));
+    for (const auto& r : shared_.options.route_body_limits) {
+      if (path == r.path) {
+        return r.max_bytes;
+      }
+    }
+    return shared_.options.max_body_bytes;
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) {
+      return OnRead(ec);
+    }
+    const auto target = parser_->get().target();
+    const size_t limit = BodyLimitFor(std::string_view(target.data(), target.size()));
+    const auto length = parser_->content_length();
+    if (length.has_value() && *length > limit) {
+      busy_ = true;
+      return TooLarge(limit);
+    }
+    parser_->body_limit(limit);  // a chunked body is counted as it comes
+    if (parser_->is_done()) {
+      return OnRead({});
+    }
+    auto read_body = [self = shared_from_this(), limit] {
+      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                        [self, limit](beast::error_code e, size_t) { self->OnRead(e, limit); });
+    };
+    // A client that waits for "100 Continue" before a large upload (curl does) gets it now
+    // that the body is known to fit.
+    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return asio::async_write(stream_, asio::buffer(kContinue),
+                               [self = shared_from_this(), read_body](beast::error_code e, size_t) {
+                                 if (e) {
+                                   return self->Close();
+                                 }
+                                 read_body();
+                               });
+    }
+    read_body();
+  }
+
+  // 413, then the rest of the upload is read and dropped for a while before closing, so that
+  // a client still sending sees the answer rather than a reset connection.
+  void TooLarge(size_t limit) {
+    linger_ = true;
+    Reply(ErrorResponse(413, "payload_too_large",
+                        "请求体过大（此接口上限 " + std::to_string(limit) + " 字节）"),
+          false);
+  }
+
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(5));
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(asio::buffer(peer_buf_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) {
+                                return self->stream_.close();
+                              }
+                              self->Drain();
+                            });
+  }
+
+  void OnRead(beast::error_code ec, size_t limit = 0) {
     busy_ = true;
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
@@ -100,7 +175,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Close();
     }
     if (ec == bhttp::error::body_limit) {
-      return Reply(ErrorResponse(413, "payload_too_large", "请求体过大"), false);
+      return TooLarge(limit != 0 ? limit : shared_.options.max_body_bytes);
     }
     if (ec == bhttp::error::header_limit) {
       return Reply(ErrorResponse(431, "headers_too_large", "请求头过大"), false);
@@ -253,7 +328,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bhttp::async_write(stream_, *msg,
                        [self = shared_from_this(), msg, keep_alive](beast::error_code ec, size_t) {
                          if (ec || !keep_alive) {
-                           return self->Close();
+                           return self->linger_ && !ec ? self->Linger() : self->Close();
                          }
                          self->Read();
                        });
@@ -270,6 +345,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Shared& shared_;
   bool busy_ = false;
+  bool linger_ = false;  // close after draining what the client still sends (TooLarge)
   // Streamed responses (all touched on the connection's strand only).
   std::shared_ptr<ResponseStream> source_;
   std::optional<asio::steady_timer> heartbeat_;

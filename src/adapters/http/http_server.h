@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "adapters/http/http_types.h"
 #include "common/result.h"
@@ -20,6 +21,13 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0 = an ephemeral port (tests)
   int threads = 8;       // handlers may block on the store, so more threads than cores
   size_t max_body_bytes = 1 << 20;
+  // Routes with their own body limit (e.g. file imports, larger than max_body_bytes): the
+  // first whose path equals the request's path (the target without its query) applies.
+  struct RouteBodyLimit {
+    std::string path;
+    size_t max_bytes = 0;
+  };
+  std::vector<RouteBodyLimit> route_body_limits;
   size_t max_header_bytes = 16 << 10;
   std::chrono::seconds read_timeout{30};
   // A comment line sent on idle event streams, so that dead clients are noticed.

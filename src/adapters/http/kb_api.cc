@@ -9,6 +9,7 @@
 #include "adapters/http/api_support.h"
 #include "adapters/http/http_server.h"
 #include "adapters/text/kb_io.h"
+#include "adapters/text/normalizer.h"
 #include "common/utf8.h"
 #include "domain/fields.h"
 
@@ -539,17 +540,90 @@ HttpResponse KbApi::Versions(RequestContext& ctx) {
   return Json(200, {{"id", ctx.parts[2]}, {"versions", arr}});
 }
 
+namespace {
+
+// A department name as compared: blanks dropped (also inside: "市 城管局"), full-width folded
+// to half-width and Latin letters to lower case (text::FoldChar).
+std::string OwnerKey(std::string_view s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    i += n;
+    c = text::FoldChar(c);
+    if (c == U' ' || c == U'\t' || c == U'\r' || c == U'\n' || c == U'\u3000') {
+      continue;
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+// The unit that owns an article: the one its department names by unit id ("12") or code
+// ("city-housing"), the way the console and the API store it; failing that (imported
+// articles carry the department as free text) the unit whose name matches once both are
+// normalised (OwnerKey). Null when none does.
+const domain::Unit* OwnerUnit(const std::string& department, const domain::OrgTree& org) {
+  const std::string trimmed = [&] {
+    const size_t b = department.find_first_not_of(" \t\r\n");
+    const size_t e = department.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? std::string() : department.substr(b, e - b + 1);
+  }();
+  if (trimmed.empty()) {
+    return nullptr;
+  }
+  if (const auto id = domain::ParseInt64(trimmed); id.has_value()) {
+    if (const domain::Unit* u = org.FindUnit(domain::UnitId(*id)); u != nullptr) {
+      return u;
+    }
+  }
+  if (const domain::Unit* u = org.FindUnitByCode(trimmed); u != nullptr) {
+    return u;
+  }
+  const std::string key = OwnerKey(trimmed);
+  for (const auto& u : org.units()) {
+    if (OwnerKey(u.name) == key) {
+      return &u;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 HttpResponse KbApi::Due(RequestContext& ctx) {
   std::string department = ctx.query["department"];
+  const domain::OrgTree& org = ctx.config->org;
+  // The unit whose articles are listed: the caller's own unit, or the one an admin names.
+  const domain::Unit* owner = nullptr;
   if (IsUnitRole(ctx.actor.role)) {
-    // A unit is the owner of the articles of its department, named like the unit.
-    const domain::Unit* unit = ctx.config->org.FindUnit(ctx.actor.unit);
-    if (unit == nullptr) {
+    owner = org.FindUnit(ctx.actor.unit);
+    if (owner == nullptr) {
       return Forbidden("未找到所属单位");
     }
-    department = unit->name;
   } else if (ctx.actor.role != domain::Role::kAdmin) {
     return Forbidden("待复审条目只对管理员和责任部门开放");
+  } else if (!department.empty()) {
+    owner = OwnerUnit(department, org);
   }
   std::string today = ctx.query["today"];
   if (today.empty()) {
@@ -557,15 +631,28 @@ HttpResponse KbApi::Due(RequestContext& ctx) {
   } else if (!domain::kb::IsIsoDate(today)) {
     return BadRequest("参数 today 应为 YYYY-MM-DD");
   }
-  auto due = kb_->DueForReview(today, department);
+  // Matched by unit when the department names one, else (an admin's free text) exactly.
+  auto due = kb_->DueForReview(today, owner == nullptr ? department : "");
   if (!due.has_value()) {
     return FromError(due.error());
   }
   json arr = json::array();
   for (const auto& a : *due) {
-    arr.push_back(SummaryJson(a));
+    const domain::Unit* unit = OwnerUnit(a.department, org);
+    if (owner != nullptr && (unit == nullptr || unit->id != owner->id)) {
+      continue;
+    }
+    json row = SummaryJson(a);
+    row["unit"] = unit == nullptr ? json(nullptr) : json(unit->id.value());
+    arr.push_back(std::move(row));
   }
-  return Json(200, {{"today", today}, {"department", department}, {"articles", arr}});
+  json out = {{"today", today},
+              {"department", owner == nullptr ? department : owner->name},
+              {"articles", arr}};
+  if (owner != nullptr) {
+    out["unit"] = owner->id.value();
+  }
+  return Json(200, out);
 }
 
 HttpResponse KbApi::Import(RequestContext& ctx) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "adapters/http/api_module.h"
 #include "adapters/sqlite/shared_kb.h"
@@ -18,6 +19,10 @@ namespace hotline::adapters::http {
 class KbApi final : public ApiModule {
  public:
   explicit KbApi(std::shared_ptr<sqlite::SharedKb> kb);
+
+  // The import route, whose body is a whole file: `hotline serve` gives it its own body
+  // limit (--max-import-body, 32 MiB by default) instead of --max-body.
+  static constexpr std::string_view kImportPath = "/api/v1/kb/import";
 
   std::optional<HttpResponse> Handle(RequestContext& ctx) override;
   std::vector<RouteDoc> Routes() const override;

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "adapters/http/api.h"
 #include "adapters/http/text_api.h"
@@ -366,6 +368,203 @@ TEST_F(KbApiTest, TheSharedFilesImportOverHttp) {
   }
   // Traditional text is found by a Simplified query.
   EXPECT_FALSE(SearchIds("如何预防诈骗").empty());
+}
+
+// The knowledge base's operations as `hotline serve` wires them: the similarity index of open
+// tickets follows the lexicon, and the import route has its own body limit.
+class KbOpsTest : public KbApiTest {
+ protected:
+  static constexpr size_t kImportLimit = size_t{3} << 20;
+
+  void SetUp() override {
+    KbApiTest::SetUp();
+    if (HasFatalFailure()) {
+      return;
+    }
+    server_.reset();
+    sessions_.clear();
+    ApiOptions api_options;
+    api_options.public_requests_per_minute = 1000;
+    api_ = std::make_unique<Api>(
+        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, api_options);
+    text_api_ = std::make_shared<TextApi>(
+        TextApiDeps{*service_, *store_, sqlite::SharedKb::Proxy(kb_), *tokenizer_, nullptr});
+    text_api_->FollowTokenizer([kb = kb_] { return kb->tokenizer(); });
+    text_api_->LoadOpenTickets(/*async=*/false);
+    kb_->OnLexiconChange(
+        [api = std::weak_ptr<TextApi>(text_api_)](std::shared_ptr<const text::Tokenizer> t) {
+          if (auto locked = api.lock()) {
+            locked->RebuildSimilar(std::move(t));
+          }
+        });
+    api_->AddModule(text_api_);
+    api_->AddModule(std::make_shared<KbApi>(kb_));
+    ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    so.route_body_limits = {{std::string(KbApi::kImportPath), kImportLimit}};
+    server_ =
+        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
+    auto port = server_->Start();
+    ASSERT_OK(port);
+    port_ = *port;
+  }
+
+  void TearDown() override {
+    server_.reset();
+    api_.reset();
+    text_api_.reset();
+    KbApiTest::TearDown();
+  }
+
+  std::string Register(const std::string& content, const std::string& address) {
+    Reply r = Req("op", "POST", "/api/v1/tickets",
+                  json{{"type", "投诉"}, {"content", content}, {"address", address}}.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json().value("number", "");
+  }
+
+  std::vector<std::string> SimilarNumbers(const std::string& text) {
+    Reply r = Req("op", "GET", "/api/v1/tickets/similar?limit=10&text=" + Q(text));
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::string> out;
+    const json body = r.Json();
+    for (const auto& s : body["similar"]) {
+      out.push_back(s["number"]);
+    }
+    return out;
+  }
+
+  bool Has(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  }
+
+  std::shared_ptr<TextApi> text_api_;
+};
+
+TEST_F(KbOpsTest, TheSimilarityIndexIsRebuiltWithANewLexicon) {
+  const std::string bikes = Register("小区门口小黄车乱停乱放，居民出行不便", "幸福路1号");
+  Register("公交车站的座椅坏了，请尽快维修", "人民路1号");
+  Register("夜间工地施工噪音太大影响休息", "建设路5号");
+  // Before: 共享单车 shares no word with 小黄车.
+  EXPECT_FALSE(Has(SimilarNumbers("共享单车"), bikes));
+  const auto before = text_api_->similar_tokenizer();
+
+  ASSERT_EQ(Admin("POST", "/api/v1/kb/lexicon/synonyms", {{"text", "小黄车 共享单车"}}).status,
+            201);
+  // Registered while the index may still be rebuilding: it must not be lost.
+  const std::string later = Register("又有一批小黄车堆在小区出口", "幸福路3号");
+  // The rebuild runs in the background: wait for the new index to be in place.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (text_api_->similar_tokenizer() != kb_->tokenizer() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(text_api_->similar_tokenizer(), kb_->tokenizer());
+  EXPECT_NE(text_api_->similar_tokenizer(), before);
+  const auto after = SimilarNumbers("共享单车");
+  EXPECT_TRUE(Has(after, bikes)) << "the synonym does not reach the open tickets";
+  EXPECT_TRUE(Has(after, later)) << "a ticket registered during the rebuild was lost";
+}
+
+TEST_F(KbOpsTest, ALexiconChangedByAnotherProcessRebuildsTheSimilarityIndexAtTheNextLookup) {
+  const std::string bikes = Register("小区门口小黄车乱停乱放，居民出行不便", "幸福路1号");
+  Register("公交车站的座椅坏了，请尽快维修", "人民路1号");
+  {
+    auto other = sqlite::SharedKb::Open(db_, false);  // as `hotline kb lexicon add-synonyms`
+    ASSERT_OK(other);
+    ASSERT_OK((*other)->AddSynonyms("小黄车 共享单车", "cli:test", 0));
+  }
+  SearchIds("共享单车");             // any knowledge-base request notices the new revision
+  (void)SimilarNumbers("共享单车");  // the lookup that starts the rebuild
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (text_api_->similar_tokenizer() != kb_->tokenizer() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(text_api_->similar_tokenizer(), kb_->tokenizer());
+  EXPECT_TRUE(Has(SimilarNumbers("共享单车"), bikes));
+}
+
+TEST_F(KbOpsTest, TheReviewListMatchesTheOwnerUnitByIdCodeOrNormalisedName) {
+  const std::string housing_id = std::to_string(testing::SmallCity::kHousing.value());
+  const std::vector<std::pair<std::string, std::string>> articles = {
+      {"by-id", housing_id},
+      {"by-code", "housing"},
+      {"by-name", "三明市住房和城乡建设局"},
+      {"padded", "  三明市　住房和城乡建设局 "},  // blanks and an ideographic space
+      {"other", "三明市生态环境局"},
+      {"near-miss", "三明市住房和城乡建设局公积金中心"},
+      {"wide", "三明市１２３４５热线中心"},  // full-width digits
+  };
+  for (const auto& [id, department] : articles) {
+    json a = kDraft;
+    a["id"] = id;
+    a["title"] = "复审条目 " + id;
+    a["department"] = department;
+    ASSERT_EQ(Admin("POST", "/api/v1/kb/articles", a).status, 201) << id;
+  }
+  auto ids = [](const Reply& r) {
+    std::set<std::string> out;
+    const json body = r.Json();
+    for (const auto& a : body["articles"]) {
+      out.insert(a["id"]);
+    }
+    return out;
+  };
+  const std::set<std::string> housing = {"by-id", "by-code", "by-name", "padded"};
+  // The unit's own staff: every way its department is written, nothing else.
+  Reply mine = Req("housing", "GET", "/api/v1/kb/due");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(ids(mine), housing) << mine.body;
+  EXPECT_EQ(mine.Json()["unit"], testing::SmallCity::kHousing.value());
+  EXPECT_EQ(mine.Json()["department"], "三明市住房和城乡建设局");
+  // An admin naming the unit by name, code or id gets the same list.
+  for (const std::string& d :
+       {std::string("三明市住房和城乡建设局"), std::string("housing"), housing_id}) {
+    EXPECT_EQ(ids(Admin("GET", "/api/v1/kb/due?department=" + Q(d))), housing) << d;
+  }
+  EXPECT_EQ(ids(Admin("GET", "/api/v1/kb/due?department=" + Q("三明市12345热线中心"))),
+            std::set<std::string>{"wide"});
+  // A department that names no unit is matched as written.
+  EXPECT_EQ(ids(Admin("GET", "/api/v1/kb/due?department=" + Q("三明市住房和城乡建设局公积金中心"))),
+            std::set<std::string>{"near-miss"});
+  EXPECT_EQ(Admin("GET", "/api/v1/kb/due").Json()["articles"].size(), articles.size());
+}
+
+TEST_F(KbOpsTest, TheImportRouteTakesALargerBodyThanTheOtherRoutes) {
+  // About 1.5 MiB of JSON Lines: above the server's 1 MiB, below the import's 3 MiB.
+  auto file_of = [](size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) {
+      json a = {{"id", "big-" + std::to_string(i)},
+                {"title", "大文件导入测试条目 " + std::to_string(i)},
+                {"answer", std::string(5000, 'x')},
+                {"department", "三明市住房和城乡建设局"}};
+      out += a.dump() + "\n";
+    }
+    return out;
+  };
+  const std::string medium = file_of(300);
+  ASSERT_GT(medium.size(), size_t{1} << 20);
+  ASSERT_LT(medium.size(), kImportLimit);
+  Reply imported = Req("admin", "POST", "/api/v1/kb/import?format=jsonl", medium);
+  ASSERT_EQ(imported.status, 200) << imported.body.substr(0, 300);
+  EXPECT_EQ(imported.Json()["created"], 300);
+  // The other routes keep the server's limit.
+  Reply other = Req("admin", "POST", "/api/v1/kb/articles", medium);
+  EXPECT_EQ(other.status, 413) << other.body.substr(0, 300);
+  EXPECT_EQ(other.Json()["error"]["code"], "payload_too_large");
+  // Above the import's own limit: 413 with a JSON error, and nothing imported.
+  const std::string large = file_of(700);
+  ASSERT_GT(large.size(), kImportLimit);
+  Reply refused = Req("admin", "POST", "/api/v1/kb/import?format=jsonl", large);
+  EXPECT_EQ(refused.status, 413) << refused.body.substr(0, 300);
+  EXPECT_EQ(refused.Json()["error"]["code"], "payload_too_large");
+  EXPECT_NE(
+      refused.Json()["error"]["message"].get<std::string>().find(std::to_string(kImportLimit)),
+      std::string::npos);
+  EXPECT_EQ(Admin("GET", "/api/v1/kb/articles?limit=1").Json()["total"], 300);
 }
 
 }  // namespace

@@ -58,48 +58,77 @@ Result<size_t> LimitParam(std::map<std::string, std::string>& q, size_t fallback
 
 }  // namespace
 
-TextApi::TextApi(TextApiDeps deps) : deps_(std::move(deps)), similar_(deps_.tokenizer) {
+TextApi::TextApi(TextApiDeps deps)
+    : deps_(std::move(deps)), similar_(std::make_shared<text::SimilarityFinder>(deps_.tokenizer)) {
   subscription_ =
       deps_.service.feed().Subscribe([this](const app::TicketChange& c) { OnChange(c); });
 }
 
 TextApi::~TextApi() {
   deps_.service.feed().Unsubscribe(subscription_);
+  {
+    std::unique_lock lock(similar_mu_);
+    stopping_ = true;
+  }
   if (loader_.joinable()) {
     loader_.join();
+  }
+  if (rebuilder_.joinable()) {
+    rebuilder_.join();
   }
 }
 
 void TextApi::OnChange(const app::TicketChange& change) {
   std::unique_lock lock(similar_mu_);
-  if (IsOpen(change.ticket.state)) {
-    (void)similar_.Upsert(ReportOf(change.ticket));
+  const bool open = IsOpen(change.ticket.state);
+  if (open) {
+    (void)similar_->Upsert(ReportOf(change.ticket));
   } else {
-    similar_.Remove(change.ticket.number);
+    similar_->Remove(change.ticket.number);
+  }
+  if (rebuilding_) {
+    pending_.emplace_back(ReportOf(change.ticket), open);
+  }
+}
+
+void TextApi::LoadInto(text::SimilarityFinder& finder, bool in_use) {
+  ports::TicketFilter f;
+  f.states = {domain::TicketState::kRegistered, domain::TicketState::kDispatched,
+              domain::TicketState::kSigned,     domain::TicketState::kReturnRequested,
+              domain::TicketState::kReplied,    domain::TicketState::kSuspended,
+              domain::TicketState::kEscalated};
+  f.limit = 5000;
+  while (true) {
+    {
+      std::shared_lock lock(similar_mu_);
+      if (stopping_) {
+        return;
+      }
+    }
+    auto page = deps_.tickets.List(f);
+    if (!page.has_value() || page->empty()) {
+      break;
+    }
+    // The index in use (the first load) is written under the lock; one built aside is not.
+    std::unique_lock lock(similar_mu_, std::defer_lock);
+    if (in_use) {
+      lock.lock();
+    }
+    for (const auto& t : *page) {
+      (void)finder.Upsert(ReportOf(t));
+    }
+    f.after_id = page->back().id.value();
   }
 }
 
 void TextApi::LoadOpenTickets(bool async) {
-  auto load = [this] {
-    ports::TicketFilter f;
-    f.states = {domain::TicketState::kRegistered, domain::TicketState::kDispatched,
-                domain::TicketState::kSigned,     domain::TicketState::kReturnRequested,
-                domain::TicketState::kReplied,    domain::TicketState::kSuspended,
-                domain::TicketState::kEscalated};
-    f.limit = 5000;
-    while (true) {
-      auto page = deps_.tickets.List(f);
-      if (!page.has_value() || page->empty()) {
-        break;
-      }
-      {
-        std::unique_lock lock(similar_mu_);
-        for (const auto& t : *page) {
-          (void)similar_.Upsert(ReportOf(t));
-        }
-      }
-      f.after_id = page->back().id.value();
-    }
+  std::shared_ptr<text::SimilarityFinder> finder;
+  {
+    std::shared_lock lock(similar_mu_);
+    finder = similar_;
+  }
+  auto load = [this, finder] {
+    LoadInto(*finder, /*in_use=*/true);
     loaded_ = true;
   };
   if (async) {
@@ -107,6 +136,61 @@ void TextApi::LoadOpenTickets(bool async) {
   } else {
     load();
   }
+}
+
+void TextApi::RebuildSimilar(std::shared_ptr<const text::Tokenizer> tokenizer) {
+  std::unique_lock lock(similar_mu_);
+  if (tokenizer == nullptr || stopping_) {
+    return;
+  }
+  wanted_tokenizer_ = std::move(tokenizer);
+  if (rebuilding_) {
+    return;  // the running rebuild starts again with the wanted tokenizer
+  }
+  rebuilding_ = true;
+  pending_.clear();
+  if (rebuilder_.joinable()) {
+    rebuilder_.join();  // finished: it cleared rebuilding_ as its last step
+  }
+  rebuilder_ = std::thread([this] { RunRebuilds(); });
+}
+
+void TextApi::RunRebuilds() {
+  while (true) {
+    std::shared_ptr<const text::Tokenizer> tokenizer;
+    {
+      std::unique_lock lock(similar_mu_);
+      tokenizer = wanted_tokenizer_;
+      pending_.clear();
+    }
+    auto fresh = std::make_shared<text::SimilarityFinder>(*tokenizer);
+    LoadInto(*fresh, /*in_use=*/false);
+    std::unique_lock lock(similar_mu_);
+    if (stopping_) {
+      rebuilding_ = false;
+      return;
+    }
+    // Changes that arrived while loading, in order: the last one of a ticket wins.
+    for (const auto& [report, open] : pending_) {
+      if (open) {
+        (void)fresh->Upsert(report);
+      } else {
+        fresh->Remove(report.id);
+      }
+    }
+    pending_.clear();
+    similar_ = std::move(fresh);
+    similar_tokenizer_ = tokenizer;
+    if (wanted_tokenizer_ == tokenizer) {
+      rebuilding_ = false;
+      return;
+    }
+  }
+}
+
+std::shared_ptr<const text::Tokenizer> TextApi::similar_tokenizer() const {
+  std::shared_lock lock(similar_mu_);
+  return similar_tokenizer_;
 }
 
 std::vector<RouteDoc> TextApi::Routes() const {
@@ -125,7 +209,7 @@ std::string TextApi::MetricsText() {
   return fmt::format(
       "# HELP hotline_similar_index_tickets Open tickets in the similarity index.\n"
       "# TYPE hotline_similar_index_tickets gauge\nhotline_similar_index_tickets {}\n",
-      similar_.size());
+      similar_->size());
 }
 
 std::optional<HttpResponse> TextApi::Handle(RequestContext& ctx) {
@@ -238,11 +322,22 @@ HttpResponse TextApi::Similar(RequestContext& ctx) {
   }
   text::Report report{
       "", ctx.query["title"], body, ctx.query["address"], ctx.query["region"], ToUnix(ctx.now)};
+  if (current_tokenizer_) {
+    // The lexicon changed (maybe in another process): rebuild with the new tokenizer.
+    auto current = current_tokenizer_();
+    std::shared_lock lock(similar_mu_);
+    const text::Tokenizer* in_use =
+        similar_tokenizer_ != nullptr ? similar_tokenizer_.get() : &deps_.tokenizer;
+    if (current != nullptr && current.get() != in_use && current != wanted_tokenizer_) {
+      lock.unlock();
+      RebuildSimilar(std::move(current));
+    }
+  }
   std::vector<text::SimilarMatch> matches;
   {
     std::shared_lock lock(similar_mu_);
     // Ask for more than shown: some may be outside the viewer's scope.
-    matches = similar_.FindSimilar(report, *limit * 3);
+    matches = similar_->FindSimilar(report, *limit * 3);
   }
   json arr = json::array();
   for (const auto& m : matches) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 #include "adapters/text/utf8.h"
 
@@ -302,16 +303,93 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
   return FindHotTopics(finder, reports, {}, options);
 }
 
-std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
-                                    const std::vector<Report>& reports,
-                                    const std::vector<ReportFacets>& facets,
-                                    const HotTopicOptions& options) {
+namespace {
+
+bool IsPlace(const Token& token) {
+  return token.kind == TokenKind::kAddress && !IsAdministrativeArea(token.text);
+}
+
+// ClusterReports over stored neighbour lists.
+std::vector<ReportCluster> LinkStored(const std::vector<Report>& reports,
+                                      const std::vector<const ReportSignals*>& signals,
+                                      const ClusterOptions& options) {
+  std::unordered_map<std::string_view, size_t> position;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    position.emplace(reports[i].id, i);
+  }
+  std::vector<size_t> parent(reports.size());
+  for (size_t i = 0; i < parent.size(); ++i) {
+    parent[i] = i;
+  }
+  const auto find = [&parent](size_t x) {
+    while (parent[x] != x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  for (size_t i = 0; i < reports.size(); ++i) {
+    if (signals[i] == nullptr) {
+      continue;
+    }
+    for (const auto& [id, score] : signals[i]->neighbours) {
+      if (score < options.threshold) {
+        break;
+      }
+      const auto other = position.find(id);
+      if (other == position.end()) {
+        continue;
+      }
+      const Report& b = reports[other->second];
+      if (reports[i].time != 0 && b.time != 0 &&
+          std::llabs(reports[i].time - b.time) > options.window_seconds) {
+        continue;
+      }
+      const size_t ra = find(i);
+      const size_t rb = find(other->second);
+      if (ra != rb) {
+        parent[std::max(ra, rb)] = std::min(ra, rb);
+      }
+    }
+  }
+  std::map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    groups[find(i)].push_back(i);
+  }
+  std::vector<ReportCluster> clusters;
+  for (auto& [root, members] : groups) {
+    if (members.size() < options.min_size) {
+      continue;
+    }
+    std::stable_sort(members.begin(), members.end(),
+                     [&](size_t a, size_t b) { return reports[a].time < reports[b].time; });
+    ReportCluster cluster;
+    cluster.first_time = reports[members.front()].time;
+    cluster.last_time = reports[members.back()].time;
+    for (const size_t m : members) {
+      cluster.ids.push_back(reports[m].id);
+    }
+    clusters.push_back(std::move(cluster));
+  }
+  std::stable_sort(
+      clusters.begin(), clusters.end(),
+      [](const ReportCluster& a, const ReportCluster& b) { return a.ids.size() > b.ids.size(); });
+  return clusters;
+}
+
+std::vector<HotTopic> RankTopics(const SimilarityFinder& finder, const std::vector<Report>& reports,
+                                 const std::vector<ReportFacets>& facets,
+                                 const std::vector<const ReportSignals*>* signals,
+                                 const HotTopicOptions& options) {
   const int64_t length = options.to - options.from;
   const int64_t previous = options.from - length;
   std::vector<Report> window;  // previous period and this one
-  for (const auto& report : reports) {
+  std::vector<const ReportSignals*> window_signals;
+  for (size_t r = 0; r < reports.size(); ++r) {
+    const Report& report = reports[r];
     if (report.time >= previous && report.time < options.to) {
       window.push_back(report);
+      window_signals.push_back(signals != nullptr ? (*signals)[r] : nullptr);
     }
   }
   const auto in_period = [&](const Report& r) { return r.time >= options.from; };
@@ -327,7 +405,9 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
   for (size_t i = 0; i < window.size(); ++i) {
     position.emplace(window[i].id, i);
   }
-  for (const auto& cluster : ClusterReports(finder, window, cluster_options)) {
+  const auto clusters = signals != nullptr ? LinkStored(window, window_signals, cluster_options)
+                                           : ClusterReports(finder, window, cluster_options);
+  for (const auto& cluster : clusters) {
     HotTopic topic;
     topic.kind = HotTopic::Kind::kCluster;
     std::vector<size_t> members;
@@ -364,10 +444,14 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
   std::map<std::string, std::pair<std::vector<size_t>, size_t>> places;  // in period, before
   for (size_t i = 0; i < window.size(); ++i) {
     std::set<std::string> seen;
-    for (const auto* text : {&window[i].title, &window[i].text, &window[i].address}) {
-      for (const auto& token : finder.index().tokenizer().Tokenize(*text)) {
-        if (token.kind == TokenKind::kAddress && !IsAdministrativeArea(token.text)) {
-          seen.insert(token.text);
+    if (window_signals[i] != nullptr) {
+      seen.insert(window_signals[i]->places.begin(), window_signals[i]->places.end());
+    } else {
+      for (const auto* text : {&window[i].title, &window[i].text, &window[i].address}) {
+        for (const auto& token : finder.index().tokenizer().Tokenize(*text)) {
+          if (IsPlace(token)) {
+            seen.insert(token.text);
+          }
         }
       }
     }
@@ -418,6 +502,41 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
     topics.resize(options.limit);
   }
   return topics;
+}
+
+}  // namespace
+
+std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
+                                    const std::vector<Report>& reports,
+                                    const std::vector<ReportFacets>& facets,
+                                    const HotTopicOptions& options) {
+  return RankTopics(finder, reports, facets, nullptr, options);
+}
+
+std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
+                                    const std::vector<Report>& reports,
+                                    const std::vector<ReportFacets>& facets,
+                                    const std::vector<const ReportSignals*>& signals,
+                                    const HotTopicOptions& options) {
+  return RankTopics(finder, reports, facets, &signals, options);
+}
+
+ReportSignals SignalsOf(const SimilarityFinder& finder, const Report& report,
+                        const ClusterOptions& cluster) {
+  ReportSignals out;
+  for (auto& match : finder.FindSimilar(report, cluster.neighbours)) {
+    out.neighbours.emplace_back(std::move(match.id), match.score);
+  }
+  std::set<std::string> places;
+  for (const auto* text : {&report.title, &report.text, &report.address}) {
+    for (const auto& token : finder.index().tokenizer().Tokenize(*text)) {
+      if (IsPlace(token)) {
+        places.insert(token.text);
+      }
+    }
+  }
+  out.places.assign(places.begin(), places.end());
+  return out;
 }
 
 }  // namespace hotline::adapters::text

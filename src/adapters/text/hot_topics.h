@@ -73,6 +73,25 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
                                     const std::vector<Report>& reports,
                                     const HotTopicOptions& options);
 
+// The per-report work FindHotTopics otherwise does at every call, done once per report
+// (HotTopicIndex keeps it with each ticket as it arrives): the report's most similar
+// reports in the finder (options.cluster.neighbours of them, best first) and its places.
+struct ReportSignals {
+  std::vector<std::pair<std::string, double>> neighbours;  // id, score
+  std::vector<std::string> places;  // in title, text or address; no administrative areas
+};
+ReportSignals SignalsOf(const SimilarityFinder& finder, const Report& report,
+                        const ClusterOptions& cluster = {});
+
+// FindHotTopics with the reports' signals (parallel to `reports`; those of the period and the
+// one before must be set) instead of looking up neighbours and places for every report:
+// single link over the stored neighbours, the rest as above.
+std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
+                                    const std::vector<Report>& reports,
+                                    const std::vector<ReportFacets>& facets,
+                                    const std::vector<const ReportSignals*>& signals,
+                                    const HotTopicOptions& options);
+
 // Words, places and unit names (no bigrams, single characters, numbers, phone or ID
 // numbers) that at least half of `reports` have in title, text or address, most shared
 // first, at most `limit`; provinces/cities/counties/districts left out. A cluster's label;

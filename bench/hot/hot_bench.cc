@@ -1,0 +1,250 @@
+// bench/hot: the time of one hot-topics call (GET /api/v1/hot-topics: the whole city, the 7
+// days up to today) over a large store, computed per call from the store
+// (FindTicketHotTopics: read the period and its 4 baseline periods, index the period and the
+// one before) and from the long-lived HotTopicIndex (loaded once, kept by the change feed).
+//
+//   hot_bench [--tickets N] [--days D] [--repeat R] [--dir DIR] [--threads T]
+//
+// N tickets (default 1,000,000) are registered over the D days (default 35: a weekly
+// period and its 4 baseline periods) up to "today" through domain::DecideRegister and the
+// real SqliteStore (T writer threads, group commit), with templated texts: 400 issues
+// (a problem × a place), each reported at its own rate, plus one issue that surges in the
+// last 3 days. Prints p50 / max per way in ms, the index load time and peak RSS, then a
+// JSON line.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/sqlite/sqlite_store.h"
+#include "adapters/text/ticket_topics.h"
+#include "adapters/text/tokenizer.h"
+#include "domain/lifecycle.h"
+#include "testing/small_city.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using hotline::FromUnix;
+using hotline::Instant;
+using hotline::ParseInstant;
+using hotline::ToUnix;
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+long PeakRssMb() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  long kb = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+  }
+  std::fclose(f);
+  return kb / 1024;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+void Die(const std::string& what) {
+  std::fprintf(stderr, "hot_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+const char* const kProblems[][2] = {
+    {"工地夜间施工噪音扰民", "工地每天晚上施工到凌晨，噪音很大，影响休息。"},
+    {"小区垃圾清运不及时", "小区垃圾桶满了好几天没人清运，气味很大。"},
+    {"路灯不亮", "路段的路灯坏了很久，晚上走路不安全。"},
+    {"下水道堵塞污水外溢", "下水道堵塞，污水流到路面上。"},
+    {"占道经营", "流动摊贩占道经营，影响通行。"},
+    {"共享单车乱停放", "共享单车堆在人行道上，行人无法通过。"},
+    {"公交车到站不准时", "公交车经常晚点，等了四十分钟还没来。"},
+    {"小区停车位不足", "小区停车位太少，车辆乱停堵住消防通道。"},
+    {"餐馆油烟扰民", "楼下餐馆油烟直排，家里窗户都不敢开。"},
+    {"道路破损坑洼", "道路上有很多坑，下雨天积水，车辆容易出事。"},
+    {"物业服务差", "物业不作为，电梯坏了一个月没人修。"},
+    {"违章搭建", "邻居在楼顶违章搭建，存在安全隐患。"},
+    {"广场舞音响太吵", "每天晚上广场舞音响声音很大。"},
+    {"自来水水质发黄", "家里自来水发黄，有异味。"},
+    {"供暖温度不达标", "暖气不热，室内温度只有十几度。"},
+    {"拖欠工资", "公司拖欠工资三个月，老板联系不上。"},
+    {"宠物狗扰民", "邻居养狗不拴绳，晚上一直叫。"},
+    {"井盖缺失", "路口井盖丢了，很危险。"},
+    {"绿化带被毁", "绿化带被人铲掉种菜。"},
+    {"电动车充电隐患", "楼道里有人给电动车充电，存在火灾隐患。"},
+};
+const char* const kPlaces[] = {"幸福路",   "人民路",   "建设路",   "解放街",   "中山路",
+                               "丽发新城", "阳光花园", "龙岗新村", "东安小区", "城关街道",
+                               "列东街",   "江滨路",   "新市路",   "梅岭路",   "碧桂园",
+                               "万达广场", "下洋村",   "富兴堡",   "白沙街道", "徐碧街道"};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t tickets = 1000000;
+  int days = 35;
+  int repeat = 3;
+  int threads = 4;
+  std::string dir = "/tmp/hot_bench";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    if (flag == "--tickets") {
+      tickets = std::stoul(value);
+    } else if (flag == "--days") {
+      days = std::stoi(value);
+    } else if (flag == "--repeat") {
+      repeat = std::stoi(value);
+    } else if (flag == "--dir") {
+      dir = value;
+    } else if (flag == "--threads") {
+      threads = std::stoi(value);
+    } else {
+      Die("unknown flag " + flag);
+    }
+  }
+  auto city = hotline::testing::MakeSmallCity();
+  fs::create_directories(dir);
+  const std::string path = dir + "/hot.db";
+  const bool reuse = fs::exists(path);
+  auto store = hotline::adapters::sqlite::SqliteStore::Open({.path = path});
+  if (!store.has_value()) Die(store.error().message);
+  auto& db = **store;
+  const Instant today = *ParseInstant("2026-03-31");  // local midnight of "today"
+  const int64_t start = ToUnix(today) - int64_t{days - 1} * 86400;
+  const int64_t span = int64_t{days} * 86400;
+  // Leaf categories and regions of the test city.
+  std::vector<hotline::domain::CategoryId> leaves;
+  for (const auto& c : city->categories.all()) {
+    if (c.level == 3) leaves.push_back(c.id);
+  }
+  std::vector<hotline::domain::RegionId> regions;
+  for (const auto& r : city->org.regions()) regions.push_back(r.id);
+  if (!reuse) {
+    if (auto st = db.SaveOrg(city->org); !st.has_value()) Die(st.error().message);
+    if (auto st = db.SaveCategories(city->categories); !st.has_value()) Die(st.error().message);
+    if (auto st = db.SaveRouting(city->routing); !st.has_value()) Die(st.error().message);
+    const auto actor = city->Act("op");
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    const auto t0 = Clock::now();
+    auto work = [&](unsigned seed) {
+      std::mt19937_64 rng(seed);
+      while (true) {
+        const size_t i = next.fetch_add(1);
+        if (i >= tickets || failed) return;
+        // Issue k of 400 reported at a rate falling with k (a few common, many rare); one
+        // issue (k = 7) surges in the last 3 days.
+        const size_t issue = std::min<size_t>(
+            399, static_cast<size_t>(std::exponential_distribution<>(1.0 / 60)(rng)));
+        int64_t when = start + static_cast<int64_t>(rng() % static_cast<uint64_t>(span));
+        size_t k = issue;
+        if (rng() % 50 == 0) {
+          k = 7;
+          when = ToUnix(today) - 2 * 86400 + static_cast<int64_t>(rng() % (3 * 86400));
+        }
+        const auto& problem = kProblems[k % 20];
+        const std::string place = kPlaces[k / 20 % 20];
+        hotline::domain::Fields fields = {
+            {"type", "投诉"},
+            {"title", place + problem[0]},
+            {"content", place + "附近" + problem[1] + "（第" + std::to_string(i % 97) + "次反映）"},
+            {"address", place + std::to_string(rng() % 200 + 1) + "号"},
+            {"region", std::to_string(regions[k % regions.size()].value())},
+            {"category", std::to_string(leaves[k % leaves.size()].value())}};
+        hotline::domain::DecisionContext ctx{FromUnix(when), city->org, city->calendar,
+                                             city->policies};
+        auto event = hotline::domain::DecideRegister(fields, actor, ctx);
+        if (!event.has_value()) {
+          std::fprintf(stderr, "%s\n", event.error().message.c_str());
+          failed = true;
+          return;
+        }
+        hotline::domain::Ticket t;
+        hotline::domain::Apply(t, *event);
+        if (auto created = db.Create(std::move(t), {std::move(*event)}); !created.has_value()) {
+          std::fprintf(stderr, "%s\n", created.error().message.c_str());
+          failed = true;
+          return;
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(work, 1234u + static_cast<unsigned>(t));
+    for (auto& t : pool) t.join();
+    if (failed) Die("registration failed");
+    std::printf("registered %zu tickets over %d days in %.1f s\n", tickets, days,
+                Ms(Clock::now() - t0) / 1000);
+  }
+  auto tokenizer = hotline::adapters::text::Tokenizer::CreateDefault();
+  if (!tokenizer.has_value()) Die(tokenizer.error().message);
+  hotline::adapters::text::TicketTopicRequest request;
+  request.from = today - hotline::Duration(6 * 86400);
+  request.to = today + hotline::Duration(86400);
+  request.max_tickets = SIZE_MAX;
+  const Instant now = today + hotline::Duration(9 * 3600);
+
+  // Before: per call from the store.
+  std::vector<double> store_ms;
+  size_t store_topics = 0;
+  size_t reports = 0;
+  for (int r = 0; r < std::max(1, repeat / 3); ++r) {
+    const auto t0 = Clock::now();
+    auto found = hotline::adapters::text::FindTicketHotTopics(db, city->org, city->categories,
+                                                              **tokenizer, request);
+    store_ms.push_back(Ms(Clock::now() - t0));
+    if (!found.has_value()) Die(found.error().message);
+    store_topics = found->topics.size();
+    reports = found->reports + found->baseline_reports;
+  }
+  // After: from the index.
+  hotline::adapters::text::HotTopicIndex index(db, **tokenizer);
+  const auto l0 = Clock::now();
+  if (auto st = index.Load(now); !st.has_value()) Die(st.error().message);
+  const double load_ms = Ms(Clock::now() - l0);
+  std::vector<double> index_ms;
+  size_t index_topics = 0;
+  for (int r = 0; r < repeat; ++r) {
+    const auto t0 = Clock::now();
+    auto found = index.Find(city->org, city->categories, request, now);
+    index_ms.push_back(Ms(Clock::now() - t0));
+    if (!found.has_value() || !found->has_value()) Die("the index did not answer");
+    index_topics = (*found)->topics.size();
+  }
+  // A county: the index, but the window indexed for the call.
+  hotline::adapters::text::TicketTopicRequest county = request;
+  county.region = city->org.regions().size() > 1 ? city->org.regions()[1].id : regions[0];
+  const auto c0 = Clock::now();
+  auto county_found = index.Find(city->org, city->categories, county, now);
+  const double county_ms = Ms(Clock::now() - c0);
+  if (!county_found.has_value() || !county_found->has_value()) Die("no county answer");
+  const auto stats = index.stats();
+  std::printf("loaded periods: %zu tickets\n", reports);
+  std::printf("store, per call:     p50 %.0f ms  max %.0f ms  (%zu topics)\n",
+              Percentile(store_ms, 0.5), Percentile(store_ms, 1.0), store_topics);
+  std::printf("index load at start: %.0f ms (%zu tickets kept, %zu texts indexed)\n", load_ms,
+              stats.tickets, stats.texts);
+  std::printf("index, city week:    p50 %.0f ms  max %.0f ms  (%zu topics)\n",
+              Percentile(index_ms, 0.5), Percentile(index_ms, 1.0), index_topics);
+  std::printf("index, one county:   %.0f ms\n", county_ms);
+  std::printf("peak RSS %ld MB\n", PeakRssMb());
+  std::printf(
+      "{\"tickets\":%zu,\"loaded\":%zu,\"store_ms\":%.0f,\"index_load_ms\":%.0f,"
+      "\"index_p50_ms\":%.1f,\"index_max_ms\":%.1f,\"county_ms\":%.0f,\"peak_rss_mb\":%ld}\n",
+      tickets, reports, Percentile(store_ms, 0.5), load_ms, Percentile(index_ms, 0.5),
+      Percentile(index_ms, 1.0), county_ms, PeakRssMb());
+  return 0;
+}
