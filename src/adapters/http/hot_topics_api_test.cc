@@ -43,7 +43,9 @@ class HotTopicsApiTest : public hotline::testing::ApiFixture {
     tokenizer_ = std::move(*tokenizer);
   }
   void AddModules(Api& api) override {
-    api.AddModule(std::make_shared<HotTopicsApi>(*store_, *tokenizer_));
+    auto module = std::make_shared<HotTopicsApi>(*store_, *tokenizer_);
+    module->SetIndex(index_);  // null unless a test sets one
+    api.AddModule(module);
   }
 
   std::string Register(const std::string& when, const char* category, domain::RegionId region,
@@ -114,6 +116,7 @@ class HotTopicsApiTest : public hotline::testing::ApiFixture {
   }
 
   std::unique_ptr<text::Tokenizer> tokenizer_;
+  std::shared_ptr<text::HotTopicIndex> index_;
   std::vector<std::string> noise_;  // the building-site reports, oldest first
 };
 
@@ -375,21 +378,9 @@ TEST_F(HotTopicsApiTest, TheIndexAnswersAsTheStoreDoesAndFollowsTheChangeFeed) {
 
 TEST_F(HotTopicsApiTest, TheApiSaysWhereTheTopicsCameFrom) {
   EXPECT_EQ(Get("/api/v1/hot-topics", "boss")["source"], "store");
-  auto index = std::make_shared<text::HotTopicIndex>(*store_, *tokenizer_);
-  ASSERT_OK(index->Load(clock_.Now()));
-  auto module = std::make_shared<HotTopicsApi>(*store_, *tokenizer_);
-  module->SetIndex(index);
-  server_.reset();
-  api_ = std::make_unique<Api>(
-      ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, ApiOptions());
-  api_->AddModule(module);
-  ServerOptions so;
-  so.port = 0;
-  server_ =
-      std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-  auto port = server_->Start();
-  ASSERT_OK(port);
-  port_ = *port;
+  index_ = std::make_shared<text::HotTopicIndex>(*store_, *tokenizer_);
+  ASSERT_OK(index_->Load(clock_.Now()));
+  ASSERT_NO_FATAL_FAILURE(RestartApi());
   const json from_index = Get("/api/v1/hot-topics", "boss");
   EXPECT_EQ(from_index["source"], "index");
   EXPECT_FALSE(from_index["topics"].empty());

@@ -376,17 +376,11 @@ class KbOpsTest : public KbApiTest {
  protected:
   static constexpr size_t kImportLimit = size_t{3} << 20;
 
-  void SetUp() override {
-    KbApiTest::SetUp();
-    if (HasFatalFailure()) {
-      return;
-    }
-    server_.reset();
-    sessions_.clear();
-    ApiOptions api_options;
-    api_options.public_requests_per_minute = 1000;
-    api_ = std::make_unique<Api>(
-        ApiDeps{*service_, *store_, *store_, clock_, store_.get(), store_.get()}, api_options);
+  KbOpsTest() {
+    server_options_.route_body_limits = {{std::string(KbApi::kImportPath), kImportLimit}};
+  }
+
+  void AddModules(Api& api) override {
     text_api_ = std::make_shared<TextApi>(
         TextApiDeps{*service_, *store_, sqlite::SharedKb::Proxy(kb_), *tokenizer_, nullptr});
     text_api_->FollowTokenizer([kb = kb_] { return kb->tokenizer(); });
@@ -397,24 +391,12 @@ class KbOpsTest : public KbApiTest {
             locked->RebuildSimilar(std::move(t));
           }
         });
-    api_->AddModule(text_api_);
-    api_->AddModule(std::make_shared<KbApi>(kb_));
-    ServerOptions so;
-    so.port = 0;
-    so.threads = 2;
-    so.route_body_limits = {{std::string(KbApi::kImportPath), kImportLimit}};
-    server_ =
-        std::make_unique<HttpServer>(so, [this](const HttpRequest& r) { return api_->Handle(r); });
-    auto port = server_->Start();
-    ASSERT_OK(port);
-    port_ = *port;
+    api.AddModule(text_api_);
+    api.AddModule(std::make_shared<KbApi>(kb_));
   }
-
-  void TearDown() override {
-    server_.reset();
-    api_.reset();
+  void CloseServices() override {
     text_api_.reset();
-    KbApiTest::TearDown();
+    KbApiTest::CloseServices();
   }
 
   std::string Register(const std::string& content, const std::string& address) {
