@@ -3,7 +3,11 @@
 // docs/classify.md. Usage:
 //   classify_experiment data=TRAIN.tsv [mode=split|cv] [folds=5] [test=0.3] [key=value...]
 // Keys: epoch lr dim ngrams mincount bucket ensemble threads seed cal refit balance
-// sets (e.g. sets=w,c12 or wc22) title titlechars numbers t2s maxchars splitseed.
+// sets (e.g. sets=w,c12 or wc22; sets=none: no fastText member) title titlechars numbers t2s
+// maxchars splitseed; the linear member: linear=1 lsets=w,c13 loss=svm|lr|cnb C mindf
+// maxfeat lbigrams sublinear liters. With both kinds of member, the figures of each member
+// alone (argmax of its own scores) are printed too ("ft", "lin").
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -21,6 +25,11 @@ namespace {
 struct Outcome {
   double accuracy = 0;
   double macro_f1 = 0;
+  double ft_accuracy = 0;  // each member alone
+  double ft_macro_f1 = 0;
+  double lin_accuracy = 0;
+  double lin_macro_f1 = 0;
+  double weight = 0;
   double ece = 0;
   double train_seconds = 0;
   double temperature = 1;
@@ -39,9 +48,21 @@ Outcome RunOnce(const std::vector<cls::LabelledText>& data, const std::vector<si
   }
   std::vector<std::string> gold;
   std::vector<std::string> predicted;
+  std::vector<std::string> ft_predicted;
+  std::vector<std::string> lin_predicted;
   std::vector<double> confidence;
   std::vector<bool> correct;
+  auto argmax = [&](const std::vector<double>& z) -> std::string {
+    if (z.empty()) {
+      return "";
+    }
+    return (*model)
+        ->labels()[static_cast<size_t>(std::max_element(z.begin(), z.end()) - z.begin())];
+  };
   for (size_t i : test) {
+    auto members = (*model)->Members(data[i].text);
+    ft_predicted.push_back(members.has_value() ? argmax(members->fasttext) : "");
+    lin_predicted.push_back(members.has_value() ? argmax(members->linear) : "");
     auto top = (*model)->Predict(data[i].text, 1);
     const std::string label = top.has_value() ? top->front().label : "";
     gold.push_back(data[i].label);
@@ -56,6 +77,13 @@ Outcome RunOnce(const std::vector<cls::LabelledText>& data, const std::vector<si
   o.ece = cls::ComputeReliability(confidence, correct).ece;
   o.train_seconds = (*model)->info().train_seconds;
   o.temperature = (*model)->info().temperature;
+  o.weight = (*model)->info().linear_weight;
+  const cls::Evaluation ft = cls::Evaluate(gold, ft_predicted);
+  const cls::Evaluation lin = cls::Evaluate(gold, lin_predicted);
+  o.ft_accuracy = ft.accuracy;
+  o.ft_macro_f1 = ft.macro_f1;
+  o.lin_accuracy = lin.accuracy;
+  o.lin_macro_f1 = lin.macro_f1;
   return o;
 }
 
@@ -93,18 +121,40 @@ int main(int argc, char** argv) {
   o.seed = static_cast<int>(num("seed", o.seed));
   o.calibration_fraction = num("cal", 0.0);
   o.refit_on_all = num("refit", o.refit_on_all ? 1 : 0) != 0;
-  auto sets = cls::ParseFeatureSets(get("sets", "wc22"));
+  hotline::Result<std::vector<cls::FeatureOptions>> sets = std::vector<cls::FeatureOptions>{};
+  if (get("sets", "wc22") != "none") {
+    sets = cls::ParseFeatureSets(get("sets", "wc22"));
+  }
   if (!sets.has_value()) {
     std::fprintf(stderr, "%s\n", sets.error().ToString().c_str());
     return 2;
   }
   o.feature_sets = std::move(sets).value();
-  for (cls::FeatureOptions& f : o.feature_sets) {
-    f.title_repeat = static_cast<int>(num("title", f.title_repeat));
-    f.title_max_chars = static_cast<int>(num("titlechars", f.title_max_chars));
-    f.fold_numbers = num("numbers", 1) != 0;
-    f.traditional_to_simplified = num("t2s", 1) != 0;
-    f.max_chars = static_cast<int>(num("maxchars", f.max_chars));
+  o.linear = num("linear", 0) != 0;
+  auto lsets = cls::ParseFeatureSets(get("lsets", "w,c13"));
+  auto loss = cls::ParseLinearLoss(get("loss", "svm"));
+  if (!lsets.has_value() || !loss.has_value()) {
+    std::fprintf(stderr, "bad lsets or loss\n");
+    return 2;
+  }
+  o.linear_feature_sets = std::move(lsets).value();
+  o.linear_options.loss = *loss;
+  o.linear_options.c = num("C", o.linear_options.c);
+  o.linear_options.min_df = static_cast<int>(num("mindf", o.linear_options.min_df));
+  o.linear_options.max_features = static_cast<int>(num("maxfeat", o.linear_options.max_features));
+  o.linear_options.token_bigrams = num("lbigrams", 1) != 0;
+  o.linear_options.sublinear_tf = num("sublinear", 1) != 0;
+  o.linear_options.max_iterations =
+      static_cast<int>(num("liters", o.linear_options.max_iterations));
+  o.linear_options.threads = o.threads;
+  for (std::vector<cls::FeatureOptions>* list : {&o.feature_sets, &o.linear_feature_sets}) {
+    for (cls::FeatureOptions& f : *list) {
+      f.title_repeat = static_cast<int>(num("title", f.title_repeat));
+      f.title_max_chars = static_cast<int>(num("titlechars", f.title_max_chars));
+      f.fold_numbers = num("numbers", 1) != 0;
+      f.traditional_to_simplified = num("t2s", 1) != 0;
+      f.max_chars = static_cast<int>(num("maxchars", f.max_chars));
+    }
   }
 
   auto data = cls::ReadLabelledTsv(get("data", "../shared/data/classify_train.tsv"));
@@ -138,12 +188,22 @@ int main(int argc, char** argv) {
     mean.ece += x.ece / outcomes.size();
     mean.train_seconds += x.train_seconds / outcomes.size();
     mean.temperature += (x.temperature - 1.0) / outcomes.size();
+    mean.ft_accuracy += x.ft_accuracy / outcomes.size();
+    mean.ft_macro_f1 += x.ft_macro_f1 / outcomes.size();
+    mean.lin_accuracy += x.lin_accuracy / outcomes.size();
+    mean.lin_macro_f1 += x.lin_macro_f1 / outcomes.size();
+    mean.weight += x.weight / outcomes.size();
   }
   std::string args;
   for (int i = 1; i < argc; ++i) {
     args += std::string(argv[i]) + " ";
   }
-  std::printf("%-70s acc %.4f f1 %.4f ece %.4f T %.2f train_s %.1f\n", args.c_str(), mean.accuracy,
+  std::printf("%-70s acc %.4f f1 %.4f ece %.4f T %.2f train_s %.1f", args.c_str(), mean.accuracy,
               mean.macro_f1, mean.ece, mean.temperature, mean.train_seconds);
+  if (o.linear && !o.feature_sets.empty()) {
+    std::printf(" | ft %.4f/%.4f lin %.4f/%.4f w %.2f", mean.ft_accuracy, mean.ft_macro_f1,
+                mean.lin_accuracy, mean.lin_macro_f1, mean.weight);
+  }
+  std::printf("\n");
   return 0;
 }

@@ -58,17 +58,39 @@ struct TrainArgs {
   std::string data;
   std::string model;
   std::string features;
+  std::string linear_features;
+  std::string linear_loss;
   cls::TrainOptions options;
 };
 
 int RunTrain(TrainArgs args) {
-  if (!args.features.empty()) {
+  if (args.features == "none") {
+    args.options.feature_sets.clear();
+  } else if (!args.features.empty()) {
     auto sets = cls::ParseFeatureSets(args.features);
     if (!sets.has_value()) {
       return Fail("train", sets.error());
     }
     args.options.feature_sets = std::move(sets).value();
   }
+  if (args.linear_loss == "none") {
+    args.options.linear = false;
+  } else if (!args.linear_loss.empty()) {
+    auto loss = cls::ParseLinearLoss(args.linear_loss);
+    if (!loss.has_value()) {
+      return Fail("train", loss.error());
+    }
+    args.options.linear = true;
+    args.options.linear_options.loss = *loss;
+  }
+  if (!args.linear_features.empty()) {
+    auto sets = cls::ParseFeatureSets(args.linear_features);
+    if (!sets.has_value()) {
+      return Fail("train", sets.error());
+    }
+    args.options.linear_feature_sets = std::move(sets).value();
+  }
+  args.options.linear_options.threads = args.options.threads;
   auto data = cls::ReadLabelledTsv(args.data);
   if (!data.has_value()) {
     return Fail("train", data.error());
@@ -102,12 +124,18 @@ int RunTrain(TrainArgs args) {
         info.n_calibration, info.temperature, info.calibration_nll_before,
         info.calibration_nll_after, info.calibration_ece_before, info.calibration_ece_after);
   }
+  if ((*model)->has_linear()) {
+    std::printf("linear member: %s, C %g; mixing weight %.2f (fastText %.2f)\n",
+                std::string(cls::LinearLossName(args.options.linear_options.loss)).c_str(),
+                args.options.linear_options.c, info.linear_weight, 1.0 - info.linear_weight);
+  }
   std::printf("model written: %s (%.1f MB)\n", model_path.string().c_str(),
               static_cast<double>(bytes) / 1e6);
   const Json summary{{"n", data->size()},
                      {"labels", labels.size()},
                      {"train_seconds", info.train_seconds},
                      {"temperature", info.temperature},
+                     {"linear_weight", info.linear_weight},
                      {"calibration_ece", info.calibration_ece_after},
                      {"model_bytes", bytes}};
   std::printf("%s\n", summary.dump().c_str());
@@ -443,7 +471,15 @@ void RegisterClassifyCommands(CLI::App& app) {
   train->add_option("--model", train_args->model, "model file to write")->required();
   cls::TrainOptions& o = train_args->options;
   train->add_option("--features", train_args->features,
-                    "feature sets, one member each: w = words, cXY = Han X..Y-grams (e.g. w,c12)");
+                    "fastText feature sets, one member each: w = words, cXY = Han X..Y-grams "
+                    "(e.g. w,c12); none = no fastText member");
+  train->add_option("--linear", train_args->linear_loss,
+                    "linear member: svm (one-vs-rest L2-loss SVM), lr (logistic regression), cnb "
+                    "(complement naive Bayes) or none");
+  train->add_option("--linear-features", train_args->linear_features,
+                    "the linear member's feature sets (e.g. w,c13)");
+  train->add_option("--linear-c", o.linear_options.c, "the linear member's C (inverse L2)")
+      ->capture_default_str();
   train->add_option("--epoch", o.epoch, "fastText epochs")->capture_default_str();
   train->add_option("--lr", o.lr, "fastText learning rate")->capture_default_str();
   train->add_option("--dim", o.dim, "embedding dimension")->capture_default_str();

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <istream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -47,7 +48,10 @@ using Json = nlohmann::json;
 // (u64 length, fastText .bin bytes), then a u64 FNV-1a checksum of everything before it.
 constexpr char kMagic[] = "HLCLSF01";
 constexpr size_t kMagicSize = 8;
-constexpr int kFormatVersion = 1;
+// Format 1: fastText members only. Format 2 adds the linear member (options in the
+// header, its own self-checking image after the fastText members).
+constexpr int kFormatVersion = 2;
+constexpr int kOldestFormatVersion = 1;
 constexpr size_t kChecksumSize = 8;
 // fastText's own file signature (FASTTEXT_FILEFORMAT_MAGIC_INT32 and version 12).
 constexpr int32_t kFastTextMagic = 793712314;
@@ -158,6 +162,43 @@ FeatureOptions FeaturesFromJson(const Json& j) {
   return f;
 }
 
+Json LinearToJson(const TrainOptions& t) {
+  Json sets = Json::array();
+  for (const FeatureOptions& f : t.linear_feature_sets) {
+    sets.push_back(FeaturesToJson(f));
+  }
+  const LinearOptions& l = t.linear_options;
+  return Json{{"enabled", t.linear},
+              {"feature_sets", sets},
+              {"loss", std::string(LinearLossName(l.loss))},
+              {"c", l.c},
+              {"min_df", l.min_df},
+              {"max_features", l.max_features},
+              {"token_bigrams", l.token_bigrams},
+              {"sublinear_tf", l.sublinear_tf},
+              {"max_iterations", l.max_iterations},
+              {"threads", l.threads}};
+}
+
+// Reads the linear member's options into `t`; throws Json::exception when incomplete.
+Status LinearFromJson(const Json& j, TrainOptions& t) {
+  t.linear = j.at("enabled").get<bool>();
+  t.linear_feature_sets.clear();
+  for (const Json& f : j.at("feature_sets")) {
+    t.linear_feature_sets.push_back(FeaturesFromJson(f));
+  }
+  LinearOptions& l = t.linear_options;
+  HOTLINE_ASSIGN_OR_RETURN(l.loss, ParseLinearLoss(j.at("loss").get<std::string>()));
+  l.c = j.at("c").get<double>();
+  l.min_df = j.at("min_df").get<int>();
+  l.max_features = j.at("max_features").get<int>();
+  l.token_bigrams = j.at("token_bigrams").get<bool>();
+  l.sublinear_tf = j.at("sublinear_tf").get<bool>();
+  l.max_iterations = j.at("max_iterations").get<int>();
+  l.threads = j.at("threads").get<int>();
+  return OkStatus();
+}
+
 Json TrainToJson(const TrainOptions& t) {
   return Json{{"epoch", t.epoch},
               {"lr", t.lr},
@@ -170,7 +211,8 @@ Json TrainToJson(const TrainOptions& t) {
               {"ensemble", t.ensemble},
               {"balance", t.balance},
               {"calibration_fraction", t.calibration_fraction},
-              {"refit_on_all", t.refit_on_all}};
+              {"refit_on_all", t.refit_on_all},
+              {"linear", LinearToJson(t)}};
 }
 
 TrainOptions TrainFromJson(const Json& j, std::vector<FeatureOptions> feature_sets) {
@@ -188,6 +230,7 @@ TrainOptions TrainFromJson(const Json& j, std::vector<FeatureOptions> feature_se
   t.balance = j.at("balance").get<double>();
   t.calibration_fraction = j.at("calibration_fraction").get<double>();
   t.refit_on_all = j.at("refit_on_all").get<bool>();
+  t.linear = false;  // format 1 has no linear member; format 2 reads "linear" after this
   return t;
 }
 
@@ -200,7 +243,9 @@ Json InfoToJson(const ModelInfo& m) {
               {"calibration_nll_after", m.calibration_nll_after},
               {"calibration_ece_before", m.calibration_ece_before},
               {"calibration_ece_after", m.calibration_ece_after},
-              {"train_seconds", m.train_seconds}};
+              {"train_seconds", m.train_seconds},
+              {"linear_weight", m.linear_weight},
+              {"linear_scale", m.linear_scale}};
 }
 
 ModelInfo InfoFromJson(const Json& j) {
@@ -214,10 +259,18 @@ ModelInfo InfoFromJson(const Json& j) {
   m.calibration_ece_before = j.at("calibration_ece_before").get<double>();
   m.calibration_ece_after = j.at("calibration_ece_after").get<double>();
   m.train_seconds = j.at("train_seconds").get<double>();
+  m.linear_weight = j.value("linear_weight", 0.0);  // absent in format 1
+  m.linear_scale = j.value("linear_scale", 1.0);
   return m;
 }
 
 Status ValidateOptions(const TrainOptions& o) {
+  if (o.feature_sets.empty() && !o.linear) {
+    return InvalidArgument("training options: no fastText feature set and no linear member");
+  }
+  if (o.linear && o.linear_feature_sets.empty()) {
+    return InvalidArgument("training options: the linear member needs a feature set");
+  }
   if (o.epoch < 1 || o.dim < 1 || o.lr <= 0.0 || o.word_ngrams < 1 || o.min_count < 1 ||
       o.bucket < 0 || o.threads < 1 || o.ensemble < 1) {
     return InvalidArgument(
@@ -267,6 +320,17 @@ Result<std::vector<int>> LabelIndex(const fasttext::FastText& ft, size_t n_label
 
 }  // namespace
 
+std::vector<FeatureOptions> DefaultLinearFeatureSets() {
+  FeatureOptions words;
+  words.char_ngram_min = 0;
+  words.char_ngram_max = 0;
+  FeatureOptions chars;
+  chars.words = false;
+  chars.char_ngram_min = 1;
+  chars.char_ngram_max = 3;
+  return {words, chars};
+}
+
 std::vector<FeatureOptions> DefaultFeatureSets() {
   FeatureOptions words;
   words.char_ngram_min = 0;
@@ -280,11 +344,14 @@ std::vector<FeatureOptions> DefaultFeatureSets() {
 
 FastTextModel::FastTextModel(TrainOptions options, ModelInfo info,
                              std::vector<std::unique_ptr<TextFeaturizer>> featurizers,
-                             std::vector<Member> members)
+                             std::vector<size_t> linear_sets, std::vector<Member> members,
+                             std::unique_ptr<LinearModel> linear)
     : options_(std::move(options)),
       info_(std::move(info)),
       featurizers_(std::move(featurizers)),
-      members_(std::move(members)) {}
+      linear_sets_(std::move(linear_sets)),
+      members_(std::move(members)),
+      linear_(std::move(linear)) {}
 
 FastTextModel::~FastTextModel() = default;
 
@@ -363,6 +430,133 @@ Result<std::vector<std::unique_ptr<FastTextLoader>>> TrainMembers(
 
 }  // namespace
 
+namespace {
+
+struct FeaturizerSet {
+  std::vector<std::unique_ptr<TextFeaturizer>> featurizers;
+  std::vector<size_t> linear_sets;
+};
+
+// The fastText sets in order, then the linear member's sets not already among them.
+Result<FeaturizerSet> MakeFeaturizers(const TrainOptions& options) {
+  FeaturizerSet out;
+  std::vector<FeatureOptions> unique = options.feature_sets;
+  if (options.linear) {
+    for (const FeatureOptions& f : options.linear_feature_sets) {
+      auto it = std::find(unique.begin(), unique.end(), f);
+      out.linear_sets.push_back(static_cast<size_t>(it - unique.begin()));
+      if (it == unique.end()) {
+        unique.push_back(f);
+      }
+    }
+  }
+  for (const FeatureOptions& features : unique) {
+    HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
+                             TextFeaturizer::Create(features));
+    out.featurizers.push_back(std::move(featurizer));
+  }
+  return out;
+}
+
+// Word-only sets of the linear member get bigrams of adjacent tokens.
+std::vector<bool> BigramSets(const TrainOptions& options) {
+  std::vector<bool> out;
+  for (const FeatureOptions& f : options.linear_feature_sets) {
+    out.push_back(options.linear_options.token_bigrams && f.words && f.char_ngram_max == 0);
+  }
+  return out;
+}
+
+// Mean over rows of the standard deviation of a row's scores.
+double Spread(const std::vector<std::vector<double>>& rows) {
+  double total = 0.0;
+  for (const auto& z : rows) {
+    const double mean = std::accumulate(z.begin(), z.end(), 0.0) / static_cast<double>(z.size());
+    double var = 0.0;
+    for (double v : z) {
+      var += (v - mean) * (v - mean);
+    }
+    total += std::sqrt(var / static_cast<double>(z.size()));
+  }
+  return rows.empty() ? 0.0 : total / static_cast<double>(rows.size());
+}
+
+std::vector<double> MixScores(const std::vector<double>& fasttext,
+                              const std::vector<double>& linear, double weight, double scale) {
+  if (linear.empty()) {
+    return fasttext;
+  }
+  std::vector<double> z(linear.size());
+  for (size_t c = 0; c < z.size(); ++c) {
+    z[c] = weight * scale * linear[c] + (fasttext.empty() ? 0.0 : (1.0 - weight) * fasttext[c]);
+  }
+  return z;
+}
+
+constexpr int kMixingSteps = 20;  // the weight of the linear member is fitted on a 1/20 grid
+
+// Fits the members' mixing weight, the linear scores' scale and the temperature on held-out
+// rows (minimum negative log-likelihood). Fills the calibration fields of `info`.
+void FitMixing(const std::vector<MemberScores>& scores, const std::vector<int>& gold,
+               ModelInfo& info) {
+  std::vector<std::vector<double>> fasttext;
+  std::vector<std::vector<double>> linear;
+  for (const MemberScores& s : scores) {
+    fasttext.push_back(s.fasttext);
+    linear.push_back(s.linear);
+  }
+  const bool has_fasttext = !scores.empty() && !scores.front().fasttext.empty();
+  const bool has_linear = !scores.empty() && !scores.front().linear.empty();
+  info.linear_scale = 1.0;
+  if (has_fasttext && has_linear) {
+    const double spread = Spread(linear);
+    if (spread > 0.0) {
+      info.linear_scale = Spread(fasttext) / spread;
+    }
+  }
+  std::vector<double> weights;
+  if (has_fasttext && has_linear) {
+    for (int i = 0; i <= kMixingSteps; ++i) {
+      weights.push_back(static_cast<double>(i) / kMixingSteps);
+    }
+  } else {
+    weights.push_back(has_linear ? 1.0 : 0.0);
+  }
+  double best_nll = std::numeric_limits<double>::infinity();
+  std::vector<std::vector<double>> best_logits;
+  for (double w : weights) {
+    std::vector<std::vector<double>> logits;
+    for (size_t i = 0; i < scores.size(); ++i) {
+      logits.push_back(MixScores(fasttext[i], linear[i], w, info.linear_scale));
+    }
+    const double t = FitTemperature(logits, gold);
+    const double nll = NegativeLogLikelihood(logits, gold, t);
+    if (nll < best_nll) {
+      best_nll = nll;
+      info.linear_weight = w;
+      info.temperature = t;
+      best_logits = std::move(logits);
+    }
+  }
+  info.n_calibration = static_cast<int>(gold.size());
+  info.calibration_nll_before = NegativeLogLikelihood(best_logits, gold, 1.0);
+  info.calibration_nll_after = best_nll;
+  for (double temperature : {1.0, info.temperature}) {
+    std::vector<double> confidence;
+    std::vector<bool> correct;
+    for (size_t i = 0; i < best_logits.size(); ++i) {
+      const std::vector<double> p = SoftmaxWithTemperature(best_logits[i], temperature);
+      const auto best = std::max_element(p.begin(), p.end());
+      confidence.push_back(*best);
+      correct.push_back(best - p.begin() == gold[i]);
+    }
+    const double ece = ComputeReliability(confidence, correct, kReliabilityBins).ece;
+    (temperature == 1.0 ? info.calibration_ece_before : info.calibration_ece_after) = ece;
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<LabelledText>& data,
                                                             const TrainOptions& options) {
   const auto start = std::chrono::steady_clock::now();
@@ -376,19 +570,15 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
   if (info.labels.size() < 2) {
     return InvalidArgument("training needs at least two distinct labels");
   }
-  std::vector<std::unique_ptr<TextFeaturizer>> featurizers;
-  for (const FeatureOptions& features : options.feature_sets) {
-    HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
-                             TextFeaturizer::Create(features));
-    featurizers.push_back(std::move(featurizer));
-  }
-  // lines[s][i]: row i under feature set s.
+  HOTLINE_ASSIGN_OR_RETURN(FeaturizerSet made, MakeFeaturizers(options));
+  std::vector<std::unique_ptr<TextFeaturizer>>& featurizers = made.featurizers;
+  // lines[u][i]: row i under featurizer u.
   std::vector<std::vector<std::string>> lines(featurizers.size(),
                                               std::vector<std::string>(data.size()));
   std::vector<int> label_ids(data.size());
   for (size_t i = 0; i < data.size(); ++i) {
-    for (size_t s = 0; s < featurizers.size(); ++s) {
-      lines[s][i] = featurizers[s]->FeatureLine(data[i].text);
+    for (size_t u = 0; u < featurizers.size(); ++u) {
+      lines[u][i] = featurizers[u]->FeatureLine(data[i].text);
     }
     label_ids[i] =
         static_cast<int>(std::lower_bound(info.labels.begin(), info.labels.end(), data[i].label) -
@@ -399,7 +589,7 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
 
   auto make_members = [&](const std::vector<size_t>& rows) -> Result<std::vector<Member>> {
     std::vector<Member> members;
-    for (size_t s = 0; s < lines.size(); ++s) {
+    for (size_t s = 0; s < options.feature_sets.size(); ++s) {
       const int first_seed = options.seed + static_cast<int>(s) * options.ensemble;
       HOTLINE_ASSIGN_OR_RETURN(auto trained,
                                TrainMembers(lines[s], label_ids, rows, options, first_seed));
@@ -410,8 +600,28 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
     }
     return members;
   };
+  auto make_linear = [&](const std::vector<size_t>& rows) -> Result<std::unique_ptr<LinearModel>> {
+    if (!options.linear) {
+      return std::unique_ptr<LinearModel>();
+    }
+    std::vector<LinearModel::Tokens> docs;
+    std::vector<int> labels;
+    for (size_t row : rows) {
+      LinearModel::Tokens doc;
+      for (size_t u : made.linear_sets) {
+        doc.push_back(lines[u][row]);
+      }
+      docs.push_back(std::move(doc));
+      labels.push_back(label_ids[row]);
+    }
+    HOTLINE_ASSIGN_OR_RETURN(LinearModel linear,
+                             LinearModel::Train(docs, labels, static_cast<int>(info.labels.size()),
+                                                BigramSets(options), options.linear_options));
+    return std::make_unique<LinearModel>(std::move(linear));
+  };
 
   std::vector<Member> members;
+  std::unique_ptr<LinearModel> linear;
   const Split split =
       StratifiedSplit(data, options.calibration_fraction, static_cast<uint64_t>(options.seed));
   // Calibration needs held-out rows and every label among the training rows.
@@ -425,49 +635,41 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
                          fit_labels.size() == info.labels.size();
   if (calibrate) {
     HOTLINE_ASSIGN_OR_RETURN(members, make_members(split.train));
-    FastTextModel probe(options, info, {}, std::move(members));
-    std::vector<std::vector<double>> logits;
+    HOTLINE_ASSIGN_OR_RETURN(linear, make_linear(split.train));
+    FastTextModel probe(options, info, {}, made.linear_sets, std::move(members), std::move(linear));
+    std::vector<MemberScores> scores;
     std::vector<int> gold;
     for (size_t row : split.test) {
       std::vector<std::string> row_lines;
       for (const auto& set_lines : lines) {
         row_lines.push_back(set_lines[row]);
       }
-      HOTLINE_ASSIGN_OR_RETURN(std::vector<double> z, probe.LogitsOfLines(row_lines));
-      logits.push_back(std::move(z));
+      HOTLINE_ASSIGN_OR_RETURN(MemberScores s, probe.MembersOfLines(row_lines));
+      scores.push_back(std::move(s));
       gold.push_back(label_ids[row]);
     }
-    info.temperature = FitTemperature(logits, gold);
-    info.n_calibration = static_cast<int>(gold.size());
-    info.calibration_nll_before = NegativeLogLikelihood(logits, gold, 1.0);
-    info.calibration_nll_after = NegativeLogLikelihood(logits, gold, info.temperature);
-    for (double temperature : {1.0, info.temperature}) {
-      std::vector<double> confidence;
-      std::vector<bool> correct;
-      for (size_t i = 0; i < logits.size(); ++i) {
-        const std::vector<double> p = SoftmaxWithTemperature(logits[i], temperature);
-        const auto best = std::max_element(p.begin(), p.end());
-        confidence.push_back(*best);
-        correct.push_back(best - p.begin() == gold[i]);
-      }
-      const double ece = ComputeReliability(confidence, correct, kReliabilityBins).ece;
-      (temperature == 1.0 ? info.calibration_ece_before : info.calibration_ece_after) = ece;
-    }
+    FitMixing(scores, gold, info);
     if (options.refit_on_all) {
       HOTLINE_ASSIGN_OR_RETURN(members, make_members(all));
+      HOTLINE_ASSIGN_OR_RETURN(linear, make_linear(all));
       info.n_train = static_cast<int>(data.size());
     } else {
       members = std::move(probe.members_);
+      linear = std::move(probe.linear_);
       info.n_train = static_cast<int>(split.train.size());
     }
   } else {
     HOTLINE_ASSIGN_OR_RETURN(members, make_members(all));
+    HOTLINE_ASSIGN_OR_RETURN(linear, make_linear(all));
     info.n_train = static_cast<int>(data.size());
+    // Without held-out rows: an even mix (or the only member).
+    info.linear_weight = !options.linear ? 0.0 : members.empty() ? 1.0 : 0.5;
   }
   info.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::unique_ptr<FastTextModel>(
-      new FastTextModel(options, std::move(info), std::move(featurizers), std::move(members)));
+      new FastTextModel(options, std::move(info), std::move(featurizers),
+                        std::move(made.linear_sets), std::move(members), std::move(linear)));
 }
 
 Result<std::vector<double>> FastTextModel::LogitsOfLines(
@@ -497,7 +699,26 @@ Result<std::vector<double>> FastTextModel::LogitsOfLines(
   return logits;
 }
 
-Result<std::vector<double>> FastTextModel::Logits(std::string_view text) const {
+Result<MemberScores> FastTextModel::MembersOfLines(const std::vector<std::string>& lines) const {
+  MemberScores scores;
+  if (!members_.empty()) {
+    HOTLINE_ASSIGN_OR_RETURN(scores.fasttext, LogitsOfLines(lines));
+  }
+  if (linear_ != nullptr) {
+    LinearModel::Tokens doc;
+    for (size_t u : linear_sets_) {
+      doc.push_back(lines[u]);
+    }
+    scores.linear = linear_->Scores(doc);
+  }
+  return scores;
+}
+
+std::vector<double> FastTextModel::Mix(const MemberScores& scores) const {
+  return MixScores(scores.fasttext, scores.linear, info_.linear_weight, info_.linear_scale);
+}
+
+Result<MemberScores> FastTextModel::Members(std::string_view text) const {
   std::vector<std::string> lines;
   bool any = false;
   for (const auto& featurizer : featurizers_) {
@@ -507,7 +728,12 @@ Result<std::vector<double>> FastTextModel::Logits(std::string_view text) const {
   if (!any) {
     return InvalidArgument("the text has no words to classify");
   }
-  return LogitsOfLines(lines);
+  return MembersOfLines(lines);
+}
+
+Result<std::vector<double>> FastTextModel::Logits(std::string_view text) const {
+  HOTLINE_ASSIGN_OR_RETURN(MemberScores scores, Members(text));
+  return Mix(scores);
 }
 
 Result<std::vector<double>> FastTextModel::Probabilities(std::string_view text) const {
@@ -559,6 +785,11 @@ Result<std::string> FastTextModel::Serialize() const {
       return Internal(std::string("fastText could not save a member: ") + e.what());
     }
     HOTLINE_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(tmp.path()));
+    PutU64(out, bytes.size());
+    out += bytes;
+  }
+  if (linear_ != nullptr) {
+    const std::string bytes = linear_->Serialize();
     PutU64(out, bytes.size());
     out += bytes;
   }
@@ -639,15 +870,20 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
   ModelInfo info;
   std::vector<size_t> member_sets;
   try {
-    if (header.at("format").get<int>() != kFormatVersion) {
+    const int format = header.at("format").get<int>();
+    if (format < kOldestFormatVersion || format > kFormatVersion) {
       return InvalidArgument("unsupported classifier model format " + header.at("format").dump() +
-                             " (this build reads " + std::to_string(kFormatVersion) + ")");
+                             " (this build reads " + std::to_string(kOldestFormatVersion) + " to " +
+                             std::to_string(kFormatVersion) + ")");
     }
     std::vector<FeatureOptions> feature_sets;
     for (const Json& f : header.at("feature_sets")) {
       feature_sets.push_back(FeaturesFromJson(f));
     }
     options = TrainFromJson(header.at("train"), std::move(feature_sets));
+    if (format >= 2) {
+      HOTLINE_RETURN_IF_ERROR(LinearFromJson(header.at("train").at("linear"), options));
+    }
     info = InfoFromJson(header.at("info"));
     member_sets = header.at("member_feature_sets").get<std::vector<size_t>>();
   } catch (const Json::exception& e) {
@@ -656,22 +892,21 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
   if (info.labels.size() < 2 || !(info.temperature > 0.0)) {
     return InvalidArgument("the classifier model header has too few labels or a bad temperature");
   }
-  std::vector<std::unique_ptr<TextFeaturizer>> featurizers;
-  for (const FeatureOptions& features : options.feature_sets) {
-    HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<TextFeaturizer> featurizer,
-                             TextFeaturizer::Create(features));
-    featurizers.push_back(std::move(featurizer));
+  if (options.linear && options.linear_feature_sets.empty()) {
+    return InvalidArgument("the classifier model's linear member has no feature set");
   }
+  HOTLINE_ASSIGN_OR_RETURN(FeaturizerSet made, MakeFeaturizers(options));
   if (body - pos < 4) {
     return InvalidArgument("the classifier model is truncated");
   }
   const size_t n_members = GetLe(bytes, pos, 4);
   pos += 4;
-  if (n_members < 1 || n_members != member_sets.size() || featurizers.empty()) {
+  if ((n_members < 1 && !options.linear) || n_members != member_sets.size() ||
+      made.featurizers.empty()) {
     return InvalidArgument("the classifier model has no members or inconsistent feature sets");
   }
   for (size_t set : member_sets) {
-    if (set >= featurizers.size()) {
+    if (set >= options.feature_sets.size()) {
       return InvalidArgument("a classifier model member refers to a missing feature set");
     }
   }
@@ -712,11 +947,37 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
     HOTLINE_ASSIGN_OR_RETURN(std::vector<int> index, LabelIndex(*ft, info.labels.size()));
     members.push_back(Member{std::move(ft), std::move(index), member_sets[m]});
   }
+  std::unique_ptr<LinearModel> linear;
+  if (options.linear) {
+    if (body - pos < 8) {
+      return InvalidArgument("the classifier model's linear member is missing or truncated");
+    }
+    const size_t size = GetLe(bytes, pos, 8);
+    pos += 8;
+    if (size > body - pos) {
+      return InvalidArgument("the classifier model's linear member is truncated");
+    }
+    HOTLINE_ASSIGN_OR_RETURN(LinearModel loaded, LinearModel::Deserialize(bytes.substr(pos, size)));
+    pos += size;
+    if (loaded.n_labels() != static_cast<int>(info.labels.size()) ||
+        loaded.bigram_sets().size() != options.linear_feature_sets.size()) {
+      return InvalidArgument(
+          "the classifier model's linear member does not match the header (labels or feature "
+          "sets)");
+    }
+    linear = std::make_unique<LinearModel>(std::move(loaded));
+  }
+  if (!(info.linear_weight >= 0.0 && info.linear_weight <= 1.0) ||
+      !std::isfinite(info.linear_scale) || (linear == nullptr && info.linear_weight != 0.0) ||
+      (members.empty() && info.linear_weight != 1.0)) {
+    return InvalidArgument("the classifier model header has a bad mixing weight");
+  }
   if (pos != body) {
     return InvalidArgument("the classifier model has trailing bytes");
   }
   return std::unique_ptr<FastTextModel>(
-      new FastTextModel(options, std::move(info), std::move(featurizers), std::move(members)));
+      new FastTextModel(options, std::move(info), std::move(made.featurizers),
+                        std::move(made.linear_sets), std::move(members), std::move(linear)));
 }
 
 }  // namespace hotline::adapters::classify

@@ -16,6 +16,7 @@
 
 #include "adapters/classify/classifier.h"
 #include "adapters/classify/dataset.h"
+#include "adapters/classify/linear_model.h"
 #include "adapters/classify/text_features.h"
 #include "common/result.h"
 
@@ -28,6 +29,9 @@ namespace hotline::adapters::classify {
 // The default ensemble: one member on ICU words (+ word bigrams via word_ngrams), one on
 // Han characters and character bigrams. See docs/classify.md for how it was chosen.
 std::vector<FeatureOptions> DefaultFeatureSets();
+// The linear member's default feature sets: ICU words (with word bigrams) and Han
+// character 1..3-grams.
+std::vector<FeatureOptions> DefaultLinearFeatureSets();
 
 struct TrainOptions {
   // Each feature set gets `ensemble` fastText members (seeds seed, seed+1, ...); all
@@ -51,6 +55,13 @@ struct TrainOptions {
   // default: it doubles training time (over a minute on 2 cores for 5,350 messages) to
   // add the last 10% of rows.
   bool refit_on_all = false;
+  // The linear member (TF-IDF + a linear model, linear_model.h) over its own feature sets
+  // (a set equal to a fastText set is tokenised once). Its scores are mixed with the
+  // fastText members' by a weight fitted on the calibration rows. With no fastText feature
+  // set, the linear member alone is the model.
+  bool linear = true;
+  std::vector<FeatureOptions> linear_feature_sets = DefaultLinearFeatureSets();
+  LinearOptions linear_options;
 };
 
 struct ModelInfo {
@@ -63,6 +74,16 @@ struct ModelInfo {
   double calibration_ece_before = 0.0;
   double calibration_ece_after = 0.0;
   double train_seconds = 0.0;
+  // Mixing of the members: z = (1 - w) * fastText + w * scale * linear, then softmax(z / T).
+  // w = 0 without a linear member, 1 without fastText members.
+  double linear_weight = 0.0;
+  double linear_scale = 1.0;
+};
+
+// The members' scores for one text before mixing (for experiments and tests).
+struct MemberScores {
+  std::vector<double> fasttext;  // mean log-probabilities; empty without fastText members
+  std::vector<double> linear;    // linear scores; empty without a linear member
 };
 
 class FastTextModel final : public Classifier {
@@ -95,8 +116,12 @@ class FastTextModel final : public Classifier {
   // Calibrated probabilities in the order of labels(). kInvalidArgument if the text has
   // no words.
   Result<std::vector<double>> Probabilities(std::string_view text) const;
-  // Uncalibrated scores (members' mean log-probabilities), in the order of labels().
+  // Uncalibrated scores (the mixed members' scores), in the order of labels().
   Result<std::vector<double>> Logits(std::string_view text) const;
+  // The members' scores before mixing, and the mixing itself.
+  Result<MemberScores> Members(std::string_view text) const;
+  std::vector<double> Mix(const MemberScores& scores) const;
+  bool has_linear() const { return linear_ != nullptr; }
 
   const std::vector<std::string>& labels() const { return info_.labels; }
   const ModelInfo& info() const { return info_; }
@@ -106,14 +131,20 @@ class FastTextModel final : public Classifier {
   struct Member;
   FastTextModel(TrainOptions options, ModelInfo info,
                 std::vector<std::unique_ptr<TextFeaturizer>> featurizers,
-                std::vector<Member> members);
-  // `lines[s]` is the text's feature line under feature set s.
+                std::vector<size_t> linear_sets, std::vector<Member> members,
+                std::unique_ptr<LinearModel> linear);
+  // `lines[u]` is the text's feature line under featurizer u.
   Result<std::vector<double>> LogitsOfLines(const std::vector<std::string>& lines) const;
+  Result<MemberScores> MembersOfLines(const std::vector<std::string>& lines) const;
 
   TrainOptions options_;
   ModelInfo info_;
-  std::vector<std::unique_ptr<TextFeaturizer>> featurizers_;  // one per feature set
+  // The fastText feature sets in order, then the linear member's sets that are not among
+  // them; linear_sets_[s] is the featurizer of the linear member's set s.
+  std::vector<std::unique_ptr<TextFeaturizer>> featurizers_;
+  std::vector<size_t> linear_sets_;
   std::vector<Member> members_;
+  std::unique_ptr<LinearModel> linear_;  // null without a linear member
 };
 
 }  // namespace hotline::adapters::classify

@@ -1,0 +1,307 @@
+#include "adapters/classify/linear_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <random>
+
+#include "adapters/classify/fasttext_model.h"
+#include "adapters/classify/synthetic_corpus.h"
+#include "testing/matchers.h"
+
+namespace hotline::adapters::classify {
+namespace {
+
+using ::hotline::testing::HasErrorCode;
+using ::testing::HasSubstr;
+
+// A small labelled set of feature lines written for this test: three topics, each text
+// has two topic words among shared filler, so no single token decides.
+struct TokenSet {
+  std::vector<LinearModel::Tokens> docs;
+  std::vector<int> labels;
+};
+
+TokenSet MakeTokenSet(int per_label, unsigned seed) {
+  const std::vector<std::vector<std::string>> topics = {
+      {"公交", "地铁", "站台", "司机", "线路", "票价"},
+      {"学校", "老师", "学生", "学费", "招生", "课程"},
+      {"医院", "医生", "挂号", "药品", "护士", "门诊"},
+  };
+  const std::vector<std::string> filler = {"我们", "小区", "附近", "反映", "希望", "尽快", "处理"};
+  std::mt19937 rng(seed);
+  TokenSet set;
+  for (int i = 0; i < per_label; ++i) {
+    for (size_t t = 0; t < topics.size(); ++t) {
+      std::string line;
+      for (int w = 0; w < 6; ++w) {
+        const std::string& token =
+            w % 3 == 1 ? topics[t][rng() % topics[t].size()] : filler[rng() % filler.size()];
+        line += (line.empty() ? "" : " ") + token;
+      }
+      set.docs.push_back({line});
+      set.labels.push_back(static_cast<int>(t));
+    }
+  }
+  return set;
+}
+
+double Accuracy(const LinearModel& model, const TokenSet& set) {
+  int right = 0;
+  for (size_t i = 0; i < set.docs.size(); ++i) {
+    const std::vector<double> s = model.Scores(set.docs[i]);
+    right += std::max_element(s.begin(), s.end()) - s.begin() == set.labels[i] ? 1 : 0;
+  }
+  return static_cast<double>(right) / static_cast<double>(set.docs.size());
+}
+
+LinearOptions Options(LinearLoss loss) {
+  LinearOptions o;
+  o.loss = loss;
+  o.min_df = 1;
+  o.threads = 2;
+  return o;
+}
+
+class LinearLossTest : public ::testing::TestWithParam<LinearLoss> {};
+
+TEST_P(LinearLossTest, BeatsChanceByAWideMargin) {
+  const TokenSet train = MakeTokenSet(40, 1);
+  const TokenSet test = MakeTokenSet(30, 2);  // unseen texts; 3 labels: chance is 1/3
+  auto model = LinearModel::Train(train.docs, train.labels, 3, {true}, Options(GetParam()));
+  ASSERT_OK(model);
+  EXPECT_GE(Accuracy(*model, test), 0.9);
+  EXPECT_EQ(model->n_labels(), 3);
+  EXPECT_GT(model->n_features(), 18u);  // 18 topic and filler words plus bigrams
+}
+
+TEST_P(LinearLossTest, RoundTripGivesIdenticalScores) {
+  const TokenSet train = MakeTokenSet(20, 3);
+  auto model = LinearModel::Train(train.docs, train.labels, 3, {true}, Options(GetParam()));
+  ASSERT_OK(model);
+  auto loaded = LinearModel::Deserialize(model->Serialize());
+  ASSERT_OK(loaded);
+  EXPECT_EQ(loaded->loss(), GetParam());
+  EXPECT_EQ(loaded->n_features(), model->n_features());
+  for (const auto& doc : MakeTokenSet(5, 4).docs) {
+    EXPECT_EQ(loaded->Scores(doc), model->Scores(doc));
+  }
+  EXPECT_EQ(loaded->Serialize(), model->Serialize());
+}
+
+INSTANTIATE_TEST_SUITE_P(Losses, LinearLossTest,
+                         ::testing::Values(LinearLoss::kLogistic, LinearLoss::kSquaredHinge,
+                                           LinearLoss::kComplementBayes));
+
+TEST(LinearModel, LogisticScoresAreLogProbabilities) {
+  const TokenSet train = MakeTokenSet(20, 5);
+  auto model =
+      LinearModel::Train(train.docs, train.labels, 3, {true}, Options(LinearLoss::kLogistic));
+  ASSERT_OK(model);
+  const std::vector<double> s = model->Scores({"医生 挂号 门诊"});
+  double total = 0.0;
+  for (double v : s) {
+    EXPECT_LE(v, 0.0);
+    total += std::exp(v);
+  }
+  EXPECT_NEAR(total, 1.0, 1e-9);
+  EXPECT_EQ(std::max_element(s.begin(), s.end()) - s.begin(), 2);
+  // Nothing known: the biases alone, still a distribution.
+  const std::vector<double> unknown = model->Scores({"完全 陌生 词语"});
+  EXPECT_NEAR(std::exp(unknown[0]) + std::exp(unknown[1]) + std::exp(unknown[2]), 1.0, 1e-9);
+}
+
+TEST(LinearModel, RejectsBadInput) {
+  const TokenSet train = MakeTokenSet(5, 6);
+  EXPECT_THAT(LinearModel::Train({}, {}, 3, {true}, LinearOptions{}),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(LinearModel::Train(train.docs, train.labels, 1, {true}, LinearOptions{}),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+  LinearOptions bad;
+  bad.c = 0.0;
+  EXPECT_THAT(LinearModel::Train(train.docs, train.labels, 3, {true}, bad),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+  const std::vector<LinearModel::Tokens> empty(4, LinearModel::Tokens{""});
+  EXPECT_THAT(LinearModel::Train(empty, {0, 1, 0, 1}, 2, {true}, LinearOptions{}),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+  // No feature is that common: a tiny training set keeps every feature instead.
+  LinearOptions rare;
+  rare.min_df = 1000;
+  auto all = LinearModel::Train(train.docs, train.labels, 3, {true}, rare);
+  ASSERT_OK(all);
+  EXPECT_GT(all->n_features(), 0u);
+}
+
+TEST(LinearModel, CorruptBytesAreRefusedWithAClearError) {
+  const TokenSet train = MakeTokenSet(10, 7);
+  auto model =
+      LinearModel::Train(train.docs, train.labels, 3, {true}, Options(LinearLoss::kLogistic));
+  ASSERT_OK(model);
+  const std::string bytes = model->Serialize();
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x40);
+  auto corrupt = LinearModel::Deserialize(flipped);
+  EXPECT_THAT(corrupt, HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(corrupt.error().message, HasSubstr("linear member"));
+  EXPECT_THAT(LinearModel::Deserialize(bytes.substr(0, bytes.size() - 9)),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(LinearModel::Deserialize("HLCLSL01"), HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(LinearModel::Deserialize(""), HasErrorCode(ErrorCode::kInvalidArgument));
+}
+
+// ---- The linear member inside the model file ----
+
+uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// Replaces the trailing checksum of a model file image so that only inner checks can fail.
+void Reseal(std::string& bytes) {
+  bytes.resize(bytes.size() - 8);
+  const uint64_t h = Fnv1a64(bytes);
+  for (int i = 0; i < 8; ++i) {
+    bytes.push_back(static_cast<char>((h >> (8 * i)) & 0xFF));
+  }
+}
+
+TrainOptions SmallOptions() {
+  TrainOptions o;
+  o.epoch = 20;
+  o.dim = 16;
+  o.bucket = 20000;
+  o.threads = 1;
+  o.calibration_fraction = 0.2;
+  o.linear = true;
+  o.linear_options.min_df = 1;
+  return o;
+}
+
+class LinearMemberTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto mixed = FastTextModel::Train(SyntheticCorpus(60, 1), SmallOptions());
+    ASSERT_OK(mixed);
+    mixed_ = std::move(mixed).value().release();
+    TrainOptions alone = SmallOptions();
+    alone.feature_sets.clear();
+    auto linear = FastTextModel::Train(SyntheticCorpus(60, 1), alone);
+    ASSERT_OK(linear);
+    linear_only_ = std::move(linear).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete mixed_;
+    delete linear_only_;
+  }
+  static FastTextModel* mixed_;
+  static FastTextModel* linear_only_;
+};
+FastTextModel* LinearMemberTest::mixed_ = nullptr;
+FastTextModel* LinearMemberTest::linear_only_ = nullptr;
+
+double ModelAccuracy(const FastTextModel& model) {
+  const auto test = SyntheticCorpus(25, 99);  // unseen messages, 4 labels: chance is 0.25
+  int right = 0;
+  for (const LabelledText& row : test) {
+    auto top = model.Predict(row.text, 1);
+    EXPECT_OK(top);
+    right += top.has_value() && top->front().label == row.label ? 1 : 0;
+  }
+  return static_cast<double>(right) / static_cast<double>(test.size());
+}
+
+TEST_F(LinearMemberTest, AloneAndMixedBeatChanceByAWideMargin) {
+  EXPECT_GE(ModelAccuracy(*linear_only_), 0.85);
+  EXPECT_GE(ModelAccuracy(*mixed_), 0.85);
+  EXPECT_TRUE(mixed_->has_linear());
+  EXPECT_DOUBLE_EQ(linear_only_->info().linear_weight, 1.0);
+  EXPECT_GE(mixed_->info().linear_weight, 0.0);
+  EXPECT_LE(mixed_->info().linear_weight, 1.0);
+  auto members = mixed_->Members("医院挂号太难");
+  ASSERT_OK(members);
+  EXPECT_EQ(members->fasttext.size(), 4u);
+  EXPECT_EQ(members->linear.size(), 4u);
+  auto p = mixed_->Probabilities("医院挂号太难");
+  ASSERT_OK(p);
+  EXPECT_NEAR(std::accumulate(p->begin(), p->end(), 0.0), 1.0, 1e-9);
+}
+
+TEST_F(LinearMemberTest, SaveAndLoadGiveIdenticalPredictions) {
+  for (const FastTextModel* model : {mixed_, linear_only_}) {
+    auto bytes = model->Serialize();
+    ASSERT_OK(bytes);
+    auto loaded = FastTextModel::Deserialize(*bytes);
+    ASSERT_OK(loaded);
+    EXPECT_TRUE((*loaded)->has_linear());
+    EXPECT_DOUBLE_EQ((*loaded)->info().linear_weight, model->info().linear_weight);
+    for (const LabelledText& row : SyntheticCorpus(5, 123)) {
+      auto before = model->Probabilities(row.text);
+      auto after = (*loaded)->Probabilities(row.text);
+      ASSERT_OK(before);
+      ASSERT_OK(after);
+      EXPECT_EQ(*before, *after);
+    }
+  }
+}
+
+TEST_F(LinearMemberTest, CorruptLinearSectionIsRefusedWithAClearError) {
+  auto bytes = mixed_->Serialize();
+  ASSERT_OK(bytes);
+  const size_t at = bytes->rfind("HLCLSL01");
+  ASSERT_NE(at, std::string::npos);
+  std::string damaged = *bytes;
+  damaged[at + 100] = static_cast<char>(damaged[at + 100] ^ 0x01);
+  Reseal(damaged);  // the file's checksum passes; the linear member's own must not
+  auto loaded = FastTextModel::Deserialize(damaged);
+  EXPECT_THAT(loaded, HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(loaded.error().message, HasSubstr("linear member"));
+
+  std::string cut = bytes->substr(0, at + 50) + std::string(8, '\0');  // linear cut short
+  Reseal(cut);
+  EXPECT_THAT(FastTextModel::Deserialize(cut), HasErrorCode(ErrorCode::kInvalidArgument));
+}
+
+// A model file of format 1 (before the linear member) still loads and predicts.
+TEST(LinearMember, FormatOneFilesStillLoad) {
+  TrainOptions o = SmallOptions();
+  o.linear = false;
+  auto model = FastTextModel::Train(SyntheticCorpus(30, 1), o);
+  ASSERT_OK(model);
+  auto bytes = (*model)->Serialize();
+  ASSERT_OK(bytes);
+  // Rewrite the header as format 1 wrote it: no "linear" options, no mixing fields.
+  const size_t header_len = static_cast<unsigned char>((*bytes)[8]) |
+                            (static_cast<unsigned char>((*bytes)[9]) << 8) |
+                            (static_cast<unsigned char>((*bytes)[10]) << 16) |
+                            (static_cast<size_t>(static_cast<unsigned char>((*bytes)[11])) << 24);
+  nlohmann::json header = nlohmann::json::parse(bytes->substr(12, header_len));
+  ASSERT_EQ(header.at("format"), 2);
+  header["format"] = 1;
+  header["train"].erase("linear");
+  header["info"].erase("linear_weight");
+  header["info"].erase("linear_scale");
+  const std::string text = header.dump();
+  std::string old = bytes->substr(0, 8);
+  for (int i = 0; i < 4; ++i) {
+    old.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
+  }
+  old += text;
+  old += bytes->substr(12 + header_len);
+  Reseal(old);
+  auto loaded = FastTextModel::Deserialize(old);
+  ASSERT_OK(loaded);
+  EXPECT_FALSE((*loaded)->has_linear());
+  auto before = (*model)->Probabilities("医院挂号太难");
+  auto after = (*loaded)->Probabilities("医院挂号太难");
+  ASSERT_OK(before);
+  ASSERT_OK(after);
+  EXPECT_EQ(*before, *after);
+}
+
+}  // namespace
+}  // namespace hotline::adapters::classify
