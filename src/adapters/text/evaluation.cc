@@ -294,6 +294,12 @@ Status ApplyIndexParam(const std::string& key, double value, IndexOptions* index
     index->prf_terms = static_cast<size_t>(value);
   } else if (key == "prf_weight") {
     index->prf_weight = value;
+  } else if (key == "fusion_depth") {
+    index->fusion_depth = static_cast<size_t>(value);
+  } else if (key == "ql_mu") {
+    index->ql_mu = value;
+  } else if (key == "ql_weight") {
+    index->ql_weight = value;
   } else if (key == "title_weight" && !index->fields.empty()) {
     index->fields[0].weight = value;
   } else if (key == "b_title" && !index->fields.empty()) {

@@ -52,6 +52,7 @@ std::vector<std::pair<uint32_t, std::vector<uint32_t>>> InvertedIndex::CountTerm
         term_ids_.emplace(std::move(token.text), term_id);
         postings_.emplace_back();
         df_.push_back(0);
+        cf_.push_back(0);
       } else {
         continue;
       }
@@ -86,6 +87,7 @@ Status InvertedIndex::Upsert(IndexDocument document) {
     auto& list = postings_[term_id];
     float tfn = 0;
     for (size_t f = 0; f < per_field.size(); ++f) {
+      cf_[term_id] += per_field[f];
       if (per_field[f] > 0) {
         const auto tf = static_cast<uint16_t>(std::min<uint32_t>(per_field[f], kMaxTf));
         list.push_back({slot, tf, static_cast<uint16_t>(f)});
@@ -97,6 +99,7 @@ Status InvertedIndex::Upsert(IndexDocument document) {
   }
   for (size_t f = 0; f < lengths.size(); ++f) {
     total_field_length_[f] += lengths[f];
+    total_tokens_ += lengths[f];
   }
   slot_of_id_.emplace(document.id, slot);
   ++live_documents_;
@@ -162,10 +165,12 @@ void InvertedIndex::Unindex(uint32_t slot_index) {
     --df_[term_id];
     for (const uint32_t tf : per_field) {
       dead_postings_ += tf > 0 ? 1 : 0;
+      cf_[term_id] -= tf;
     }
   }
   for (size_t f = 0; f < slot.field_lengths.size(); ++f) {
     total_field_length_[f] -= slot.field_lengths[f];
+    total_tokens_ -= slot.field_lengths[f];
   }
   slot.live = false;
   live_[slot_index] = 0;
@@ -300,10 +305,17 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
                                              const AnalyzedQuery& analyzed) const {
   const bool rerank =
       options_.rerank_depth > 0 && (options_.phrase_weight > 0 || options_.title_match_weight > 0);
-  const size_t want = rerank ? std::max(query.limit, options_.rerank_depth) : query.limit;
+  const bool fuse = options_.fusion_depth > 0 && options_.ql_weight > 0;
+  size_t want = rerank ? std::max(query.limit, options_.rerank_depth) : query.limit;
+  if (fuse) {
+    want = std::max(want, options_.fusion_depth);
+  }
   std::vector<Scored> candidates = options_.prf_docs > 0
                                        ? TopDocs(query, Expand(query, analyzed), want)
                                        : TopDocs(query, analyzed, want);
+  if (fuse) {
+    FuseQueryLikelihood(analyzed, &candidates);
+  }
   if (rerank) {
     RerankByPhrases(query.parts, &candidates);
     std::stable_sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) {
@@ -693,6 +705,89 @@ void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
   for (size_t c = depth; c < candidates->size(); ++c) {
     (*candidates)[c].first = (*candidates)[c].first / best;
   }
+}
+
+double InvertedIndex::QueryLikelihood(const AnalyzedQuery& analyzed, uint32_t slot) const {
+  const double mu = std::max(options_.ql_mu, 1e-9);
+  double length = 0;
+  for (const uint32_t field_length : slots_[slot].field_lengths) {
+    length += field_length;
+  }
+  double score = 0;
+  double query_weight = 0;
+  for (const auto& term : analyzed.terms) {
+    query_weight += term.weight;
+    const auto& list = postings_[term.term_id];
+    auto it = std::lower_bound(list.begin(), list.end(), slot,
+                               [](const Posting& p, uint32_t d) { return p.doc < d; });
+    double tf = 0;
+    for (; it != list.end() && it->doc == slot; ++it) {
+      tf += it->tf;
+    }
+    if (tf > 0) {
+      // Background probability of the term; never 0 for a term the document holds.
+      const double background =
+          std::max(static_cast<double>(cf_[term.term_id]), 1.0) / std::max(total_tokens_, 1.0);
+      score += term.weight * std::log1p(tf / (mu * background));
+    }
+  }
+  // The document-length part of the Dirichlet-smoothed likelihood, once per query weight.
+  return score + query_weight * std::log(mu / (length + mu));
+}
+
+void InvertedIndex::FuseQueryLikelihood(const AnalyzedQuery& analyzed,
+                                        std::vector<Scored>* candidates) const {
+  const size_t depth = std::min(options_.fusion_depth, candidates->size());
+  if (depth < 2) {
+    return;
+  }
+  // TopDocs returns the candidates best first.
+  const auto z_scores = [depth](const std::vector<double>& values) {
+    double mean = 0;
+    for (const double v : values) {
+      mean += v;
+    }
+    mean /= static_cast<double>(depth);
+    double variance = 0;
+    for (const double v : values) {
+      variance += (v - mean) * (v - mean);
+    }
+    const double sd = std::sqrt(variance / static_cast<double>(depth));
+    std::vector<double> z(values.size(), 0.0);
+    if (sd > 1e-12) {
+      for (size_t i = 0; i < values.size(); ++i) {
+        z[i] = (values[i] - mean) / sd;
+      }
+    }
+    return z;
+  };
+  std::vector<double> bm25(depth);
+  std::vector<double> likelihood(depth);
+  for (size_t i = 0; i < depth; ++i) {
+    bm25[i] = (*candidates)[i].first;
+    likelihood[i] = QueryLikelihood(analyzed, (*candidates)[i].second);
+  }
+  const auto zb = z_scores(bm25);
+  const auto zq = z_scores(likelihood);
+  const double weight = options_.ql_weight;
+  double lowest = std::numeric_limits<double>::max();
+  for (size_t i = 0; i < depth; ++i) {
+    (*candidates)[i].first = (1.0 - weight) * zb[i] + weight * zq[i];
+    lowest = std::min(lowest, (*candidates)[i].first);
+  }
+  // Positive scores: the fused hits from 2 up, the others below 1 in their BM25F order.
+  const double floor_bm25 = bm25[depth - 1];
+  for (size_t i = 0; i < depth; ++i) {
+    (*candidates)[i].first += 2.0 - lowest;
+  }
+  for (size_t i = depth; i < candidates->size(); ++i) {
+    auto& score = (*candidates)[i].first;
+    score = floor_bm25 > 0 ? 0.5 * score / floor_bm25 : 0.0;
+  }
+  std::stable_sort(candidates->begin(), candidates->begin() + static_cast<ptrdiff_t>(depth),
+                   [](const Scored& a, const Scored& b) {
+                     return a.first != b.first ? a.first > b.first : a.second < b.second;
+                   });
 }
 
 double InvertedIndex::Score(const AnalyzedQuery& query, std::string_view id) const {

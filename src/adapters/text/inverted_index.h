@@ -63,6 +63,15 @@ struct IndexOptions {
   size_t prf_docs = 0;
   size_t prf_terms = 20;
   double prf_weight = 0.3;
+  // Rank fusion with a second scorer: the best `fusion_depth` BM25F hits are also scored
+  // by query likelihood with Dirichlet smoothing (`ql_mu`) over the same query terms; both
+  // scores are z-normalised over those hits and mixed as
+  // (1 - ql_weight) · z(BM25F) + ql_weight · z(QL). 0 disables it. The two disagree on how
+  // to weigh document length and repeated terms; their mix found the known reply more often
+  // than either (docs/search.md, round 4).
+  size_t fusion_depth = 50;
+  double ql_mu = 300;
+  double ql_weight = 0.5;
 };
 
 struct IndexDocument {
@@ -193,12 +202,19 @@ class InvertedIndex {
   AnalyzedQuery Expand(const SearchQuery& query, const AnalyzedQuery& analyzed) const;
   // Re-orders candidates[0, depth) by phrase coverage (see IndexOptions::rerank_depth).
   void RerankByPhrases(const std::vector<QueryPart>& parts, std::vector<Scored>* candidates) const;
+  // Re-scores candidates[0, fusion_depth) by fused BM25F and query likelihood (see
+  // IndexOptions::fusion_depth); the rest keep a score below all of them.
+  void FuseQueryLikelihood(const AnalyzedQuery& analyzed, std::vector<Scored>* candidates) const;
+  // Query-likelihood (Dirichlet) score of one live document.
+  double QueryLikelihood(const AnalyzedQuery& analyzed, uint32_t slot) const;
 
   const Tokenizer& tokenizer_;
   IndexOptions options_;
   std::unordered_map<std::string, uint32_t> term_ids_;
   std::vector<std::vector<Posting>> postings_;  // by term id, sorted by doc then field
   std::vector<uint32_t> df_;                    // live documents holding the term
+  std::vector<uint64_t> cf_;                    // occurrences of the term in live documents
+  double total_tokens_ = 0;                     // tokens of all live documents' fields
   std::vector<Slot> slots_;
   std::unordered_map<std::string, uint32_t> slot_of_id_;
   std::vector<double> total_field_length_;  // over live documents

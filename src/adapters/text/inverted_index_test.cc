@@ -25,8 +25,10 @@ class InvertedIndexTest : public ::testing::Test {
     delete tokenizer_;
     tokenizer_ = nullptr;
   }
-  void SetUp() override {
-    index_ = std::make_unique<InvertedIndex>(*tokenizer_);
+  void SetUp() override { Reset(IndexOptions{}); }
+  // A new index with these options holding the fixture's articles.
+  void Reset(const IndexOptions& options) {
+    index_ = std::make_unique<InvertedIndex>(*tokenizer_, options);
     // A small knowledge base written for this test.
     Add("kb-social", "社会保险补缴怎么办理",
         "灵活就业人员补缴社会保险，携带身份证到区社保经办窗口办理。", "劳动和社会保障", "A3区",
@@ -161,6 +163,71 @@ TEST_F(InvertedIndexTest, PhraseRerankingKeepsOrderSane) {
   ASSERT_EQ(hits.size(), 2U);
   EXPECT_EQ(hits[0].id, "a");
   EXPECT_LE(hits[1].score, hits[0].score);
+}
+
+TEST_F(InvertedIndexTest, QueryLikelihoodAloneRanksTheRelevantArticleFirst) {
+  IndexOptions options;
+  options.fusion_depth = 10;
+  options.ql_weight = 1.0;  // the fused order is the query-likelihood order
+  Reset(options);
+  EXPECT_EQ(Ids("公积金怎么提取").front(), "kb-fund");
+  EXPECT_EQ(Ids("工地晚上施工太吵").front(), "kb-noise");
+  EXPECT_EQ(Ids("社保补缴").front(), "kb-social");
+  // A short article all about the query outranks a long one that mentions it once.
+  Add("kb-gas", "燃气缴费", "燃气费网上缴纳。", "城乡建设", "A2区", 500);
+  Add("kb-long", "城市公用事业综合说明",
+      "供水、供电、通信、公交、环卫、园林、路灯、停车、市政设施养护等事项的办理渠道和时限，"
+      "燃气另行说明，其余事项请咨询各服务窗口，节假日照常受理。",
+      "城乡建设", "A2区", 600);
+  EXPECT_THAT(Ids("燃气缴费"), ElementsAre("kb-gas", "kb-long"));
+}
+
+TEST_F(InvertedIndexTest, FusionStaysInStepWithUpdatesAndDeletes) {
+  IndexOptions options;
+  options.fusion_depth = 10;
+  options.ql_weight = 0.5;
+  const std::vector<IndexDocument> final_docs = {
+      {"a", {"社会保险补缴", "灵活就业人员补缴社会保险到社保窗口办理。"}, {}, 1},
+      {"b", {"公积金提取", "离职后可以提取住房公积金，退休也可以提取。"}, {}, 2},
+      {"c", {"夜间施工噪音", "夜间施工须办理许可，噪声超标可以投诉。"}, {}, 3},
+      {"d", {"停水通知", "计划停水在供水公司网站公布。"}, {}, 4},
+  };
+  // One index reaches the final documents through replacements and a deletion...
+  InvertedIndex churned(*tokenizer_, options);
+  ASSERT_OK(churned.Upsert({"b", {"公积金", "公积金公积金公积金贷款利率调整"}, {}, 2}));
+  ASSERT_OK(churned.Upsert({"x", {"燃气提取", "燃气补缴 社保 噪音 噪音 噪音 停水"}, {}, 9}));
+  for (const auto& doc : final_docs) {
+    ASSERT_OK(churned.Upsert(doc));
+  }
+  ASSERT_TRUE(churned.Remove("x"));
+  // ...the other is built from them directly; both with exact norms.
+  InvertedIndex fresh(*tokenizer_, options);
+  for (const auto& doc : final_docs) {
+    ASSERT_OK(fresh.Upsert(doc));
+  }
+  churned.Compact();
+  fresh.Compact();
+  for (const std::string text : {"公积金提取", "社保补缴噪音", "停水 施工 投诉", "提取 办理"}) {
+    SearchQuery query;
+    query.parts = {{text, 1.0}};
+    const auto expected = fresh.Search(query);
+    const auto actual = churned.Search(query);
+    ASSERT_FALSE(expected.empty()) << text;
+    ASSERT_EQ(actual.size(), expected.size()) << text;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(actual[i].id, expected[i].id) << text;
+      EXPECT_NEAR(actual[i].score, expected[i].score, 1e-9) << text;
+    }
+  }
+  // Fused hits are ranked best first with positive scores.
+  SearchQuery query;
+  query.parts = {{"提取 办理 噪音", 1.0}};
+  const auto hits = fresh.Search(query);
+  ASSERT_GE(hits.size(), 2U);
+  for (size_t i = 1; i < hits.size(); ++i) {
+    EXPECT_GE(hits[i - 1].score, hits[i].score);
+    EXPECT_GT(hits[i].score, 0);
+  }
 }
 
 }  // namespace

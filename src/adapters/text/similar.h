@@ -34,7 +34,9 @@ struct SimilarOptions {
   // cost the most time on a million open tickets (docs/search.md).
   IndexOptions index = {.fields = {{"title", 2.0, 0.5}, {"body", 1.0, 0.75}},
                         .max_df_ratio = 0.05,
-                        .max_query_terms = 64};
+                        .max_query_terms = 64,
+                        // Scores are compared with the ticket's own (text_weight): plain BM25F.
+                        .fusion_depth = 0};
   double title_query_weight = 3.0;  // query weight of the title relative to the text
   size_t candidates = 64;           // text candidates re-scored with the other signals
   double text_weight = 1.0;         // text score in [0, 1] (1: as similar as itself)
