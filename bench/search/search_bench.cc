@@ -4,6 +4,7 @@
 // Zipf-like distribution), so the benchmark needs no data files.
 //
 //   search_bench [--articles 100000] [--tickets 1000000] [--queries 1000] [--seed 1]
+//                [--fusion-depth N]  (KB search: BM25F hits re-scored by fusion; 0 = off)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -138,7 +139,9 @@ int main(int argc, char** argv) {
 
   // Knowledge base: title = place/issue question, body = an answer of ~150 characters.
   {
-    text::InvertedIndex index(tokenizer);
+    text::IndexOptions kb_options;
+    kb_options.fusion_depth = ArgOr(argc, argv, "--fusion-depth", kb_options.fusion_depth);
+    text::InvertedIndex index(tokenizer, kb_options);
     size_t chars = 0;
     const auto start = Clock::now();
     for (size_t i = 0; i < articles; ++i) {
