@@ -1,6 +1,7 @@
 // Thin RAII wrappers over the SQLite C API with Result-based errors: Db (a connection
-// with a cache of prepared statements) and Stmt (one prepared statement). A Db is used
-// by one thread at a time.
+// with a cache of prepared statements) and Stmt (one prepared statement, with helpers that
+// bind a whole row of parameters and read rows through a function). A Db is used by one
+// thread at a time.
 #pragma once
 
 #include <sqlite3.h>
@@ -10,11 +11,30 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 
 namespace hotline::adapters::sqlite {
+
+class Stmt;
+
+namespace internal {
+// What a row reader returns, without a Result around it.
+template <typename T>
+struct Unwrapped {
+  using type = T;
+};
+template <typename T>
+struct Unwrapped<Result<T>> {
+  using type = T;
+};
+template <typename F>
+using RowOf = typename Unwrapped<std::decay_t<std::invoke_result_t<F&, const Stmt&>>>::type;
+}  // namespace internal
 
 class Stmt {
  public:
@@ -30,6 +50,14 @@ class Stmt {
   Stmt& BindOpt(int index, std::optional<int64_t> v);
   // Binds 0 as NULL (for optional foreign ids).
   Stmt& BindId(int index, int64_t v);
+  // Binds `values` to ?1, ?2, … in order: integers (bool as 0 or 1), text (std::string,
+  // std::string_view, const char*), std::optional<int64_t> and std::nullopt (NULL).
+  template <typename... Values>
+  Stmt& BindAll(const Values&... values) {
+    int index = 0;
+    (BindValue(++index, values), ...);
+    return *this;
+  }
 
   // Steps once: true if a row is available, false when done; errors as kInternal
   // (or kAlreadyExists for constraint violations).
@@ -43,7 +71,64 @@ class Stmt {
   std::string Text(int col) const;
   std::string Blob(int col) const;
 
+  // Steps to completion calling `row(*this)` on each row; `row` returns void or a Status,
+  // whose first error stops the loop.
+  template <typename F>
+  Status Each(F&& row) {
+    while (true) {
+      HOTLINE_ASSIGN_OR_RETURN(bool has, Step());
+      if (!has) {
+        return OkStatus();
+      }
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, Stmt&>>) {
+        row(*this);
+      } else {
+        HOTLINE_RETURN_IF_ERROR(row(*this));
+      }
+    }
+  }
+  // Every row as read by `read(const Stmt&)`, which returns a value or a Result (whose
+  // first error stops the loop).
+  template <typename F>
+  Result<std::vector<internal::RowOf<F>>> All(F&& read) {
+    std::vector<internal::RowOf<F>> out;
+    HOTLINE_RETURN_IF_ERROR(Each([&](const Stmt& row) -> Status {
+      HOTLINE_ASSIGN_OR_RETURN(auto value, Result<internal::RowOf<F>>(read(row)));
+      out.push_back(std::move(value));
+      return OkStatus();
+    }));
+    return out;
+  }
+  // The first row as read by `read(const Stmt&)`, or nullopt when there is none; the
+  // statement is reset afterwards (no read transaction is left open).
+  template <typename F>
+  Result<std::optional<internal::RowOf<F>>> First(F&& read) {
+    HOTLINE_ASSIGN_OR_RETURN(bool has, Step());
+    if (!has) {
+      return std::optional<internal::RowOf<F>>();
+    }
+    Result<internal::RowOf<F>> value = read(static_cast<const Stmt&>(*this));
+    Reset();
+    if (!value.has_value()) {
+      return value.error();
+    }
+    return std::optional<internal::RowOf<F>>(std::move(value).value());
+  }
+
  private:
+  template <typename V>
+  void BindValue(int index, const V& v) {
+    if constexpr (std::is_same_v<V, std::nullopt_t>) {
+      BindNull(index);
+    } else if constexpr (std::is_same_v<V, std::optional<int64_t>>) {
+      BindOpt(index, v);
+    } else if constexpr (std::is_integral_v<V>) {
+      Bind(index, static_cast<int64_t>(v));
+    } else {
+      Bind(index, std::string_view(v));
+    }
+  }
+
   sqlite3_stmt* stmt_;
 };
 

@@ -192,16 +192,6 @@ Campaign ReadCampaign(const Stmt& s) {
   return c;
 }
 
-Stmt& BindCampaign(Stmt& s, const Campaign& c, int first) {
-  return s.Bind(first, std::string_view(c.name))
-      .Bind(first + 1, std::string_view(c.description))
-      .Bind(first + 2, std::string_view(c.from))
-      .Bind(first + 3, std::string_view(c.to))
-      .Bind(first + 4, domain::JoinIds(c.categories))
-      .Bind(first + 5, domain::JoinIds(c.regions))
-      .Bind(first + 6, JoinLines(c.keywords));
-}
-
 LeaderDay ReadDay(const Stmt& s) {
   LeaderDay d;
   d.id = s.Int(0);
@@ -280,23 +270,39 @@ Result<Inspection> ReadInspection(const Stmt& s) {
   return i;
 }
 
-// Steps `s` to completion calling `row` on each row.
-template <typename F>
-Status EachRow(Stmt& s, F row) {
-  while (true) {
-    HOTLINE_ASSIGN_OR_RETURN(bool has, s.Step());
-    if (!has) {
-      return OkStatus();
-    }
-    HOTLINE_RETURN_IF_ERROR(row(s));
-  }
-}
-
 // Runs an UPDATE/DELETE; kNotFound with `missing` when it changed no row.
 Status RunChanging(Db& db, Stmt& s, const std::string& missing) {
   HOTLINE_RETURN_IF_ERROR(s.Run());
   if (db.Changes() == 0) {
     return NotFound(missing);
+  }
+  return OkStatus();
+}
+
+// The value of `found` (a First() result), or kNotFound with `missing`.
+template <typename T>
+Result<T> Found(Result<std::optional<T>> found, const std::string& missing) {
+  if (!found.has_value()) {
+    return found.error();
+  }
+  if (!found->has_value()) {
+    return NotFound(missing);
+  }
+  return std::move(**found);
+}
+
+// Whether `sql` (bound to `id`) finds a row.
+Result<bool> Exists(Db& db, const char* sql, int64_t id) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(sql));
+  HOTLINE_ASSIGN_OR_RETURN(auto row, s->Bind(1, id).First([](const Stmt&) { return true; }));
+  return row.has_value();
+}
+
+// Adds the notes of difficult case `id` after its last one.
+Status InsertNotes(Db& db, int64_t id, const std::vector<CaseNote>& notes) {
+  for (const CaseNote& n : notes) {
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * note, db.Prepare(kInsertNote));
+    HOTLINE_RETURN_IF_ERROR(note->BindAll(id, ToUnix(n.at), n.by, n.text).Run());
   }
   return OkStatus();
 }
@@ -307,19 +313,19 @@ Status RunChanging(Db& db, Stmt& s, const std::string& missing) {
 
 Result<int64_t> SqliteStore::CreateCampaign(const Campaign& c) {
   int64_t id = 0;
-  Status written = NameTaken(RunWrite([&](Db& db) -> Status {
-                               HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertCampaign));
-                               BindCampaign(*s, c, 1)
-                                   .Bind(8, std::string_view(c.created_by))
-                                   .Bind(9, ToUnix(c.created_at));
-                               HOTLINE_RETURN_IF_ERROR(s->Run());
-                               id = db.LastInsertId();
-                               return OkStatus();
-                             }),
-                             "专题名称", c.name);
-  if (!written.has_value()) {
-    return written.error();
-  }
+  Status written =
+      NameTaken(RunWrite([&](Db& db) -> Status {
+                  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertCampaign));
+                  HOTLINE_RETURN_IF_ERROR(
+                      s->BindAll(c.name, c.description, c.from, c.to, domain::JoinIds(c.categories),
+                                 domain::JoinIds(c.regions), JoinLines(c.keywords), c.created_by,
+                                 ToUnix(c.created_at))
+                          .Run());
+                  id = db.LastInsertId();
+                  return OkStatus();
+                }),
+                "专题名称", c.name);
+  HOTLINE_RETURN_IF_ERROR(written);
   return id;
 }
 
@@ -327,7 +333,8 @@ Status SqliteStore::UpdateCampaign(const Campaign& c, bool rule_changed) {
   return NameTaken(
       RunWrite([&](Db& db) -> Status {
         HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kUpdateCampaign));
-        BindCampaign(*s, c, 2).Bind(1, c.id);
+        s->BindAll(c.id, c.name, c.description, c.from, c.to, domain::JoinIds(c.categories),
+                   domain::JoinIds(c.regions), JoinLines(c.keywords));
         HOTLINE_RETURN_IF_ERROR(RunChanging(db, *s, fmt::format("专题不存在: {}", c.id)));
         if (rule_changed) {
           HOTLINE_ASSIGN_OR_RETURN(Stmt * drop, db.Prepare(kDropRuleMembers));
@@ -343,59 +350,42 @@ Status SqliteStore::UpdateCampaign(const Campaign& c, bool rule_changed) {
 Status SqliteStore::DeleteCampaign(int64_t id) {
   return RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kDeleteCampaign));
-    s->Bind(1, id);
-    return RunChanging(db, *s, fmt::format("专题不存在: {}", id));
+    return RunChanging(db, s->Bind(1, id), fmt::format("专题不存在: {}", id));
   });
 }
 
 Result<Campaign> SqliteStore::FindCampaign(int64_t id) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kFindCampaign));
-  s->Bind(1, id);
-  HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) {
-    return NotFound(fmt::format("专题不存在: {}", id));
-  }
-  Campaign c = ReadCampaign(*s);
-  s->Reset();
-  return c;
+  return Found(s->Bind(1, id).First(ReadCampaign), fmt::format("专题不存在: {}", id));
 }
 
 Result<std::vector<Campaign>> SqliteStore::ListCampaigns() {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kListCampaigns));
-  std::vector<Campaign> out;
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
-    out.push_back(ReadCampaign(row));
-    return OkStatus();
-  }));
-  return out;
+  return s->All(ReadCampaign);
 }
 
 Status SqliteStore::AddCampaignTickets(int64_t campaign, const std::vector<int64_t>& ticket_ids,
                                        bool manual, int64_t scanned_to) {
   return RunWrite([&](Db& db) -> Status {
-    HOTLINE_ASSIGN_OR_RETURN(Stmt * exists, db.Prepare(kCampaignExists));
-    exists->Bind(1, campaign);
-    HOTLINE_ASSIGN_OR_RETURN(bool found, exists->Step());
-    exists->Reset();
+    HOTLINE_ASSIGN_OR_RETURN(bool found, Exists(db, kCampaignExists, campaign));
     if (!found) {
       return NotFound(fmt::format("专题不存在: {}", campaign));
     }
     for (int64_t t : ticket_ids) {
       HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(manual ? kAddManualMember : kAddRuleMember));
-      HOTLINE_RETURN_IF_ERROR(s->Bind(1, campaign).Bind(2, t).Run());
+      HOTLINE_RETURN_IF_ERROR(s->BindAll(campaign, t).Run());
     }
     HOTLINE_ASSIGN_OR_RETURN(Stmt * move, db.Prepare(kMoveScanned));
-    return move->Bind(1, campaign).Bind(2, scanned_to).Run();
+    return move->BindAll(campaign, scanned_to).Run();
   });
 }
 
 Status SqliteStore::RemoveCampaignTicket(int64_t campaign, int64_t ticket_id) {
   return RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kExcludeMember));
-    s->Bind(1, campaign).Bind(2, ticket_id);
-    return RunChanging(db, *s, "该工单不在本专题中");
+    return RunChanging(db, s->BindAll(campaign, ticket_id), "该工单不在本专题中");
   });
 }
 
@@ -404,32 +394,25 @@ Result<std::vector<ports::CampaignTicket>> SqliteStore::CampaignTickets(int64_t 
                                                                         int limit) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kCampaignMembers));
-  s->Bind(1, campaign).Bind(2, after_id).Bind(3, int64_t{limit});
-  std::vector<ports::CampaignTicket> out;
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
-    out.push_back({row.Int(0), row.Text(1), row.Text(2) == "manual"});
-    return OkStatus();
-  }));
-  return out;
+  return s->BindAll(campaign, after_id, limit).All([](const Stmt& row) {
+    return ports::CampaignTicket{row.Int(0), row.Text(1), row.Text(2) == "manual"};
+  });
 }
 
 Result<int64_t> SqliteStore::CampaignTicketCount(int64_t campaign) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kCampaignCount));
-  s->Bind(1, campaign);
-  HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
-  int64_t n = row ? s->Int(0) : 0;
-  s->Reset();
-  return n;
+  HOTLINE_ASSIGN_OR_RETURN(auto n,
+                           s->Bind(1, campaign).First([](const Stmt& row) { return row.Int(0); }));
+  return n.value_or(0);
 }
 
 Result<domain::kpi::Sums> SqliteStore::CampaignSums(int64_t campaign, const std::string& from,
                                                     const std::string& to) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kCampaignSums));
-  s->Bind(1, campaign).Bind(2, std::string_view(from)).Bind(3, std::string_view(to));
   domain::kpi::Sums sums{};
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
+  HOTLINE_RETURN_IF_ERROR(s->BindAll(campaign, from, to).Each([&](Stmt& row) -> Status {
     int64_t m = row.Int(0);
     if (m < 0 || static_cast<size_t>(m) >= sums.size()) {
       return Internal(fmt::format("kpi_facts: 未知指标量 {}", m));
@@ -446,32 +429,20 @@ Result<int64_t> SqliteStore::CreateLeaderDay(const LeaderDay& d) {
   int64_t id = 0;
   Status written = RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertDay));
-    s->Bind(1, std::string_view(d.date))
-        .Bind(2, std::string_view(d.leader))
-        .Bind(3, std::string_view(d.topic))
-        .Bind(4, domain::JoinIds(d.units))
-        .Bind(5, std::string_view(d.note))
-        .Bind(6, std::string_view(d.created_by))
-        .Bind(7, ToUnix(d.created_at));
-    HOTLINE_RETURN_IF_ERROR(s->Run());
+    HOTLINE_RETURN_IF_ERROR(s->BindAll(d.date, d.leader, d.topic, domain::JoinIds(d.units), d.note,
+                                       d.created_by, ToUnix(d.created_at))
+                                .Run());
     id = db.LastInsertId();
     return OkStatus();
   });
-  if (!written.has_value()) {
-    return written.error();
-  }
+  HOTLINE_RETURN_IF_ERROR(written);
   return id;
 }
 
 Status SqliteStore::UpdateLeaderDay(const LeaderDay& d) {
   return RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kUpdateDay));
-    s->Bind(1, d.id)
-        .Bind(2, std::string_view(d.date))
-        .Bind(3, std::string_view(d.leader))
-        .Bind(4, std::string_view(d.topic))
-        .Bind(5, domain::JoinIds(d.units))
-        .Bind(6, std::string_view(d.note));
+    s->BindAll(d.id, d.date, d.leader, d.topic, domain::JoinIds(d.units), d.note);
     return RunChanging(db, *s, fmt::format("领导接线日不存在: {}", d.id));
   });
 }
@@ -479,48 +450,31 @@ Status SqliteStore::UpdateLeaderDay(const LeaderDay& d) {
 Status SqliteStore::DeleteLeaderDay(int64_t id) {
   return RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kDeleteDay));
-    s->Bind(1, id);
-    return RunChanging(db, *s, fmt::format("领导接线日不存在: {}", id));
+    return RunChanging(db, s->Bind(1, id), fmt::format("领导接线日不存在: {}", id));
   });
 }
 
 Result<LeaderDay> SqliteStore::FindLeaderDay(int64_t id) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kFindDay));
-  s->Bind(1, id);
-  HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) {
-    return NotFound(fmt::format("领导接线日不存在: {}", id));
-  }
-  LeaderDay d = ReadDay(*s);
-  s->Reset();
-  return d;
+  return Found(s->Bind(1, id).First(ReadDay), fmt::format("领导接线日不存在: {}", id));
 }
 
 Result<std::vector<LeaderDay>> SqliteStore::ListLeaderDays(const std::string& from,
                                                            const std::string& to) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kListDays));
-  s->Bind(1, std::string_view(from)).Bind(2, std::string_view(to));
-  std::vector<LeaderDay> out;
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
-    out.push_back(ReadDay(row));
-    return OkStatus();
-  }));
-  return out;
+  return s->BindAll(from, to).All(ReadDay);
 }
 
 Status SqliteStore::LinkLeaderDayTicket(int64_t day, int64_t ticket_id) {
   return RunWrite([&](Db& db) -> Status {
-    HOTLINE_ASSIGN_OR_RETURN(Stmt * exists, db.Prepare(kDayExists));
-    exists->Bind(1, day);
-    HOTLINE_ASSIGN_OR_RETURN(bool found, exists->Step());
-    exists->Reset();
+    HOTLINE_ASSIGN_OR_RETURN(bool found, Exists(db, kDayExists, day));
     if (!found) {
       return NotFound(fmt::format("领导接线日不存在: {}", day));
     }
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kLinkTicket));
-    Status st = s->Bind(1, day).Bind(2, ticket_id).Run();
+    Status st = s->BindAll(day, ticket_id).Run();
     if (!st.has_value() && st.error().code == ErrorCode::kAlreadyExists) {
       return AlreadyExists("该工单已关联到本次领导接线日");
     }
@@ -531,21 +485,14 @@ Status SqliteStore::LinkLeaderDayTicket(int64_t day, int64_t ticket_id) {
 Status SqliteStore::UnlinkLeaderDayTicket(int64_t day, int64_t ticket_id) {
   return RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kUnlinkTicket));
-    s->Bind(1, day).Bind(2, ticket_id);
-    return RunChanging(db, *s, "该工单未关联到本次领导接线日");
+    return RunChanging(db, s->BindAll(day, ticket_id), "该工单未关联到本次领导接线日");
   });
 }
 
 Result<std::vector<int64_t>> SqliteStore::LeaderDayTickets(int64_t day) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kDayTickets));
-  s->Bind(1, day);
-  std::vector<int64_t> out;
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
-    out.push_back(row.Int(0));
-    return OkStatus();
-  }));
-  return out;
+  return s->Bind(1, day).All([](const Stmt& row) { return row.Int(0); });
 }
 
 // ---------------------------------------------------------------------------- difficult cases
@@ -554,23 +501,11 @@ Result<int64_t> SqliteStore::CreateDifficultCase(const DifficultCase& c) {
   int64_t id = 0;
   Status st = RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertCase));
-    s->Bind(1, c.ticket.value())
-        .Bind(2, std::string_view(c.reason))
-        .Bind(3, std::string_view(c.flagged_by))
-        .Bind(4, ToUnix(c.flagged_at))
-        .Bind(5, std::string_view(c.owner))
-        .Bind(6, std::string_view(c.next_review));
-    HOTLINE_RETURN_IF_ERROR(s->Run());
+    HOTLINE_RETURN_IF_ERROR(s->BindAll(c.ticket.value(), c.reason, c.flagged_by,
+                                       ToUnix(c.flagged_at), c.owner, c.next_review)
+                                .Run());
     id = db.LastInsertId();
-    for (const CaseNote& n : c.notes) {
-      HOTLINE_ASSIGN_OR_RETURN(Stmt * note, db.Prepare(kInsertNote));
-      HOTLINE_RETURN_IF_ERROR(note->Bind(1, id)
-                                  .Bind(2, ToUnix(n.at))
-                                  .Bind(3, std::string_view(n.by))
-                                  .Bind(4, std::string_view(n.text))
-                                  .Run());
-    }
-    return OkStatus();
+    return InsertNotes(db, id, c.notes);
   });
   if (!st.has_value()) {
     if (st.error().code == ErrorCode::kAlreadyExists) {
@@ -585,21 +520,11 @@ Status SqliteStore::UpdateDifficultCase(const DifficultCase& c,
                                         const std::vector<CaseNote>& new_notes) {
   return RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kUpdateCase));
-    s->Bind(1, c.id)
-        .Bind(2, std::string_view(c.owner))
-        .Bind(3, std::string_view(c.next_review))
-        .Bind(4, int64_t{c.resolved ? 1 : 0})
-        .BindOpt(5, c.resolved_at ? std::optional<int64_t>(ToUnix(*c.resolved_at)) : std::nullopt)
-        .Bind(6, std::string_view(c.resolution));
+    s->BindAll(c.id, c.owner, c.next_review, c.resolved,
+               c.resolved_at ? std::optional<int64_t>(ToUnix(*c.resolved_at)) : std::nullopt,
+               c.resolution);
     HOTLINE_RETURN_IF_ERROR(RunChanging(db, *s, fmt::format("疑难件不存在: {}", c.id)));
-    for (const CaseNote& n : new_notes) {
-      HOTLINE_ASSIGN_OR_RETURN(Stmt * note, db.Prepare(kInsertNote));
-      HOTLINE_RETURN_IF_ERROR(note->Bind(1, c.id)
-                                  .Bind(2, ToUnix(n.at))
-                                  .Bind(3, std::string_view(n.by))
-                                  .Bind(4, std::string_view(n.text))
-                                  .Run());
-    }
+    HOTLINE_RETURN_IF_ERROR(InsertNotes(db, c.id, new_notes));
     return Fault("difficult.after_notes");
   });
 }
@@ -607,18 +532,11 @@ Status SqliteStore::UpdateDifficultCase(const DifficultCase& c,
 Result<DifficultCase> SqliteStore::FindDifficultCase(int64_t id) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kFindCase));
-  s->Bind(1, id);
-  HOTLINE_ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) {
-    return NotFound(fmt::format("疑难件不存在: {}", id));
-  }
-  DifficultCase c = ReadCase(*s);
-  s->Reset();
+  HOTLINE_ASSIGN_OR_RETURN(
+      DifficultCase c, Found(s->Bind(1, id).First(ReadCase), fmt::format("疑难件不存在: {}", id)));
   HOTLINE_ASSIGN_OR_RETURN(Stmt * notes, r.db().Prepare(kCaseNotes));
-  notes->Bind(1, id);
-  HOTLINE_RETURN_IF_ERROR(EachRow(*notes, [&](Stmt& row) -> Status {
-    c.notes.push_back({FromUnix(row.Int(0)), row.Text(1), row.Text(2)});
-    return OkStatus();
+  HOTLINE_ASSIGN_OR_RETURN(c.notes, notes->Bind(1, id).All([](const Stmt& row) {
+    return CaseNote{FromUnix(row.Int(0)), row.Text(1), row.Text(2)};
   }));
   return c;
 }
@@ -627,149 +545,92 @@ Result<std::vector<DifficultCase>> SqliteStore::ListDifficultCases(
     const ports::DifficultFilter& filter) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kListCases));
-  s->Bind(1, filter.resolved ? int64_t{*filter.resolved ? 1 : 0} : int64_t{-1})
-      .Bind(2, std::string_view(filter.owner))
-      .Bind(3, filter.ticket ? filter.ticket->value() : int64_t{0});
-  std::vector<DifficultCase> out;
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
-    out.push_back(ReadCase(row));
-    return OkStatus();
-  }));
-  return out;
+  return s
+      ->BindAll(filter.resolved ? int64_t{*filter.resolved ? 1 : 0} : int64_t{-1}, filter.owner,
+                filter.ticket ? filter.ticket->value() : int64_t{0})
+      .All(ReadCase);
 }
 
 // ---------------------------------------------------------------------------- quality inspection
 
 Result<int64_t> SqliteStore::CreateSheet(const ScoreSheet& sheet) {
   int64_t id = 0;
-  Status written = NameTaken(RunWrite([&](Db& db) -> Status {
-                               HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertSheet));
-                               s->Bind(1, std::string_view(sheet.name))
-                                   .Bind(2, ItemsJson(sheet))
-                                   .Bind(3, int64_t{sheet.active ? 1 : 0})
-                                   .Bind(4, std::string_view(sheet.created_by))
-                                   .Bind(5, ToUnix(sheet.created_at));
-                               HOTLINE_RETURN_IF_ERROR(s->Run());
-                               id = db.LastInsertId();
-                               return OkStatus();
-                             }),
-                             "评分表名称", sheet.name);
-  if (!written.has_value()) {
-    return written.error();
-  }
+  Status written =
+      NameTaken(RunWrite([&](Db& db) -> Status {
+                  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertSheet));
+                  HOTLINE_RETURN_IF_ERROR(s->BindAll(sheet.name, ItemsJson(sheet), sheet.active,
+                                                     sheet.created_by, ToUnix(sheet.created_at))
+                                              .Run());
+                  id = db.LastInsertId();
+                  return OkStatus();
+                }),
+                "评分表名称", sheet.name);
+  HOTLINE_RETURN_IF_ERROR(written);
   return id;
 }
 
 Status SqliteStore::UpdateSheet(const ScoreSheet& sheet) {
-  return NameTaken(RunWrite([&](Db& db) -> Status {
-                     HOTLINE_ASSIGN_OR_RETURN(Stmt * find, db.Prepare(kFindSheet));
-                     find->Bind(1, sheet.id);
-                     HOTLINE_ASSIGN_OR_RETURN(bool found, find->Step());
-                     if (!found) {
-                       return NotFound(fmt::format("评分表不存在: {}", sheet.id));
-                     }
-                     std::string stored_items = find->Text(2);
-                     find->Reset();
-                     if (stored_items != ItemsJson(sheet)) {
-                       HOTLINE_ASSIGN_OR_RETURN(Stmt * used, db.Prepare(kSheetUsed));
-                       used->Bind(1, sheet.id);
-                       HOTLINE_ASSIGN_OR_RETURN(bool row, used->Step());
-                       int64_t n = row ? used->Int(0) : 0;
-                       used->Reset();
-                       if (n > 0) {
-                         return FailedPrecondition(fmt::format(
-                             "评分表已用于 {} 次质检，评分项不能再修改（可停用后新建评分表）", n));
-                       }
-                     }
-                     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kUpdateSheet));
-                     s->Bind(1, sheet.id)
-                         .Bind(2, std::string_view(sheet.name))
-                         .Bind(3, ItemsJson(sheet))
-                         .Bind(4, int64_t{sheet.active ? 1 : 0});
-                     return s->Run();
-                   }),
-                   "评分表名称", sheet.name);
+  return NameTaken(
+      RunWrite([&](Db& db) -> Status {
+        HOTLINE_ASSIGN_OR_RETURN(Stmt * find, db.Prepare(kFindSheet));
+        HOTLINE_ASSIGN_OR_RETURN(
+            std::string stored_items,
+            Found(find->Bind(1, sheet.id).First([](const Stmt& row) { return row.Text(2); }),
+                  fmt::format("评分表不存在: {}", sheet.id)));
+        if (stored_items != ItemsJson(sheet)) {
+          HOTLINE_ASSIGN_OR_RETURN(Stmt * used, db.Prepare(kSheetUsed));
+          HOTLINE_ASSIGN_OR_RETURN(
+              auto n, used->Bind(1, sheet.id).First([](const Stmt& row) { return row.Int(0); }));
+          if (n.value_or(0) > 0) {
+            return FailedPrecondition(
+                fmt::format("评分表已用于 {} 次质检，评分项不能再修改（可停用后新建评分表）", *n));
+          }
+        }
+        HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kUpdateSheet));
+        return s->BindAll(sheet.id, sheet.name, ItemsJson(sheet), sheet.active).Run();
+      }),
+      "评分表名称", sheet.name);
 }
 
 Result<ScoreSheet> SqliteStore::FindSheet(int64_t id) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kFindSheet));
-  s->Bind(1, id);
-  HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) {
-    return NotFound(fmt::format("评分表不存在: {}", id));
-  }
-  auto sheet = ReadSheet(*s);
-  s->Reset();
-  return sheet;
+  return Found(s->Bind(1, id).First(ReadSheet), fmt::format("评分表不存在: {}", id));
 }
 
 Result<std::vector<ScoreSheet>> SqliteStore::ListSheets() {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kListSheets));
-  std::vector<ScoreSheet> out;
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
-    HOTLINE_ASSIGN_OR_RETURN(ScoreSheet sheet, ReadSheet(row));
-    out.push_back(std::move(sheet));
-    return OkStatus();
-  }));
-  return out;
+  return s->All(ReadSheet);
 }
 
 Result<int64_t> SqliteStore::CreateInspection(const Inspection& i) {
   int64_t id = 0;
   Status written = RunWrite([&](Db& db) -> Status {
     HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertInspection));
-    s->Bind(1, i.sheet)
-        .Bind(2, std::string_view(i.agent))
-        .Bind(3, domain::programmes::Code(i.target_kind))
-        .Bind(4, std::string_view(i.target))
-        .Bind(5, std::string_view(i.inspector))
-        .Bind(6, ToUnix(i.at))
-        .Bind(7, FormatLocalDate(i.at))
-        .Bind(8, json(i.scores).dump())
-        .Bind(9, json(i.remarks).dump())
-        .Bind(10, std::string_view(i.comment))
-        .Bind(11, int64_t{i.total})
-        .Bind(12, int64_t{i.max_total});
-    HOTLINE_RETURN_IF_ERROR(s->Run());
+    HOTLINE_RETURN_IF_ERROR(s->BindAll(i.sheet, i.agent, domain::programmes::Code(i.target_kind),
+                                       i.target, i.inspector, ToUnix(i.at), FormatLocalDate(i.at),
+                                       json(i.scores).dump(), json(i.remarks).dump(), i.comment,
+                                       i.total, i.max_total)
+                                .Run());
     id = db.LastInsertId();
     return OkStatus();
   });
-  if (!written.has_value()) {
-    return written.error();
-  }
+  HOTLINE_RETURN_IF_ERROR(written);
   return id;
 }
 
 Result<std::vector<Inspection>> SqliteStore::ListInspections(const ports::InspectionFilter& f) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kListInspections));
-  s->Bind(1, std::string_view(f.from))
-      .Bind(2, std::string_view(f.to))
-      .Bind(3, std::string_view(f.agent))
-      .Bind(4, f.after_id)
-      .Bind(5, int64_t{f.limit});
-  std::vector<Inspection> out;
-  HOTLINE_RETURN_IF_ERROR(EachRow(*s, [&](Stmt& row) -> Status {
-    HOTLINE_ASSIGN_OR_RETURN(Inspection i, ReadInspection(row));
-    out.push_back(std::move(i));
-    return OkStatus();
-  }));
-  return out;
+  return s->BindAll(f.from, f.to, f.agent, f.after_id, f.limit).All(ReadInspection);
 }
 
 Result<std::string> SqliteStore::CallAgent(const std::string& call_id) {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kCallAgent));
-  s->Bind(1, std::string_view(call_id));
-  HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) {
-    return NotFound("通话记录不存在: " + call_id);
-  }
-  std::string agent = s->Text(0);
-  s->Reset();
-  return agent;
+  return Found(s->BindAll(call_id).First([](const Stmt& row) { return row.Text(0); }),
+               "通话记录不存在: " + call_id);
 }
 
 }  // namespace hotline::adapters::sqlite
