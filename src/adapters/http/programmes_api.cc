@@ -92,75 +92,61 @@ Result<std::vector<std::string>> Strings(const json& list, const char* key) {
   return out;
 }
 
-// Categories by id or path ("环境保护/污染防治").
-Result<std::vector<domain::CategoryId>> CategoryIds(const json& list,
-                                                    const app::HotlineConfig& config) {
-  std::vector<domain::CategoryId> out;
+// The ids of field `key` (an array): each a number, or a string that `find` resolves to
+// something with an id. `expected` says what each item should be, `what` what was not found.
+template <typename Id, typename Find>
+Result<std::vector<Id>> Ids(const json& list, const char* key, const char* expected,
+                            const char* what, Find find) {
+  std::vector<Id> out;
   for (size_t i = 0; i < list.size(); ++i) {
     const json& v = list[i];
     if (v.is_number_integer()) {
       out.emplace_back(v.get<int64_t>());
-    } else if (v.is_string()) {
-      const domain::Category* c = config.categories.FindByPath(v.get<std::string>());
-      if (c == nullptr) {
-        return InvalidArgument(
-            fmt::format("categories[{}]: 诉求分类不存在: {}", i, v.get<std::string>()));
-      }
-      out.push_back(c->id);
-    } else {
-      return InvalidArgument(fmt::format("categories[{}] 应为分类编号或路径", i));
+      continue;
     }
+    if (!v.is_string()) {
+      return InvalidArgument(fmt::format("{}[{}] 应为{}", key, i, expected));
+    }
+    const std::string s = v.get<std::string>();
+    const auto* found = find(s);
+    if (found == nullptr) {
+      return InvalidArgument(fmt::format("{}[{}]: {}不存在: {}", key, i, what, s));
+    }
+    out.push_back(found->id);
   }
   return out;
+}
+
+// Categories by id or path ("环境保护/污染防治").
+Result<std::vector<domain::CategoryId>> CategoryIds(const json& list,
+                                                    const app::HotlineConfig& config) {
+  return Ids<domain::CategoryId>(
+      list, "categories", "分类编号或路径", "诉求分类",
+      [&](const std::string& path) { return config.categories.FindByPath(path); });
 }
 
 // Regions by id, code or name.
 Result<std::vector<domain::RegionId>> RegionIds(const json& list,
                                                 const app::HotlineConfig& config) {
-  std::vector<domain::RegionId> out;
-  for (size_t i = 0; i < list.size(); ++i) {
-    const json& v = list[i];
-    if (v.is_number_integer()) {
-      out.emplace_back(v.get<int64_t>());
-      continue;
-    }
-    if (!v.is_string()) {
-      return InvalidArgument(fmt::format("regions[{}] 应为区划编号、代码或名称", i));
-    }
-    std::string s = v.get<std::string>();
-    const domain::Region* r = config.org.FindRegionByCode(s);
-    for (const domain::Region& each : config.org.regions()) {
-      if (r == nullptr && each.name == s) {
-        r = &each;
-      }
-    }
-    if (r == nullptr) {
-      return InvalidArgument(fmt::format("regions[{}]: 行政区划不存在: {}", i, s));
-    }
-    out.push_back(r->id);
-  }
-  return out;
+  return Ids<domain::RegionId>(list, "regions", "区划编号、代码或名称", "行政区划",
+                               [&](const std::string& s) -> const domain::Region* {
+                                 if (const auto* r = config.org.FindRegionByCode(s)) {
+                                   return r;
+                                 }
+                                 for (const domain::Region& each : config.org.regions()) {
+                                   if (each.name == s) {
+                                     return &each;
+                                   }
+                                 }
+                                 return nullptr;
+                               });
 }
 
 // Units by id or code.
 Result<std::vector<domain::UnitId>> UnitIds(const json& list, const app::HotlineConfig& config) {
-  std::vector<domain::UnitId> out;
-  for (size_t i = 0; i < list.size(); ++i) {
-    const json& v = list[i];
-    if (v.is_number_integer()) {
-      out.emplace_back(v.get<int64_t>());
-      continue;
-    }
-    if (!v.is_string()) {
-      return InvalidArgument(fmt::format("units[{}] 应为单位编号或代码", i));
-    }
-    const domain::Unit* u = config.org.FindUnitByCode(v.get<std::string>());
-    if (u == nullptr) {
-      return InvalidArgument(fmt::format("units[{}]: 单位不存在: {}", i, v.get<std::string>()));
-    }
-    out.push_back(u->id);
-  }
-  return out;
+  return Ids<domain::UnitId>(list, "units", "单位编号或代码", "单位", [&](const std::string& code) {
+    return config.org.FindUnitByCode(code);
+  });
 }
 
 Result<int64_t> PathId(const std::string& text) {

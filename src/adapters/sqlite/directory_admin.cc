@@ -2,7 +2,6 @@
 // its change are written in one transaction, so the history never misses a change.
 #include <fmt/format.h>
 
-#include "adapters/sqlite/queries.h"
 #include "adapters/sqlite/reader.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "domain/fields.h"
@@ -10,10 +9,6 @@
 namespace hotline::adapters::sqlite {
 namespace {
 
-namespace q = queries;
-
-// Must match the key SaveRouting/LoadRouting use in sqlite_store.cc.
-constexpr char kFallbackUnitSetting[] = "routing_fallback_unit";
 constexpr char kInsertChange[] =
     "INSERT INTO routing_history (at, login, action, rule, before_doc, after_doc) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -26,48 +21,22 @@ constexpr char kSelectChanges[] =
 Status SqliteStore::SaveRoutingChange(const domain::RoutingDirectory& directory,
                                       const ports::RoutingChange& change) {
   return RunWrite([&](Db& db) -> Status {
-    HOTLINE_RETURN_IF_ERROR(db.Exec(q::kDeleteRules));
-    for (const auto& rule : directory.rules()) {
-      HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kInsertRule));
-      s->Bind(1, rule.id.value())
-          .BindId(2, rule.category.value())
-          .BindId(3, rule.region.value())
-          .Bind(4, rule.lead_unit.value())
-          .Bind(5, domain::JoinIds(rule.co_units))
-          .Bind(6, int64_t{rule.priority})
-          .BindOpt(
-              7, rule.valid_from ? std::optional<int64_t>(ToUnix(*rule.valid_from)) : std::nullopt)
-          .BindOpt(8, rule.valid_to ? std::optional<int64_t>(ToUnix(*rule.valid_to)) : std::nullopt)
-          .Bind(9, rule.note);
-      HOTLINE_RETURN_IF_ERROR(s->Run());
-    }
-    HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kPutSetting));
-    s->Bind(1, kFallbackUnitSetting).Bind(2, std::to_string(directory.fallback_unit().value()));
-    HOTLINE_RETURN_IF_ERROR(s->Run());
+    HOTLINE_RETURN_IF_ERROR(WriteRouting(db, directory));
     HOTLINE_ASSIGN_OR_RETURN(Stmt * h, db.Prepare(kInsertChange));
-    h->Bind(1, ToUnix(change.at))
-        .Bind(2, change.login)
-        .Bind(3, change.action)
-        .Bind(4, change.rule)
-        .Bind(5, change.before)
-        .Bind(6, change.after);
-    return h->Run();
+    return h
+        ->BindAll(ToUnix(change.at), change.login, change.action, change.rule, change.before,
+                  change.after)
+        .Run();
   });
 }
 
 Result<std::vector<ports::RoutingChange>> SqliteStore::RoutingHistory() {
   HOTLINE_READER(r);
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kSelectChanges));
-  std::vector<ports::RoutingChange> out;
-  while (true) {
-    HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) {
-      break;
-    }
-    out.push_back({s->Int(0), FromUnix(s->Int(1)), s->Text(2), s->Text(3), s->Int(4), s->Text(5),
-                   s->Text(6)});
-  }
-  return out;
+  return s->All([](const Stmt& row) {
+    return ports::RoutingChange{row.Int(0), FromUnix(row.Int(1)), row.Text(2), row.Text(3),
+                                row.Int(4), row.Text(5),          row.Text(6)};
+  });
 }
 
 }  // namespace hotline::adapters::sqlite

@@ -1,4 +1,5 @@
-// SqliteStore's pooled read connections, shared by the store's source files (private).
+// SqliteStore's pooled read connections and the writes shared by the store's source files
+// (private).
 #pragma once
 
 #include "adapters/sqlite/sqlite_store.h"
@@ -18,6 +19,10 @@ class SqliteStore::Reader {
   SqliteStore& store_;
   std::unique_ptr<Db> db_;
 };
+
+// Inside a write transaction: replaces the routing rules and the fallback unit with
+// `directory`'s (sqlite_store.cc; SaveRouting and SaveRoutingChange).
+Status WriteRouting(Db& db, const domain::RoutingDirectory& directory);
 
 #define HOTLINE_READER(name)                                 \
   HOTLINE_ASSIGN_OR_RETURN(auto name##_db, AcquireReader()); \

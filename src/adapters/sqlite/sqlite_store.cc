@@ -805,27 +805,29 @@ Result<domain::CategoryTree> SqliteStore::LoadCategories() {
   return domain::CategoryTree::Build(std::move(cats));
 }
 
+Status WriteRouting(Db& db, const domain::RoutingDirectory& directory) {
+  HOTLINE_RETURN_IF_ERROR(db.Exec(q::kDeleteRules));
+  for (const auto& rule : directory.rules()) {
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kInsertRule));
+    s->Bind(1, rule.id.value())
+        .BindId(2, rule.category.value())
+        .BindId(3, rule.region.value())
+        .Bind(4, rule.lead_unit.value())
+        .Bind(5, domain::JoinIds(rule.co_units))
+        .Bind(6, int64_t{rule.priority})
+        .BindOpt(7,
+                 rule.valid_from ? std::optional<int64_t>(ToUnix(*rule.valid_from)) : std::nullopt)
+        .BindOpt(8, rule.valid_to ? std::optional<int64_t>(ToUnix(*rule.valid_to)) : std::nullopt)
+        .Bind(9, rule.note);
+    HOTLINE_RETURN_IF_ERROR(s->Run());
+  }
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kPutSetting));
+  s->Bind(1, kFallbackUnitSetting).Bind(2, std::to_string(directory.fallback_unit().value()));
+  return s->Run();
+}
+
 Status SqliteStore::SaveRouting(const domain::RoutingDirectory& directory) {
-  return RunWrite([&](Db& db) -> Status {
-    HOTLINE_RETURN_IF_ERROR(db.Exec(q::kDeleteRules));
-    for (const auto& rule : directory.rules()) {
-      HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kInsertRule));
-      s->Bind(1, rule.id.value())
-          .BindId(2, rule.category.value())
-          .BindId(3, rule.region.value())
-          .Bind(4, rule.lead_unit.value())
-          .Bind(5, domain::JoinIds(rule.co_units))
-          .Bind(6, int64_t{rule.priority})
-          .BindOpt(
-              7, rule.valid_from ? std::optional<int64_t>(ToUnix(*rule.valid_from)) : std::nullopt)
-          .BindOpt(8, rule.valid_to ? std::optional<int64_t>(ToUnix(*rule.valid_to)) : std::nullopt)
-          .Bind(9, rule.note);
-      HOTLINE_RETURN_IF_ERROR(s->Run());
-    }
-    HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(q::kPutSetting));
-    s->Bind(1, kFallbackUnitSetting).Bind(2, std::to_string(directory.fallback_unit().value()));
-    return s->Run();
-  });
+  return RunWrite([&](Db& db) -> Status { return WriteRouting(db, directory); });
 }
 
 Result<domain::RoutingDirectory> SqliteStore::LoadRouting() {
