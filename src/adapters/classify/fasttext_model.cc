@@ -335,11 +335,7 @@ std::vector<FeatureOptions> DefaultFeatureSets() {
   FeatureOptions words;
   words.char_ngram_min = 0;
   words.char_ngram_max = 0;
-  FeatureOptions chars;
-  chars.words = false;
-  chars.char_ngram_min = 1;
-  chars.char_ngram_max = 2;
-  return {words, chars};
+  return {words};
 }
 
 FastTextModel::FastTextModel(TrainOptions options, ModelInfo info,
@@ -732,7 +728,42 @@ Result<MemberScores> FastTextModel::Members(std::string_view text) const {
 }
 
 Result<std::vector<double>> FastTextModel::Logits(std::string_view text) const {
-  HOTLINE_ASSIGN_OR_RETURN(MemberScores scores, Members(text));
+  // A kind of member whose mixing weight is 0 is neither featurised nor run.
+  const bool use_fasttext = !members_.empty() && info_.linear_weight < 1.0;
+  const bool use_linear = linear_ != nullptr && info_.linear_weight > 0.0;
+  std::vector<bool> needed(featurizers_.size(), false);
+  if (use_fasttext) {
+    for (const Member& member : members_) {
+      needed[member.feature_set] = true;
+    }
+  }
+  if (use_linear) {
+    for (size_t u : linear_sets_) {
+      needed[u] = true;
+    }
+  }
+  std::vector<std::string> lines(featurizers_.size());
+  bool any = false;
+  for (size_t u = 0; u < featurizers_.size(); ++u) {
+    if (needed[u]) {
+      lines[u] = featurizers_[u]->FeatureLine(text);
+      any = any || !lines[u].empty();
+    }
+  }
+  if (!any) {
+    return InvalidArgument("the text has no words to classify");
+  }
+  MemberScores scores;
+  if (use_fasttext) {
+    HOTLINE_ASSIGN_OR_RETURN(scores.fasttext, LogitsOfLines(lines));
+  }
+  if (use_linear) {
+    LinearModel::Tokens doc;
+    for (size_t u : linear_sets_) {
+      doc.push_back(lines[u]);
+    }
+    scores.linear = linear_->Scores(doc);
+  }
   return Mix(scores);
 }
 

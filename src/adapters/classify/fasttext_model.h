@@ -26,8 +26,10 @@ class FastText;
 
 namespace hotline::adapters::classify {
 
-// The default ensemble: one member on ICU words (+ word bigrams via word_ngrams), one on
-// Han characters and character bigrams. See docs/classify.md for how it was chosen.
+// The default fastText member: ICU words (+ word bigrams via word_ngrams); it shares its
+// tokens with the linear member. A second member on Han characters and character bigrams
+// ("c12") was the default before the linear member, which made it redundant. See
+// docs/classify.md for how it was chosen.
 std::vector<FeatureOptions> DefaultFeatureSets();
 // The linear member's default feature sets: ICU words (with word bigrams) and Han
 // character 1..3-grams.
