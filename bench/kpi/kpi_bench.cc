@@ -159,6 +159,7 @@ struct Megacity {
   std::vector<std::vector<int64_t>> county_units;  // per county: platform + departments
   std::vector<int64_t> township_units;             // per township
   std::vector<int64_t> leaves;                     // leaf category ids
+  std::vector<int64_t> top_of;                     // by category id: its top-level category
 };
 
 Megacity BuildMegacity() {
@@ -218,12 +219,15 @@ Megacity BuildMegacity() {
   int64_t cid = 1;
   for (int a = 0; a < kTopCategories; ++a) {
     int64_t top = cid++;
+    m.top_of.resize(static_cast<size_t>(cid), top);
     cats.push_back({CategoryId{top}, "大类" + std::to_string(a), CategoryId{}, 1});
     for (int b = 0; b < kSecondPerTop; ++b) {
       int64_t second = cid++;
+      m.top_of.resize(static_cast<size_t>(cid), top);
       cats.push_back({CategoryId{second}, "中类" + std::to_string(second), CategoryId{top}, 2});
       for (int c = 0; c < kLeavesPerSecond; ++c) {
         int64_t leaf = cid++;
+        m.top_of.resize(static_cast<size_t>(cid), top);
         m.leaves.push_back(leaf);
         cats.push_back({CategoryId{leaf}, "小类" + std::to_string(leaf), CategoryId{second}, 3});
       }
@@ -283,14 +287,15 @@ LoadFigures Load(const std::string& path, const Megacity& m, long tickets, bool 
   std::mt19937_64 rng(20251231);
   using M = kpi::Measure;
   std::vector<Packed> facts;
-  // Roll-up sums in flat arrays: [dim][month][key][measure] (keys are below 4096).
+  // Roll-up sums in flat arrays: [dim][month][key][measure] (keys are below 4096; dims all,
+  // unit, region, category, top_category).
   constexpr size_t kKeys = 4096;
   constexpr size_t kMeasures = kpi::kMeasureCount;
-  std::vector<int64_t> rollup(4 * 12 * kKeys * kMeasures, 0);
-  // County roll-ups (schema 012): [dim unit|category][county][month][key][measure]; unit and
-  // category ids are below kCountyKeys.
+  std::vector<int64_t> rollup(5 * 12 * kKeys * kMeasures, 0);
+  // County roll-ups (schemas 012, 015): [dim unit|category|top_category][county][month][key]
+  // [measure]; unit and category ids are below kCountyKeys.
   constexpr size_t kCountyKeys = 1280;
-  std::vector<int64_t> county_rollup(2 * kCounties * 12 * kCountyKeys * kMeasures, 0);
+  std::vector<int64_t> county_rollup(3 * kCounties * 12 * kCountyKeys * kMeasures, 0);
   auto county_cell = [&](int dim, int county, int month, int64_t key, int meas) -> int64_t& {
     return county_rollup[(((static_cast<size_t>(dim) * kCounties + static_cast<size_t>(county)) *
                                12 +
@@ -324,8 +329,11 @@ LoadFigures Load(const std::string& path, const Megacity& m, long tickets, bool 
     cell(1, mo, unit, meas) += value;
     cell(2, mo, region, meas) += value;
     cell(3, mo, cat, meas) += value;
+    const int64_t top = m.top_of[static_cast<size_t>(cat)];
+    cell(4, mo, top, meas) += value;
     county_cell(0, county, mo, unit, meas) += value;
     county_cell(1, county, mo, cat, meas) += value;
+    county_cell(2, county, mo, top, meas) += value;
   };
   if (daily) facts.reserve(static_cast<size_t>(tickets) * 13);
   for (long i = 0; i < tickets; ++i) {
@@ -402,8 +410,8 @@ LoadFigures Load(const std::string& path, const Megacity& m, long tickets, bool 
                      "INSERT INTO kpi_rollup (dim, month, key, measure, value) "
                      "VALUES (?1, ?2, ?3, ?4, ?5)",
                      -1, &up, nullptr);
-  const char* const dims[] = {"all", "unit", "region", "category"};
-  for (int dim = 0; dim < 4; ++dim) {
+  const char* const dims[] = {"all", "unit", "region", "category", "top_category"};
+  for (int dim = 0; dim < 5; ++dim) {
     for (int mo = 0; mo < 12; ++mo) {
       for (size_t key = 0; key < kKeys; ++key) {
         for (size_t meas = 0; meas < kMeasures; ++meas) {
@@ -430,7 +438,8 @@ LoadFigures Load(const std::string& path, const Megacity& m, long tickets, bool 
                      "INSERT INTO kpi_county_rollup (dim, county, month, key, measure, value) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                      -1, &up, nullptr);
-  for (int dim = 0; dim < 2; ++dim) {
+  const char* const county_dims[] = {"unit", "category", "top_category"};
+  for (int dim = 0; dim < 3; ++dim) {
     for (int c = 0; c < kCounties; ++c) {
       for (int mo = 0; mo < 12; ++mo) {
         char month[16];
@@ -439,7 +448,7 @@ LoadFigures Load(const std::string& path, const Megacity& m, long tickets, bool 
           for (size_t meas = 0; meas < kMeasures; ++meas) {
             int64_t v = county_cell(dim, c, mo, static_cast<int64_t>(key), static_cast<int>(meas));
             if (v == 0) continue;
-            sqlite3_bind_text(up, 1, dim == 0 ? "unit" : "category", -1, SQLITE_STATIC);
+            sqlite3_bind_text(up, 1, county_dims[dim], -1, SQLITE_STATIC);
             sqlite3_bind_int64(up, 2, m.counties[static_cast<size_t>(c)]);
             sqlite3_bind_text(up, 3, month, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64(up, 4, static_cast<int64_t>(key));
@@ -459,6 +468,16 @@ LoadFigures Load(const std::string& path, const Megacity& m, long tickets, bool 
   for (size_t t = 0; t < m.townships.size(); ++t) {
     sqlite3_bind_int64(up, 1, m.townships[t]);
     sqlite3_bind_int64(up, 2, m.counties[static_cast<size_t>(m.county_of_township[t])]);
+    if (sqlite3_step(up) != SQLITE_DONE) Die(sqlite3_errmsg(db));
+    sqlite3_reset(up);
+  }
+  sqlite3_finalize(up);
+  // And the category -> top-level category map the top_category rows are keyed by (015).
+  sqlite3_prepare_v2(db, "INSERT INTO kpi_category_top (category, top) VALUES (?1, ?2)", -1, &up,
+                     nullptr);
+  for (int64_t leaf : m.leaves) {
+    sqlite3_bind_int64(up, 1, leaf);
+    sqlite3_bind_int64(up, 2, m.top_of[static_cast<size_t>(leaf)]);
     if (sqlite3_step(up) != SQLITE_DONE) Die(sqlite3_errmsg(db));
     sqlite3_reset(up);
   }
@@ -511,6 +530,10 @@ void Dashboard(const std::string& dir, const Megacity& m, long tickets, long dai
     options.path = path;
     auto store = hotline::adapters::sqlite::SqliteStore::Open(options);  // creates the schema
     if (!store.has_value()) Die(store.error().ToString());
+    // The category tree, which the store checks kpi_category_top against.
+    if (auto st = (*store)->SaveCategories(m.config->categories); !st.has_value()) {
+      Die(st.error().ToString());
+    }
   }
   const bool daily = tickets <= daily_max;
   LoadFigures load = Load(path, m, tickets, daily);
@@ -547,7 +570,7 @@ void Dashboard(const std::string& dir, const Megacity& m, long tickets, long dai
     }
     q.daily_only = daily_only;
     for (auto g : {hotline::ports::KpiGroup::kNone, hotline::ports::KpiGroup::kRegion,
-                   hotline::ports::KpiGroup::kUnit, hotline::ports::KpiGroup::kCategory,
+                   hotline::ports::KpiGroup::kUnit, hotline::ports::KpiGroup::kTopCategory,
                    hotline::ports::KpiGroup::kMonth}) {
       if (!(*store)->KpiSums(q, g).has_value()) Die("KpiSums failed");
     }

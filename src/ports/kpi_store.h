@@ -27,8 +27,9 @@ struct KpiQuery {
   bool daily_only = false;
 };
 
-/// kMonth groups by YYYY-MM (the trend of a long period).
-enum class KpiGroup : uint8_t { kNone, kDay, kUnit, kRegion, kCategory, kMonth };
+/// kMonth groups by YYYY-MM (the trend of a long period); kTopCategory by the top-level
+/// category of the fact's category (the root of its chain in the category tree).
+enum class KpiGroup : uint8_t { kNone, kDay, kUnit, kRegion, kCategory, kMonth, kTopCategory };
 
 struct KpiGroupRow {
   std::string key;  ///< the day, month, or id of the unit/region/category ("" for kNone)

@@ -37,20 +37,26 @@ constexpr char kAddDaily[] =
     "INSERT INTO kpi_daily (day, unit, category, region, type, channel, measure, value) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
     "ON CONFLICT DO UPDATE SET value = value + excluded.value";
-// One fact into each monthly roll-up (schema 011): in all, by unit, by region, by category.
+// One fact into each monthly roll-up (schema 011): in all, by unit, by region, by category,
+// and by top-level category (schema 015).
 constexpr char kAddRollup[] =
     "INSERT INTO kpi_rollup (dim, month, key, measure, value) VALUES "
     "('all', ?1, 0, ?5, ?6), ('unit', ?1, ?2, ?5, ?6), ('region', ?1, ?3, ?5, ?6), "
-    "('category', ?1, ?4, ?5, ?6) "
+    "('category', ?1, ?4, ?5, ?6), ('top_category', ?1, ?7, ?5, ?6) "
     "ON CONFLICT DO UPDATE SET value = value + excluded.value";
-// And into the county x unit and county x category roll-ups (schema 012).
+// And into the county x unit, county x category and county x top-level category roll-ups
+// (schemas 012 and 015).
 constexpr char kAddCountyRollup[] =
     "INSERT INTO kpi_county_rollup (dim, county, month, key, measure, value) VALUES "
-    "('unit', ?1, ?2, ?3, ?5, ?6), ('category', ?1, ?2, ?4, ?5, ?6) "
+    "('unit', ?1, ?2, ?3, ?5, ?6), ('category', ?1, ?2, ?4, ?5, ?6), "
+    "('top_category', ?1, ?2, ?7, ?5, ?6) "
     "ON CONFLICT DO UPDATE SET value = value + excluded.value";
 constexpr char kFindCounty[] = "SELECT county FROM kpi_region_county WHERE region = ?1";
 constexpr char kSaveCounty[] = "INSERT INTO kpi_region_county (region, county) VALUES (?1, ?2)";
 constexpr char kRegionParent[] = "SELECT parent FROM regions WHERE id = ?1";
+constexpr char kFindTop[] = "SELECT top FROM kpi_category_top WHERE category = ?1";
+constexpr char kSaveTop[] = "INSERT INTO kpi_category_top (category, top) VALUES (?1, ?2)";
+constexpr char kCategoryParent[] = "SELECT parent FROM categories WHERE id = ?1";
 constexpr char kAllEventRows[] =
     "SELECT ticket_id, seq, at, actor_user, actor_role, actor_unit, actor_name, type, fields "
     "FROM ticket_events ORDER BY ticket_id, seq";
@@ -142,14 +148,58 @@ int Bind(Stmt& s, const Where& w) {
   return index;
 }
 
-// The counties of regions already looked up in this transaction.
-using CountyMemo = std::unordered_map<int64_t, int64_t>;
+// The counties of regions and top-level categories of categories already looked up in this
+// transaction.
+struct CountyMemo {
+  std::unordered_map<int64_t, int64_t> county;
+  std::unordered_map<int64_t, int64_t> top;
+};
+
+// `id`, its parent, ..., the root, following `parent_sql` (cycles and over-deep chains cut).
+Result<std::vector<int64_t>> ChainUp(Db& db, const char* parent_sql, int64_t id) {
+  std::vector<int64_t> chain{id};
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * parent, db.Prepare(parent_sql));
+  while (chain.size() < 64) {
+    parent->Bind(1, chain.back());
+    HOTLINE_ASSIGN_OR_RETURN(bool row, parent->Step());
+    int64_t up = row && !parent->IsNull(0) ? parent->Int(0) : 0;
+    parent->Reset();
+    if (up == 0 || std::find(chain.begin(), chain.end(), up) != chain.end()) {
+      break;
+    }
+    chain.push_back(up);
+  }
+  return chain;
+}
+
+// The top-level category a fact of `category` is rolled up under (kpi_category_top; schema
+// 015): the stored one, else the root of its chain in the category tree (an unknown
+// category, and 0, under itself), stored in this transaction.
+Result<int64_t> TopOf(Db& db, int64_t category, CountyMemo& memo) {
+  if (auto it = memo.top.find(category); it != memo.top.end()) {
+    return it->second;
+  }
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * find, db.Prepare(kFindTop));
+  find->Bind(1, category);
+  HOTLINE_ASSIGN_OR_RETURN(bool found, find->Step());
+  int64_t top = found ? find->Int(0) : category;
+  find->Reset();
+  if (!found) {
+    HOTLINE_ASSIGN_OR_RETURN(auto chain, ChainUp(db, kCategoryParent, category));
+    top = chain.back();
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * save, db.Prepare(kSaveTop));
+    save->Bind(1, category).Bind(2, top);
+    HOTLINE_RETURN_IF_ERROR(save->Run());
+  }
+  memo.top[category] = top;
+  return top;
+}
 
 // The county a fact of `region` is rolled up under (kpi_region_county; schema 012): the
 // stored one, else the region's ancestor just below the root in the region tree (the root,
 // and a region the tree does not know, under itself), stored in this transaction.
 Result<int64_t> CountyOf(Db& db, int64_t region, CountyMemo& memo) {
-  if (auto it = memo.find(region); it != memo.end()) {
+  if (auto it = memo.county.find(region); it != memo.county.end()) {
     return it->second;
   }
   HOTLINE_ASSIGN_OR_RETURN(Stmt * find, db.Prepare(kFindCounty));
@@ -158,24 +208,13 @@ Result<int64_t> CountyOf(Db& db, int64_t region, CountyMemo& memo) {
   int64_t county = found ? find->Int(0) : region;
   find->Reset();
   if (!found) {
-    std::vector<int64_t> chain{region};  // region, its parent, ..., the root
-    HOTLINE_ASSIGN_OR_RETURN(Stmt * parent, db.Prepare(kRegionParent));
-    while (chain.size() < 64) {
-      parent->Bind(1, chain.back());
-      HOTLINE_ASSIGN_OR_RETURN(bool row, parent->Step());
-      int64_t up = row && !parent->IsNull(0) ? parent->Int(0) : 0;
-      parent->Reset();
-      if (up == 0 || std::find(chain.begin(), chain.end(), up) != chain.end()) {
-        break;
-      }
-      chain.push_back(up);
-    }
+    HOTLINE_ASSIGN_OR_RETURN(auto chain, ChainUp(db, kRegionParent, region));
     county = chain.size() >= 2 ? chain[chain.size() - 2] : chain[0];
     HOTLINE_ASSIGN_OR_RETURN(Stmt * save, db.Prepare(kSaveCounty));
     save->Bind(1, region).Bind(2, county);
     HOTLINE_RETURN_IF_ERROR(save->Run());
   }
-  memo[region] = county;
+  memo.county[region] = county;
   return county;
 }
 
@@ -202,13 +241,15 @@ Status InsertFacts(Db& db, int64_t ticket_id, int64_t seq, const Fact& f, County
       .Bind(7, static_cast<int64_t>(f.measure))
       .Bind(8, f.value);
   HOTLINE_RETURN_IF_ERROR(d->Run());
+  HOTLINE_ASSIGN_OR_RETURN(int64_t top, TopOf(db, f.key.category, memo));
   HOTLINE_ASSIGN_OR_RETURN(Stmt * r, db.Prepare(kAddRollup));
   r->Bind(1, std::string_view(f.key.day).substr(0, 7))
       .Bind(2, f.key.unit)
       .Bind(3, f.key.region)
       .Bind(4, f.key.category)
       .Bind(5, static_cast<int64_t>(f.measure))
-      .Bind(6, f.value);
+      .Bind(6, f.value)
+      .Bind(7, top);
   HOTLINE_RETURN_IF_ERROR(r->Run());
   HOTLINE_ASSIGN_OR_RETURN(int64_t county, CountyOf(db, f.key.region, memo));
   HOTLINE_ASSIGN_OR_RETURN(Stmt * c, db.Prepare(kAddCountyRollup));
@@ -217,7 +258,8 @@ Status InsertFacts(Db& db, int64_t ticket_id, int64_t seq, const Fact& f, County
       .Bind(3, f.key.unit)
       .Bind(4, f.key.category)
       .Bind(5, static_cast<int64_t>(f.measure))
-      .Bind(6, f.value);
+      .Bind(6, f.value)
+      .Bind(7, top);
   return c->Run();
 }
 
@@ -302,6 +344,56 @@ Result<std::optional<std::vector<int64_t>>> WholeCounties(Db& db,
   }
   return std::optional<std::vector<int64_t>>(
       std::vector<int64_t>(counties.begin(), counties.end()));
+}
+
+// Each category's top-level category in the current category tree (the root of its chain),
+// and whether kpi_category_top, which the 'top_category' roll-up rows were written by, agrees
+// with it for every category it holds.
+struct CurrentTops {
+  std::unordered_map<int64_t, int64_t> top;
+  bool rollups_agree = true;
+
+  int64_t Of(int64_t category) const {
+    auto it = top.find(category);
+    return it == top.end() ? category : it->second;
+  }
+};
+
+Result<CurrentTops> LoadCurrentTops(Db& db) {
+  std::unordered_map<int64_t, int64_t> parent;
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare("SELECT id, parent FROM categories"));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) {
+      break;
+    }
+    parent[s->Int(0)] = s->IsNull(1) ? 0 : s->Int(1);
+  }
+  s->Reset();
+  CurrentTops out;
+  for (const auto& [id, up] : parent) {
+    int64_t top = id;
+    for (int depth = 0; depth < 64; ++depth) {  // (as ChainUp: cycles and deep chains cut)
+      auto it = parent.find(top);
+      if (it == parent.end() || it->second == 0 || it->second == id) {
+        break;
+      }
+      top = it->second;
+    }
+    out.top[id] = top;
+  }
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * m, db.Prepare("SELECT category, top FROM kpi_category_top"));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, m->Step());
+    if (!row) {
+      break;
+    }
+    if (out.Of(m->Int(0)) != m->Int(1)) {
+      out.rollups_agree = false;
+    }
+  }
+  m->Reset();
+  return out;
 }
 
 }  // namespace
@@ -399,8 +491,9 @@ Status SqliteStore::RebuildKpi() {
     auto calendar = KpiCalendar(db);
     HOTLINE_RETURN_IF_ERROR(
         db.Exec("DELETE FROM kpi_facts; DELETE FROM kpi_daily; DELETE FROM kpi_rollup; "
-                "DELETE FROM kpi_county_rollup; DELETE FROM kpi_region_county;"));
-    CountyMemo memo;  // the counties are recomputed from the current region tree
+                "DELETE FROM kpi_county_rollup; DELETE FROM kpi_region_county; "
+                "DELETE FROM kpi_category_top;"));
+    CountyMemo memo;  // counties and top categories are recomputed from the current trees
     HOTLINE_ASSIGN_OR_RETURN(auto rows, OneShot::Prepare(db, kAllEventRows));
     Stmt& s = rows->stmt();
     domain::Ticket t;
@@ -503,6 +596,16 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::KpiAggregateDu
     out.emplace_back(fmt::format("region_county|{}", m->Int(0)), m->Int(1));
   }
   m->Reset();
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * t,
+                           r.db().Prepare("SELECT category, top FROM kpi_category_top ORDER BY 1"));
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, t->Step());
+    if (!row) {
+      break;
+    }
+    out.emplace_back(fmt::format("category_top|{}", t->Int(0)), t->Int(1));
+  }
+  t->Reset();
   return out;
 }
 
@@ -522,6 +625,7 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
       column = "region";
       break;
     case ports::KpiGroup::kCategory:
+    case ports::KpiGroup::kTopCategory:  // (daily rows by leaf, folded below)
       column = "category";
       break;
     case ports::KpiGroup::kMonth:
@@ -553,6 +657,9 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
       case ports::KpiGroup::kCategory:
         dim = u || r ? nullptr : "category";
         break;
+      case ports::KpiGroup::kTopCategory:  // (a category filter names leaves: daily rows)
+        dim = u || r || c ? nullptr : "top_category";
+        break;
       case ports::KpiGroup::kNone:
       case ports::KpiGroup::kMonth:
         dim = u ? "unit" : r ? "region" : c ? "category" : "all";
@@ -572,6 +679,8 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
     } else if (!u && (group == ports::KpiGroup::kCategory || (c && totals))) {
       county_dim = "category";
       keys = c ? &q.categories : nullptr;
+    } else if (!u && !c && group == ports::KpiGroup::kTopCategory) {
+      county_dim = "top_category";
     }
   }
   std::optional<MonthSplit> split;
@@ -580,6 +689,17 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
   }
 
   HOTLINE_READER(rd);
+  // By top-level category: the rows of the 'top_category' roll-ups are keyed by the tops
+  // kpi_category_top fixed when they were written; the daily rows (and the leaf-keyed
+  // roll-ups) are folded below by the current tree. When the two trees disagree (a category
+  // moved), the daily rows answer alone.
+  CurrentTops tops;
+  if (group == ports::KpiGroup::kTopCategory) {
+    HOTLINE_ASSIGN_OR_RETURN(tops, LoadCurrentTops(rd.db()));
+    if (!tops.rollups_agree) {
+      split.reset();
+    }
+  }
   std::vector<int64_t> counties;
   if (county_dim != nullptr && split.has_value()) {
     HOTLINE_ASSIGN_OR_RETURN(auto whole, WholeCounties(rd.db(), q.regions));
@@ -687,6 +807,17 @@ Result<std::vector<ports::KpiGroupRow>> SqliteStore::KpiSums(const ports::KpiQue
                               key_column, table, w.sql),
                   [&](Stmt& s) { Bind(s, w); }));
     }
+  }
+  if (group == ports::KpiGroup::kTopCategory) {
+    std::map<std::string, domain::kpi::Sums> folded;
+    for (const auto& [key, v] : sums) {
+      domain::kpi::Sums& into =
+          folded[std::to_string(tops.Of(std::strtoll(key.c_str(), nullptr, 10)))];
+      for (size_t i = 0; i < into.size(); ++i) {
+        into[i] += v[i];
+      }
+    }
+    sums = std::move(folded);
   }
   std::vector<ports::KpiGroupRow> out;
   out.reserve(sums.size());

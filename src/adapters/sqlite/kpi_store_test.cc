@@ -1,11 +1,13 @@
 // KPI aggregates kept with the events equal a rebuild from the log; the deadline job fires
 // each step once, across a restart, and catches up missed steps once, in ladder order.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include "adapters/sqlite/sqlite_store.h"
@@ -308,9 +310,10 @@ TEST_F(KpiStoreTest, IncrementalAggregatesEqualARebuildFromTheLog) {
                                                          {"2024-10-20", "2024-12-10"},
                                                          {"2024-11-01", "2024-11-30"},
                                                          {"2024-11-03", "2024-11-20"}};
-  const ports::KpiGroup groups[] = {ports::KpiGroup::kNone,     ports::KpiGroup::kDay,
-                                    ports::KpiGroup::kUnit,     ports::KpiGroup::kRegion,
-                                    ports::KpiGroup::kCategory, ports::KpiGroup::kMonth};
+  const ports::KpiGroup groups[] = {ports::KpiGroup::kNone,       ports::KpiGroup::kDay,
+                                    ports::KpiGroup::kUnit,       ports::KpiGroup::kRegion,
+                                    ports::KpiGroup::kCategory,   ports::KpiGroup::kMonth,
+                                    ports::KpiGroup::kTopCategory};
   int compared = 0;
   for (const auto& [from, to] : periods) {
     for (int filter = 0; filter < 10; ++filter) {
@@ -349,7 +352,7 @@ TEST_F(KpiStoreTest, IncrementalAggregatesEqualARebuildFromTheLog) {
       }
     }
   }
-  EXPECT_EQ(compared, 300);
+  EXPECT_EQ(compared, 350);
 
   // The report's totals are the sums of its daily trend; drill-down pages through them.
   app::KpiService kpis(*store_, [this] { return service_->config(); });
@@ -415,6 +418,79 @@ TEST_F(KpiStoreTest, CountyScopedBreakdownsReadTheCountyRollups) {
   auto partial = store_->KpiSums(days, ports::KpiGroup::kUnit);
   ASSERT_OK(partial);
   EXPECT_TRUE(partial->empty());
+}
+
+TEST_F(KpiStoreTest, TopCategoryBreakdownsReadTheTopCategoryRollups) {
+  // Four complaints in November, in four leaf categories under three top-level ones: two in
+  // the county's township 3, one in the county region 2, one in the city's region 1.
+  const char* const paths[] = {"城乡建设/住房保障/物业管理", "城乡建设/住房保障/房屋质量",
+                               "环境保护/污染防治/噪声污染", "交通运输/公共交通/公交线路"};
+  const char* const regions[] = {"3", "3", "2", "1"};
+  for (int i = 0; i < 4; ++i) {
+    const domain::Category* leaf = city_->categories.FindByPath(paths[i]);
+    ASSERT_NE(leaf, nullptr) << paths[i];
+    clock_.Set(At("2024-11-05 09:00:00"));
+    auto t = service_->Register(city_->Act("op"), {{"type", "投诉"},
+                                                   {"content", "诉求"},
+                                                   {"region", regions[i]},
+                                                   {"category", std::to_string(leaf->id.value())}});
+    ASSERT_OK(t);
+    ASSERT_OK(Do("disp", t->number, Action::kDispatch, {{"lead_unit", "2"}}));
+  }
+  // The leaf breakdowns from the daily rows, folded by hand to the top-level categories.
+  auto folded = [&](const ports::KpiQuery& q) {
+    ports::KpiQuery slow = q;
+    slow.daily_only = true;
+    auto leaves = store_->KpiSums(slow, ports::KpiGroup::kCategory);
+    EXPECT_OK(leaves);
+    std::map<std::string, domain::kpi::Sums> out;
+    for (const auto& row : *leaves) {
+      auto chain = city_->categories.Ancestry(domain::CategoryId{std::stoll(row.key)});
+      std::string top = chain.empty() ? row.key : std::to_string(chain.back().value());
+      for (size_t i = 0; i < row.sums.size(); ++i) {
+        out[top][i] += row.sums[i];
+      }
+    }
+    return out;
+  };
+  const ports::KpiQuery city{"2024-11-01", "2024-11-30", {}, {}, {}, {}, {}};
+  const ports::KpiQuery county{"2024-11-01", "2024-11-30", {}, {2, 3}, {}, {}, {}};
+  const auto city_expected = folded(city);
+  const auto county_expected = folded(county);
+  ASSERT_EQ(city_expected.size(), 3u);
+  ASSERT_EQ(county_expected.size(), 2u);
+  // Wipe the daily rows behind the store's back: what still answers are the roll-ups.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "k.db").string().c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "DELETE FROM kpi_daily", nullptr, nullptr, nullptr), SQLITE_OK);
+  const auto received = static_cast<size_t>(domain::kpi::Measure::kReceived);
+  for (const auto& [q, expected] :
+       {std::make_pair(city, city_expected), std::make_pair(county, county_expected)}) {
+    auto tops = store_->KpiSums(q, ports::KpiGroup::kTopCategory);
+    ASSERT_OK(tops);
+    std::map<std::string, domain::kpi::Sums> got;
+    for (const auto& row : *tops) {
+      got[row.key] = row.sums;
+    }
+    EXPECT_EQ(got, expected);
+  }
+  const std::string housing = std::to_string(city_->categories.FindByPath("城乡建设")->id.value());
+  EXPECT_EQ(city_expected.at(housing)[received], 2);
+  // A leaf moved to another top-level category: the stored tops disagree with the tree, so
+  // the daily rows answer (gone), never roll-up rows keyed by the old top.
+  const domain::Category* moved = city_->categories.FindByPath("城乡建设/住房保障/物业管理");
+  const domain::Category* pollution = city_->categories.FindByPath("环境保护/污染防治");
+  const std::string sql = fmt::format("UPDATE categories SET parent = {} WHERE id = {}",
+                                      pollution->id.value(), moved->id.value());
+  ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  auto after_move = store_->KpiSums(city, ports::KpiGroup::kTopCategory);
+  ASSERT_OK(after_move);
+  EXPECT_TRUE(after_move->empty());
+  // The leaf roll-ups still answer a leaf breakdown.
+  auto leaves = store_->KpiSums(city, ports::KpiGroup::kCategory);
+  ASSERT_OK(leaves);
+  EXPECT_EQ(leaves->size(), 4u);
 }
 
 TEST_F(KpiStoreTest, ScopesByRoleAndUnit) {
