@@ -143,8 +143,8 @@ void RunServe(ServeArgs args) {
   // A lexicon change rebuilds the similarity index aside with the new tokenizer.
   (*kb)->OnLexiconChange([weak = std::weak_ptr<adapters::http::TextApi>(text_api)](
                              std::shared_ptr<const adapters::text::Tokenizer> t) {
-    if (auto api = weak.lock()) {
-      api->RebuildSimilar(std::move(t));
+    if (auto module = weak.lock()) {
+      module->RebuildSimilar(std::move(t));
     }
   });
   api.AddModule(text_api);
