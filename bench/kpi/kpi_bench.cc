@@ -630,8 +630,14 @@ int main(int argc, char** argv) {
   long daily_max = 2000000;
   int repeat = 20;
   std::string dir = fs::temp_directory_path() / ("hotline-kpi-bench-" + std::to_string(getpid()));
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     std::string flag = argv[i];
+    if (i + 1 >= argc) {  // a flag without its value (or --help) must not run the whole bench
+      std::fprintf(stderr,
+                   "usage: kpi_bench [--tickets N[,N...]] [--ingest N] [--daily-max N] "
+                   "[--repeat R] [--dir DIR]\n");
+      return 2;
+    }
     std::string value = argv[i + 1];
     if (flag == "--tickets") {
       sizes.clear();
