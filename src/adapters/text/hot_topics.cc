@@ -309,74 +309,6 @@ bool IsPlace(const Token& token) {
   return token.kind == TokenKind::kAddress && !IsAdministrativeArea(token.text);
 }
 
-// ClusterReports over stored neighbour lists.
-std::vector<ReportCluster> LinkStored(const std::vector<Report>& reports,
-                                      const std::vector<const ReportSignals*>& signals,
-                                      const ClusterOptions& options) {
-  std::unordered_map<std::string_view, size_t> position;
-  for (size_t i = 0; i < reports.size(); ++i) {
-    position.emplace(reports[i].id, i);
-  }
-  std::vector<size_t> parent(reports.size());
-  for (size_t i = 0; i < parent.size(); ++i) {
-    parent[i] = i;
-  }
-  const auto find = [&parent](size_t x) {
-    while (parent[x] != x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
-  for (size_t i = 0; i < reports.size(); ++i) {
-    if (signals[i] == nullptr) {
-      continue;
-    }
-    for (const auto& [id, score] : signals[i]->neighbours) {
-      if (score < options.threshold) {
-        break;
-      }
-      const auto other = position.find(id);
-      if (other == position.end()) {
-        continue;
-      }
-      const Report& b = reports[other->second];
-      if (reports[i].time != 0 && b.time != 0 &&
-          std::llabs(reports[i].time - b.time) > options.window_seconds) {
-        continue;
-      }
-      const size_t ra = find(i);
-      const size_t rb = find(other->second);
-      if (ra != rb) {
-        parent[std::max(ra, rb)] = std::min(ra, rb);
-      }
-    }
-  }
-  std::map<size_t, std::vector<size_t>> groups;
-  for (size_t i = 0; i < reports.size(); ++i) {
-    groups[find(i)].push_back(i);
-  }
-  std::vector<ReportCluster> clusters;
-  for (auto& [root, members] : groups) {
-    if (members.size() < options.min_size) {
-      continue;
-    }
-    std::stable_sort(members.begin(), members.end(),
-                     [&](size_t a, size_t b) { return reports[a].time < reports[b].time; });
-    ReportCluster cluster;
-    cluster.first_time = reports[members.front()].time;
-    cluster.last_time = reports[members.back()].time;
-    for (const size_t m : members) {
-      cluster.ids.push_back(reports[m].id);
-    }
-    clusters.push_back(std::move(cluster));
-  }
-  std::stable_sort(
-      clusters.begin(), clusters.end(),
-      [](const ReportCluster& a, const ReportCluster& b) { return a.ids.size() > b.ids.size(); });
-  return clusters;
-}
-
 std::vector<HotTopic> RankTopics(const SimilarityFinder& finder, const std::vector<Report>& reports,
                                  const std::vector<ReportFacets>& facets,
                                  const std::vector<const ReportSignals*>* signals,
@@ -405,8 +337,22 @@ std::vector<HotTopic> RankTopics(const SimilarityFinder& finder, const std::vect
   for (size_t i = 0; i < window.size(); ++i) {
     position.emplace(window[i].id, i);
   }
-  const auto clusters = signals != nullptr ? LinkStored(window, window_signals, cluster_options)
-                                           : ClusterReports(finder, window, cluster_options);
+  // Single link over the stored neighbour lists when there are any, else looked up now. The
+  // clusters' labels are not used here, so LinkReports rather than ClusterReports.
+  const auto clusters = LinkReports(
+      window,
+      [&](size_t i, const NeighbourSink& sink) {
+        if (signals == nullptr) {
+          for (const auto& match : finder.FindSimilar(window[i], cluster_options.neighbours)) {
+            sink(match.id, match.score);
+          }
+        } else if (window_signals[i] != nullptr) {
+          for (const auto& [id, score] : window_signals[i]->neighbours) {
+            sink(id, score);
+          }
+        }
+      },
+      cluster_options);
   for (const auto& cluster : clusters) {
     HotTopic topic;
     topic.kind = HotTopic::Kind::kCluster;

@@ -14,12 +14,9 @@ constexpr double kSecondsPerDay = 86400.0;
 
 bool IsPlaceKind(TokenKind kind) { return kind == TokenKind::kAddress; }
 
-// Jaccard of two sorted sets. (An IDF-weighted Jaccard over place stems measured worse on
-// the dev clusters, see docs/search.md.)
-double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  if (a.empty() || b.empty()) {
-    return 0;
-  }
+// Number of elements two sorted, unique sequences share.
+template <typename T>
+size_t CommonCount(const std::vector<T>& a, const std::vector<T>& b) {
   size_t common = 0;
   auto i = a.begin();
   auto j = b.begin();
@@ -34,6 +31,16 @@ double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>
       ++j;
     }
   }
+  return common;
+}
+
+// Jaccard of two sorted sets. (An IDF-weighted Jaccard over place stems measured worse on
+// the dev clusters, see docs/search.md.)
+double Jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.empty() || b.empty()) {
+    return 0;
+  }
+  const size_t common = CommonCount(a, b);
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
@@ -42,21 +49,7 @@ double Dice(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
   if (a.empty() || b.empty()) {
     return 0;
   }
-  size_t common = 0;
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end()) {
-    if (*i < *j) {
-      ++i;
-    } else if (*j < *i) {
-      ++j;
-    } else {
-      ++common;
-      ++i;
-      ++j;
-    }
-  }
-  return 2.0 * static_cast<double>(common) / static_cast<double>(a.size() + b.size());
+  return 2.0 * static_cast<double>(CommonCount(a, b)) / static_cast<double>(a.size() + b.size());
 }
 
 bool IsSignificant(char32_t c) {
@@ -201,30 +194,30 @@ struct DisjointSets {
 
 }  // namespace
 
-std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
-                                          const std::vector<Report>& reports,
-                                          const ClusterOptions& options) {
-  std::unordered_map<std::string, size_t> position;
+std::vector<ReportCluster> LinkReports(const std::vector<Report>& reports,
+                                       const NeighbourSource& neighbours,
+                                       const ClusterOptions& options) {
+  std::unordered_map<std::string_view, size_t> position;
   for (size_t i = 0; i < reports.size(); ++i) {
     position.emplace(reports[i].id, i);
   }
   DisjointSets sets(reports.size());
   for (size_t i = 0; i < reports.size(); ++i) {
-    for (const auto& match : finder.FindSimilar(reports[i], options.neighbours)) {
-      if (match.score < options.threshold) {
-        break;
+    neighbours(i, [&](std::string_view id, double score) {
+      if (score < options.threshold) {
+        return;
       }
-      const auto other = position.find(match.id);
+      const auto other = position.find(id);
       if (other == position.end()) {
-        continue;
+        return;
       }
       const Report& b = reports[other->second];
       if (reports[i].time != 0 && b.time != 0 &&
           std::llabs(reports[i].time - b.time) > options.window_seconds) {
-        continue;
+        return;
       }
       sets.Union(i, other->second);
-    }
+    });
   }
   std::map<size_t, std::vector<size_t>> groups;
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -240,11 +233,37 @@ std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
     ReportCluster cluster;
     cluster.first_time = reports[members.front()].time;
     cluster.last_time = reports[members.back()].time;
-    std::map<std::string, size_t> term_members;
     for (const size_t m : members) {
       cluster.ids.push_back(reports[m].id);
+    }
+    clusters.push_back(std::move(cluster));
+  }
+  std::stable_sort(
+      clusters.begin(), clusters.end(),
+      [](const ReportCluster& a, const ReportCluster& b) { return a.ids.size() > b.ids.size(); });
+  return clusters;
+}
+
+std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
+                                          const std::vector<Report>& reports,
+                                          const ClusterOptions& options) {
+  auto clusters = LinkReports(
+      reports,
+      [&](size_t i, const NeighbourSink& sink) {
+        for (const auto& match : finder.FindSimilar(reports[i], options.neighbours)) {
+          sink(match.id, match.score);
+        }
+      },
+      options);
+  std::unordered_map<std::string_view, const Report*> by_id;
+  for (const auto& report : reports) {
+    by_id.emplace(report.id, &report);
+  }
+  for (auto& cluster : clusters) {
+    std::map<std::string, size_t> term_members;
+    for (const auto& id : cluster.ids) {
       std::set<std::string> terms;
-      for (const auto& token : finder.index().tokenizer().Tokenize(reports[m].title)) {
+      for (const auto& token : finder.index().tokenizer().Tokenize(by_id.at(id)->title)) {
         if (token.kind != TokenKind::kBigram && token.kind != TokenKind::kUnigram &&
             token.kind != TokenKind::kNumber) {
           terms.insert(token.text);
@@ -256,7 +275,7 @@ std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
     }
     std::vector<std::pair<size_t, std::string>> ranked;
     for (const auto& [term, count] : term_members) {
-      if (count * 2 >= members.size()) {
+      if (count * 2 >= cluster.ids.size()) {
         ranked.emplace_back(count, term);
       }
     }
@@ -266,11 +285,7 @@ std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
     for (size_t t = 0; t < ranked.size() && t < kLabelTerms; ++t) {
       cluster.top_terms.push_back(ranked[t].second);
     }
-    clusters.push_back(std::move(cluster));
   }
-  std::stable_sort(
-      clusters.begin(), clusters.end(),
-      [](const ReportCluster& a, const ReportCluster& b) { return a.ids.size() > b.ids.size(); });
   return clusters;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -108,8 +109,19 @@ struct ReportCluster {
   std::vector<std::string> top_terms;  // words/places shared by most members (a label)
 };
 
-// Groups `reports` (already in `finder`) by single-link over similar pairs within the window.
-// Clusters come largest first.
+// Neighbours of one report, best first: `sink(id, score)` once per candidate.
+using NeighbourSink = std::function<void(std::string_view id, double score)>;
+using NeighbourSource = std::function<void(size_t report, const NeighbourSink& sink)>;
+
+// Single link over the pairs `neighbours` gives with a score of at least options.threshold
+// and at most options.window_seconds apart. Clusters come largest first, members oldest
+// first, without labels (top_terms).
+std::vector<ReportCluster> LinkReports(const std::vector<Report>& reports,
+                                       const NeighbourSource& neighbours,
+                                       const ClusterOptions& options);
+
+// Groups `reports` (already in `finder`) by single-link over similar pairs within the window
+// (LinkReports over finder.FindSimilar) and labels each cluster. Clusters come largest first.
 std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,
                                           const std::vector<Report>& reports,
                                           const ClusterOptions& options = {});
