@@ -27,6 +27,7 @@
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/text/ticket_topics.h"
 #include "adapters/text/tokenizer.h"
+#include "bench_util.h"
 #include "domain/lifecycle.h"
 #include "testing/small_city.h"
 
@@ -39,25 +40,9 @@ using hotline::Instant;
 using hotline::ParseInstant;
 using hotline::ToUnix;
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-long PeakRssMb() {
-  FILE* f = std::fopen("/proc/self/status", "r");
-  if (f == nullptr) return 0;
-  char line[256];
-  long kb = 0;
-  while (std::fgets(line, sizeof line, f) != nullptr) {
-    if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
-  }
-  std::fclose(f);
-  return kb / 1024;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
-}
+using hotline::bench::Ms;
+using hotline::bench::PeakRssMb;
+using hotline::bench::Percentile;
 
 void Die(const std::string& what) {
   std::fprintf(stderr, "hot_bench: %s\n", what.c_str());
