@@ -51,19 +51,6 @@ std::optional<std::string> UnknownField(const json& body,
   return std::nullopt;
 }
 
-// The error response of the first field that failed to parse, in argument order.
-template <typename... Results>
-std::optional<HttpResponse> FirstError(const Results&... results) {
-  std::optional<HttpResponse> out;
-  auto take = [&out](const auto& r) {
-    if (!out && !r.has_value()) {
-      out = FromError(r.error());
-    }
-  };
-  (take(results), ...);
-  return out;
-}
-
 HttpResponse UnknownFieldResponse(const std::string& key) { return BadRequest("未知字段: " + key); }
 
 // A required or optional text field: a string of 1..max characters, trimmed of nothing.

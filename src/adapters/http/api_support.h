@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,20 @@ HttpResponse FromError(const Error& e);
 HttpResponse BadRequest(const std::string& message);
 HttpResponse Forbidden(const std::string& message);
 HttpResponse NotFoundResponse(const std::string& message);
+
+// The error response (FromError) of the first of `results` (Result<T>s of parsed request
+// fields or parameters) that holds an error, in argument order; nullopt when all hold values.
+template <typename... Results>
+std::optional<HttpResponse> FirstError(const Results&... results) {
+  std::optional<HttpResponse> out;
+  auto take = [&out](const auto& r) {
+    if (!out && !r.has_value()) {
+      out = FromError(r.error());
+    }
+  };
+  (take(results), ...);
+  return out;
+}
 
 std::vector<std::string> SplitPath(const std::string& path);
 std::string UrlDecode(const std::string& s);

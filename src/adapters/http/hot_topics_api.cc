@@ -198,13 +198,8 @@ HttpResponse HotTopicsApi::HotTopics(RequestContext& ctx) {
   auto category = IdParam<domain::CategoryId>(ctx, "category");
   auto limit = PositiveParam(ctx, "limit", 20, 1, kMaxTopics);
   auto period = PeriodOf(ctx);
-  for (const Error* e : {region.has_value() ? nullptr : &region.error(),
-                         category.has_value() ? nullptr : &category.error(),
-                         limit.has_value() ? nullptr : &limit.error(),
-                         period.has_value() ? nullptr : &period.error()}) {
-    if (e != nullptr) {
-      return FromError(*e);
-    }
+  if (auto bad = FirstError(region, category, limit, period)) {
+    return std::move(*bad);
   }
   request.region = *region;
   request.category = *category;
@@ -266,13 +261,8 @@ HttpResponse HotTopicsApi::Clusters(RequestContext& ctx) {
   auto min_size = PositiveParam(ctx, "min_size", 3, 2, 1000);
   auto limit = PositiveParam(ctx, "limit", 50, 1, kMaxClusters);
   auto period = PeriodOf(ctx);
-  for (const Error* e : {region.has_value() ? nullptr : &region.error(),
-                         min_size.has_value() ? nullptr : &min_size.error(),
-                         limit.has_value() ? nullptr : &limit.error(),
-                         period.has_value() ? nullptr : &period.error()}) {
-    if (e != nullptr) {
-      return FromError(*e);
-    }
+  if (auto bad = FirstError(region, min_size, limit, period)) {
+    return std::move(*bad);
   }
   request.region = *region;
   if (request.region && ctx.config->org.FindRegion(*request.region) == nullptr) {
