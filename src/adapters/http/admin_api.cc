@@ -51,6 +51,11 @@ std::optional<std::string> UnknownField(const json& body,
   return std::nullopt;
 }
 
+// The string at `key` of the object `item`; "" when absent or not a string.
+std::string StringAt(const json& item, const char* key) {
+  return item.contains(key) && item[key].is_string() ? item[key].get<std::string>() : "";
+}
+
 HttpResponse UnknownFieldResponse(const std::string& key) { return BadRequest("未知字段: " + key); }
 
 // A required or optional text field: a string of 1..max characters, trimmed of nothing.
@@ -390,110 +395,74 @@ bool IsAdminPath(const std::vector<std::string>& parts) {
 
 }  // namespace
 
-std::vector<RouteDoc> AdminApi::Routes() const {
-  return {
-      {"get", "/api/v1/admin/users", "用户列表（管理员）", true},
-      {"post", "/api/v1/admin/users", "新建用户：login, name, role, unit, password（管理员）",
-       true},
-      {"patch", "/api/v1/admin/users/{login}",
-       "修改用户：name, role, unit, active, password（管理员）", true},
-      {"get", "/api/v1/admin/units", "单位列表，含停用的单位（管理员）", true},
-      {"post", "/api/v1/admin/units", "新建单位：code, name, level, kind, parent, region（管理员）",
-       true},
-      {"patch", "/api/v1/admin/units/{id}",
-       "修改单位：name, level, kind, parent, region, active（管理员）", true},
-      {"post", "/api/v1/admin/categories", "新建诉求分类：name, parent（管理员）", true},
-      {"patch", "/api/v1/admin/categories/{id}", "修改诉求分类名称（管理员）", true},
-      {"get", "/api/v1/admin/policies", "时限策略：诉求类型 × 紧急程度（管理员）", true},
-      {"put", "/api/v1/admin/policies", "修改时限策略（管理员）", true},
-      {"get", "/api/v1/admin/calendar", "工作日历：某年（year）的节假日与调休上班日（管理员）",
-       true},
-      {"get", "/api/v1/calendar",
-       "工作日历（只读，所有工作人员）：某年的节假日、调休上班日与办公时间", true},
-      {"put", "/api/v1/admin/calendar",
-       "替换某年的节假日与调休上班日，或以 text 替换整个日历文件（管理员）", true},
-      {"get", "/api/v1/admin/routing", "派单目录：规则与兜底单位（管理员）", true},
-      {"post", "/api/v1/admin/routing",
-       "新增派单规则：category, region, lead_unit, co_units, priority, valid_from, valid_to, "
-       "note（管理员）",
-       true},
-      {"patch", "/api/v1/admin/routing/{id}", "修改派单规则（管理员）", true},
-      {"delete", "/api/v1/admin/routing/{id}", "删除派单规则（管理员）", true},
-      {"put", "/api/v1/admin/routing/fallback", "设置兜底单位：unit（管理员）", true},
-      {"get", "/api/v1/admin/routing/history", "派单目录修改历史：谁、何时、修改前后（管理员）",
-       true},
-      {"get", "/api/v1/admin/routing/check",
-       "派单目录检查：无承办单位的分类 × 区域（缺口）与相互冲突的规则（管理员）", true},
+const std::vector<AdminApi::Route>& AdminApi::Table() {
+  using A = AdminApi;
+  static const std::vector<Route> table = {
+      {{"get", "/api/v1/admin/users", "用户列表（管理员）", true}, &A::Users},
+      {{"post", "/api/v1/admin/users", "新建用户：login, name, role, unit, password（管理员）",
+        true},
+       &A::CreateUser},
+      {{"patch", "/api/v1/admin/users/{login}",
+        "修改用户：name, role, unit, active, password（管理员）", true},
+       &A::UpdateUser},
+      {{"get", "/api/v1/admin/units", "单位列表，含停用的单位（管理员）", true}, &A::ListUnits},
+      {{"post", "/api/v1/admin/units",
+        "新建单位：code, name, level, kind, parent, region（管理员）", true},
+       &A::CreateUnit},
+      {{"patch", "/api/v1/admin/units/{id}",
+        "修改单位：name, level, kind, parent, region, active（管理员）", true},
+       &A::UpdateUnit},
+      {{"post", "/api/v1/admin/categories", "新建诉求分类：name, parent（管理员）", true},
+       &A::CreateCategory},
+      {{"patch", "/api/v1/admin/categories/{id}", "修改诉求分类名称（管理员）", true},
+       &A::UpdateCategory},
+      {{"get", "/api/v1/admin/policies", "时限策略：诉求类型 × 紧急程度（管理员）", true},
+       &A::GetPolicies},
+      {{"put", "/api/v1/admin/policies", "修改时限策略（管理员）", true}, &A::PutPolicies},
+      {{"get", "/api/v1/admin/calendar", "工作日历：某年（year）的节假日与调休上班日（管理员）",
+        true},
+       &A::GetCalendar},
+      {{"get", "/api/v1/calendar",
+        "工作日历（只读，所有工作人员）：某年的节假日、调休上班日与办公时间", true},
+       &A::GetCalendar},
+      {{"put", "/api/v1/admin/calendar",
+        "替换某年的节假日与调休上班日，或以 text 替换整个日历文件（管理员）", true},
+       &A::PutCalendar},
+      {{"get", "/api/v1/admin/routing", "派单目录：规则与兜底单位（管理员）", true},
+       &A::GetRouting},
+      {{"post", "/api/v1/admin/routing",
+        "新增派单规则：category, region, lead_unit, co_units, priority, valid_from, valid_to, "
+        "note（管理员）",
+        true},
+       &A::CreateRule},
+      {{"patch", "/api/v1/admin/routing/{id}", "修改派单规则（管理员）", true}, &A::UpdateRule},
+      {{"delete", "/api/v1/admin/routing/{id}", "删除派单规则（管理员）", true}, &A::DeleteRule},
+      {{"put", "/api/v1/admin/routing/fallback", "设置兜底单位：unit（管理员）", true},
+       &A::PutFallback},
+      {{"get", "/api/v1/admin/routing/history", "派单目录修改历史：谁、何时、修改前后（管理员）",
+        true},
+       &A::RoutingHistory},
+      {{"get", "/api/v1/admin/routing/check",
+        "派单目录检查：无承办单位的分类 × 区域（缺口）与相互冲突的规则（管理员）", true},
+       &A::CheckRouting},
   };
+  return table;
 }
 
+std::vector<RouteDoc> AdminApi::Routes() const { return RouteDocs(Table()); }
+
 std::optional<HttpResponse> AdminApi::Handle(RequestContext& ctx) {
-  // Every staff member reads the calendar: the console counts deadlines down in working time.
-  if (ctx.Is("GET", {"calendar"})) {
-    return GetCalendar(ctx);
-  }
+  const Route* route = FindRoute(Table(), ctx);
   if (!IsAdminPath(ctx.parts)) {
-    return std::nullopt;
+    // The one route outside /admin, GET /calendar, is for every staff member: the console
+    // counts deadlines down in working time.
+    return route != nullptr ? std::optional((this->*route->handler)(ctx)) : std::nullopt;
   }
   if (ctx.actor.role != domain::Role::kAdmin) {
     return Forbidden("只有系统管理员可以管理用户、组织机构、分类、时限、日历和派单目录");
   }
-  if (ctx.Is("GET", {"admin", "users"})) {
-    return Users(ctx);
-  }
-  if (ctx.Is("POST", {"admin", "users"})) {
-    return CreateUser(ctx);
-  }
-  if (ctx.Is("PATCH", {"admin", "users", "*"})) {
-    return UpdateUser(ctx);
-  }
-  if (ctx.Is("GET", {"admin", "units"})) {
-    return ListUnits(ctx);
-  }
-  if (ctx.Is("POST", {"admin", "units"})) {
-    return CreateUnit(ctx);
-  }
-  if (ctx.Is("PATCH", {"admin", "units", "*"})) {
-    return UpdateUnit(ctx);
-  }
-  if (ctx.Is("POST", {"admin", "categories"})) {
-    return CreateCategory(ctx);
-  }
-  if (ctx.Is("PATCH", {"admin", "categories", "*"})) {
-    return UpdateCategory(ctx);
-  }
-  if (ctx.Is("GET", {"admin", "policies"})) {
-    return GetPolicies(ctx);
-  }
-  if (ctx.Is("PUT", {"admin", "policies"})) {
-    return PutPolicies(ctx);
-  }
-  if (ctx.Is("GET", {"admin", "calendar"})) {
-    return GetCalendar(ctx);
-  }
-  if (ctx.Is("PUT", {"admin", "calendar"})) {
-    return PutCalendar(ctx);
-  }
-  if (ctx.Is("GET", {"admin", "routing"})) {
-    return GetRouting(ctx);
-  }
-  if (ctx.Is("POST", {"admin", "routing"})) {
-    return CreateRule(ctx);
-  }
-  if (ctx.Is("GET", {"admin", "routing", "history"})) {
-    return RoutingHistory(ctx);
-  }
-  if (ctx.Is("GET", {"admin", "routing", "check"})) {
-    return CheckRouting(ctx);
-  }
-  if (ctx.Is("PUT", {"admin", "routing", "fallback"})) {
-    return PutFallback(ctx);
-  }
-  if (ctx.Is("PATCH", {"admin", "routing", "*"})) {
-    return UpdateRule(ctx);
-  }
-  if (ctx.Is("DELETE", {"admin", "routing", "*"})) {
-    return DeleteRule(ctx);
+  if (route != nullptr) {
+    return (this->*route->handler)(ctx);
   }
   if (ctx.parts.size() <= 3) {
     return ErrorResponse(405, "method_not_allowed",
@@ -1049,12 +1018,8 @@ HttpResponse AdminApi::PutPolicies(RequestContext& ctx) {
               item, {"type", "type_name", "urgency", "urgency_name", "sign", "reply", "remind"})) {
         return UnknownFieldResponse(*unknown);
       }
-      auto type = item.contains("type") && item["type"].is_string()
-                      ? domain::ParseRequestType(item["type"].get<std::string>())
-                      : std::nullopt;
-      auto urgency = item.contains("urgency") && item["urgency"].is_string()
-                         ? domain::ParseUrgency(item["urgency"].get<std::string>())
-                         : std::nullopt;
+      const auto type = domain::ParseRequestType(StringAt(item, "type"));
+      const auto urgency = domain::ParseUrgency(StringAt(item, "urgency"));
       if (!type || !urgency) {
         return BadRequest("每条时限策略需要有效的 type（诉求类型）和 urgency（紧急程度）: " +
                           item.dump());
@@ -1203,9 +1168,7 @@ HttpResponse AdminApi::PutCalendar(RequestContext& ctx) {
           if (auto unknown = UnknownField(item, {"date", "from", "to", "name"})) {
             return UnknownFieldResponse(*unknown);
           }
-          auto str = [&](const char* k) {
-            return item.contains(k) && item[k].is_string() ? item[k].get<std::string>() : "";
-          };
+          auto str = [&item](const char* k) { return StringAt(item, k); };
           from = !str("date").empty() ? str("date") : str("from");
           to = !str("date").empty() ? str("date") : (str("to").empty() ? from : str("to"));
           name = str("name");

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "adapters/http/api_module.h"
+#include "adapters/http/route_table.h"
 #include "ports/directory_store.h"
 
 namespace hotline::adapters::http {
@@ -21,6 +22,11 @@ class AdminApi final : public ApiModule {
   std::vector<RouteDoc> Routes() const override;
 
  private:
+  using Handler = HttpResponse (AdminApi::*)(RequestContext&);
+  using Route = RouteEntry<Handler>;
+  // Serves the routes and documents them (route_table.h).
+  static const std::vector<Route>& Table();
+
   HttpResponse Users(RequestContext& ctx);
   HttpResponse CreateUser(RequestContext& ctx);
   HttpResponse UpdateUser(RequestContext& ctx);

@@ -457,31 +457,6 @@ HttpResponse Changed(RequestContext& ctx, const char* action, const std::string&
                  after);
 }
 
-// Whether the request's path segments match the route's path template ("{…}" matches any).
-bool Matches(const RequestContext& ctx, const RouteDoc& doc) {
-  constexpr std::string_view kPrefix = "/api/v1/";
-  std::string_view path = doc.path;
-  path.remove_prefix(kPrefix.size());
-  size_t i = 0;
-  while (!path.empty()) {
-    size_t slash = path.find('/');
-    std::string_view want = path.substr(0, slash);
-    if (i >= ctx.parts.size() || (want.front() != '{' && ctx.parts[i] != want)) {
-      return false;
-    }
-    ++i;
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-  }
-  if (i != ctx.parts.size()) {
-    return false;
-  }
-  std::string method = doc.method;
-  for (auto& c : method) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return ctx.method() == method;
-}
-
 }  // namespace
 
 const std::vector<ProgrammesApi::Route>& ProgrammesApi::Table() {
@@ -550,13 +525,7 @@ const std::vector<ProgrammesApi::Route>& ProgrammesApi::Table() {
   return table;
 }
 
-std::vector<RouteDoc> ProgrammesApi::Routes() const {
-  std::vector<RouteDoc> out;
-  for (const Route& r : Table()) {
-    out.push_back(r.doc);
-  }
-  return out;
-}
+std::vector<RouteDoc> ProgrammesApi::Routes() const { return RouteDocs(Table()); }
 
 std::optional<HttpResponse> ProgrammesApi::Handle(RequestContext& ctx) {
   const auto& p = ctx.parts;
@@ -576,24 +545,22 @@ std::optional<HttpResponse> ProgrammesApi::Handle(RequestContext& ctx) {
     }
     args.id = *id;
   }
-  for (const Route& route : Table()) {
-    if (!Matches(ctx, route.doc)) {
-      continue;
-    }
-    if (root == "qa" && p.size() == 3) {  // qa/sheets/{id}
-      auto id = PathId(p[2]);
-      if (!id.has_value()) {
-        return FromError(id.error());
-      }
-      args.id = *id;
-    }
-    if (p.size() == 4) {  // …/{id}/tickets/{number}
-      args.number = p[3];
-    }
-    auto response = (this->*route.handler)(ctx, args);
-    return response.has_value() ? std::move(*response) : FromError(response.error());
+  const Route* route = FindRoute(Table(), ctx);
+  if (route == nullptr) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  if (root == "qa" && p.size() == 3) {  // qa/sheets/{id}
+    auto id = PathId(p[2]);
+    if (!id.has_value()) {
+      return FromError(id.error());
+    }
+    args.id = *id;
+  }
+  if (p.size() == 4) {  // …/{id}/tickets/{number}
+    args.number = p[3];
+  }
+  auto response = (this->*route->handler)(ctx, args);
+  return response.has_value() ? std::move(*response) : FromError(response.error());
 }
 
 // ------------------------------------------------------------------ campaigns

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/http/api_module.h"
+#include "adapters/http/route_table.h"
 #include "app/programme_service.h"
 #include "common/result.h"
 #include "ports/clock.h"
@@ -37,12 +38,8 @@ class ProgrammesApi final : public ApiModule {
     std::string number;
   };
   using Handler = Result<HttpResponse> (ProgrammesApi::*)(RequestContext&, const PathArgs&);
-  // One route: its documentation (the path template is matched against the request) and
-  // the member that answers it.
-  struct Route {
-    RouteDoc doc;
-    Handler handler;
-  };
+  using Route = RouteEntry<Handler>;
+  // Serves the routes and documents them (route_table.h).
   static const std::vector<Route>& Table();
 
   // The handlers: an error becomes the API's error shape in Handle.
