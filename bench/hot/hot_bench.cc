@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   int days = 35;
   int repeat = 3;
   int threads = 4;
+  int store_runs = 1;
   std::string dir = "/tmp/hot_bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -97,6 +98,8 @@ int main(int argc, char** argv) {
       dir = value;
     } else if (flag == "--threads") {
       threads = std::stoi(value);
+    } else if (flag == "--store-runs") {
+      store_runs = std::stoi(value);
     } else {
       Die("unknown flag " + flag);
     }
@@ -186,7 +189,7 @@ int main(int argc, char** argv) {
   std::vector<double> store_ms;
   size_t store_topics = 0;
   size_t reports = 0;
-  for (int r = 0; r < std::max(1, repeat / 3); ++r) {
+  for (int r = 0; r < store_runs; ++r) {
     const auto t0 = Clock::now();
     auto found = hotline::adapters::text::FindTicketHotTopics(db, city->org, city->categories,
                                                               **tokenizer, request);

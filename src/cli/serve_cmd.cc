@@ -152,15 +152,26 @@ void RunServe(ServeArgs args) {
   api.AddModule(std::make_shared<adapters::http::ExportApi>(*session->service));
   // Hot topics and clusters (docs/hot_topics.md), also in the daily and weekly reports.
   auto hot_topics_api = std::make_shared<adapters::http::HotTopicsApi>(*session->store, *tokenizer);
-  // Recent tickets kept in memory for hot topics: fed by the change feed, loaded at start.
-  auto hot_index = std::make_shared<adapters::text::HotTopicIndex>(*session->store, *tokenizer);
+  // Recent tickets kept in memory for hot topics and clusters: fed by the change feed, loaded
+  // at start, rebuilt aside with the new tokenizer when the lexicon changes.
+  auto hot_index = std::make_shared<adapters::text::LiveHotTopicIndex>(
+      *session->store, tokenizer, [&session] { return session->clock->Now(); });
   const int64_t hot_subscription = session->service->feed().Subscribe(
       [hot_index](const app::TicketChange& c) { hot_index->Apply(c.ticket); });
-  hot_index->LoadInBackground(session->clock->Now());
+  hot_index->Start();
+  const int64_t hot_lexicon =
+      (*kb)->OnLexiconChange([weak = std::weak_ptr<adapters::text::LiveHotTopicIndex>(hot_index)](
+                                 std::shared_ptr<const adapters::text::Tokenizer> t) {
+        if (auto live = weak.lock()) {
+          live->Rebuild(std::move(t));
+        }
+      });
   hot_topics_api->SetIndex(hot_index);
+  hot_topics_api->FollowTokenizer([shared = *kb] { return shared->tokenizer(); });
   api.AddModule(hot_topics_api);
   report_api->SetHotTopicProvider(adapters::http::MakeReportHotTopicProvider(
-      *session->store, [&session] { return session->service->config(); }, *tokenizer));
+      *session->store, [&session] { return session->service->config(); }, *tokenizer,
+      [hot_index] { return hot_index->current(); }, [&session] { return session->clock->Now(); }));
   adapters::http::ServerOptions options;
   options.address = args.listen.substr(0, colon);
   options.port = static_cast<uint16_t>(port);
@@ -244,6 +255,8 @@ void RunServe(ServeArgs args) {
   std::fflush(stdout);
   server.RunUntilSignalled();
   session->service->feed().Unsubscribe(hot_subscription);
+  (*kb)->Unsubscribe(hot_lexicon);
+  hot_index->Stop();  // a load still running is cancelled, not waited for
   {
     std::lock_guard lock(jobs_mu);
     stopping = true;

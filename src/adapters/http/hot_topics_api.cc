@@ -219,8 +219,8 @@ HttpResponse HotTopicsApi::HotTopics(RequestContext& ctx) {
   request.limit = *limit;
   request.max_tickets = max_tickets_;
   std::optional<Result<text::TicketHotTopics>> served;
-  if (index_ != nullptr) {
-    served = index_->Find(ctx.config->org, ctx.config->categories, request, ctx.now);
+  if (const auto index = CurrentIndex(); index != nullptr) {
+    served = index->Find(ctx.config->org, ctx.config->categories, request, ctx.now);
   }
   const bool from_index = served.has_value();
   auto found = from_index ? std::move(*served)
@@ -278,7 +278,14 @@ HttpResponse HotTopicsApi::Clusters(RequestContext& ctx) {
   request.min_size = *min_size;
   request.limit = *limit;
   request.max_tickets = max_tickets_;
-  auto clusters = text::FindTicketClusters(tickets_, tokenizer_, ctx.config->org, request);
+  std::optional<Result<std::vector<text::TicketCluster>>> served;
+  if (const auto index = CurrentIndex(); index != nullptr) {
+    served = index->FindClusters(ctx.config->org, request, ctx.now);
+  }
+  const bool from_index = served.has_value();
+  auto clusters = from_index
+                      ? std::move(*served)
+                      : text::FindTicketClusters(tickets_, tokenizer_, ctx.config->org, request);
   if (!clusters.has_value()) {
     return FromError(clusters.error());
   }
@@ -313,13 +320,26 @@ HttpResponse HotTopicsApi::Clusters(RequestContext& ctx) {
   }
   return Json(200, {{"from", FormatLocalDate(period->from)},
                     {"to", FormatLocalDate(period->to - Duration(1))},
+                    {"source", from_index ? "index" : "store"},
                     {"clusters", arr}});
+}
+
+std::shared_ptr<text::HotTopicIndex> HotTopicsApi::CurrentIndex() const {
+  if (live_ == nullptr) {
+    return index_;
+  }
+  if (current_tokenizer_) {
+    live_->Rebuild(current_tokenizer_());  // nothing unless the lexicon changed
+  }
+  return live_->current();
 }
 
 app::HotTopicProvider MakeReportHotTopicProvider(
     ports::TicketStore& tickets, std::function<std::shared_ptr<const app::HotlineConfig>()> config,
-    const text::Tokenizer& tokenizer) {
-  return [&tickets, config = std::move(config), &tokenizer](
+    const text::Tokenizer& tokenizer, std::function<std::shared_ptr<text::HotTopicIndex>()> index,
+    std::function<Instant()> now) {
+  return [&tickets, config = std::move(config), &tokenizer, index = std::move(index),
+          now = std::move(now)](
              const std::string& from, const std::string& to,
              std::optional<domain::CategoryId> category) -> Result<std::vector<app::TextHotTopic>> {
     auto first = ParseInstant(from);
@@ -333,9 +353,17 @@ app::HotTopicProvider MakeReportHotTopicProvider(
     request.to = *last + Duration(kDaySeconds);
     request.category = category;
     request.limit = 10;
+    std::optional<Result<text::TicketHotTopics>> served;
+    if (index && now) {
+      if (const auto kept = index(); kept != nullptr) {
+        served = kept->Find(cfg->org, cfg->categories, request, now());
+      }
+    }
     HOTLINE_ASSIGN_OR_RETURN(
         text::TicketHotTopics found,
-        text::FindTicketHotTopics(tickets, cfg->org, cfg->categories, tokenizer, request));
+        served.has_value()
+            ? std::move(*served)
+            : text::FindTicketHotTopics(tickets, cfg->org, cfg->categories, tokenizer, request));
     std::vector<app::TextHotTopic> out;
     for (const auto& t : found.topics) {
       out.push_back({std::string(text::ChineseName(t.kind)), t.label, static_cast<int64_t>(t.count),

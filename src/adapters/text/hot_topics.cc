@@ -55,20 +55,23 @@ std::string DisplayTitle(const Report& report) {
   return pos < report.text.size() ? report.text.substr(0, pos) + "…" : report.text;
 }
 
-// Fills ids and examples (most recent first) of `topic` from `members`.
-void AddMembers(const std::vector<Report>& reports, std::vector<size_t> members,
+// Fills ids and examples (most recent first) of `topic` from `members` (positions).
+void AddMembers(const std::vector<const Report*>& reports, std::vector<size_t> members,
                 const HotTopicOptions& options, HotTopic* topic) {
   std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) {
-    return reports[a].time != reports[b].time ? reports[a].time > reports[b].time
-                                              : reports[a].id > reports[b].id;
+    return reports[a]->time != reports[b]->time ? reports[a]->time > reports[b]->time
+                                                : reports[a]->id > reports[b]->id;
   });
   std::set<std::string> seen_titles;
+  topic->ids.reserve(members.size());
   for (const size_t r : members) {
-    topic->ids.push_back(reports[r].id);
-    std::string title = DisplayTitle(reports[r]);
-    if (topic->examples.size() < options.examples && seen_titles.insert(title).second) {
-      topic->examples.push_back(std::move(title));
-      topic->example_ids.push_back(reports[r].id);
+    topic->ids.push_back(reports[r]->id);
+    if (topic->examples.size() < options.examples) {
+      std::string title = DisplayTitle(*reports[r]);
+      if (seen_titles.insert(title).second) {
+        topic->examples.push_back(std::move(title));
+        topic->example_ids.push_back(reports[r]->id);
+      }
     }
   }
 }
@@ -82,7 +85,7 @@ std::string ExampleText(const HotTopic& topic) {
 }
 
 // A cluster or place topic: counts against the previous period, explanation.
-void Finish(const std::vector<Report>& reports, const std::vector<size_t>& in_period,
+void Finish(const std::vector<const Report*>& reports, const std::vector<size_t>& in_period,
             const HotTopicOptions& options, HotTopic* topic) {
   topic->count = in_period.size();
   topic->growth = static_cast<double>(topic->count + 1) / static_cast<double>(topic->before + 1);
@@ -106,64 +109,30 @@ std::string FormatP(double p) {
   return fmt::format("p={:.4f}", p);
 }
 
-// Sudden growth of a category in an area (docs/hot_topics.md, "Growth").
-std::vector<HotTopic> GrowthTopics(const std::vector<Report>& reports,
-                                   const std::vector<ReportFacets>& facets,
-                                   const HotTopicOptions& options) {
-  std::vector<HotTopic> topics;
+// The baseline period of a report's time: 0 for the period itself, i for the i-th period
+// before it, SIZE_MAX outside them.
+size_t BaselineOf(int64_t t, const HotTopicOptions& options) {
   const int64_t length = options.to - options.from;
-  if (facets.size() != reports.size() || length <= 0) {
-    return topics;
+  if (t >= options.from && t < options.to) {
+    return 0;
   }
-  // Baseline periods with data: [from - i·length, from - (i-1)·length), i = 1..k.
-  const auto baseline_of = [&](int64_t t) -> size_t {  // 0: the period itself or none
-    if (t >= options.from && t < options.to) {
-      return 0;
-    }
-    if (t >= options.from ||
-        options.from - t > static_cast<int64_t>(options.baseline_periods) * length) {
-      return SIZE_MAX;
-    }
-    return static_cast<size_t>((options.from - t - 1) / length) + 1;
-  };
-  size_t periods = 0;
-  for (size_t i = 1; i <= options.baseline_periods; ++i) {
-    if (options.from - static_cast<int64_t>(i) * length >= options.data_since) {
-      periods = i;
-    } else {
-      break;
-    }
+  if (t >= options.from ||
+      options.from - t > static_cast<int64_t>(options.baseline_periods) * length) {
+    return SIZE_MAX;
   }
+  return static_cast<size_t>((options.from - t - 1) / length) + 1;
+}
+
+// Sudden growth of a category in an area (docs/hot_topics.md, "Growth").
+std::vector<HotTopic> GrowthTopics(const std::vector<const Report*>& window,
+                                   const GrowthInput& input, const HotTopicOptions& options) {
+  std::vector<HotTopic> topics;
+  const size_t periods = input.periods;
   if (periods == 0) {
     return topics;
   }
-  struct Cell {
-    std::vector<size_t> members;   // in the period
-    std::vector<size_t> baseline;  // counts per baseline period (index 0 = the one before)
-  };
-  std::map<std::pair<std::string, std::string>, Cell> cells;
-  size_t period_total = 0;
-  size_t baseline_total = 0;
-  for (size_t r = 0; r < reports.size(); ++r) {
-    const size_t b = baseline_of(reports[r].time);
-    if (b == SIZE_MAX || b > periods) {
-      continue;
-    }
-    (b == 0 ? period_total : baseline_total) += 1;
-    const auto& f = facets[r];
-    if (f.category.empty() || f.area.empty()) {
-      continue;
-    }
-    Cell& cell = cells[{f.category, f.area}];
-    if (b == 0) {
-      cell.members.push_back(r);
-    } else {
-      cell.baseline.resize(periods, 0);
-      ++cell.baseline[b - 1];
-    }
-  }
-  for (auto& [key, cell] : cells) {
-    const size_t count = cell.members.size();
+  for (const auto& [key, cell] : input.cells) {
+    const size_t count = cell.count;
     if (count < options.min_growth_count) {
       continue;
     }
@@ -174,11 +143,12 @@ std::vector<HotTopic> GrowthTopics(const std::vector<Report>& reports,
     // Volume adjustment from the other reports (this cell left out, so that its own rise
     // does not raise its expectation): their count now against their baseline average.
     const double others_average =
-        static_cast<double>(baseline_total - sum) / static_cast<double>(periods);
+        static_cast<double>(input.baseline_total - sum) / static_cast<double>(periods);
     const double volume =
-        others_average > 0 ? std::clamp(static_cast<double>(period_total - count) / others_average,
-                                        kMinVolumeFactor, kMaxVolumeFactor)
-                           : 1.0;
+        others_average > 0
+            ? std::clamp(static_cast<double>(input.period_total - count) / others_average,
+                         kMinVolumeFactor, kMaxVolumeFactor)
+            : 1.0;
     const double expected =
         (static_cast<double>(sum) + kBaselineSmoothing) / static_cast<double>(periods) * volume;
     const double ratio = static_cast<double>(count) / expected;
@@ -199,7 +169,7 @@ std::vector<HotTopic> GrowthTopics(const std::vector<Report>& reports,
     topic.p_value = p;
     topic.growth = ratio;
     topic.score = static_cast<double>(count) * std::log2(1.0 + ratio);
-    AddMembers(reports, cell.members, options, &topic);
+    AddMembers(window, input.members(key), options, &topic);
     const std::string history =
         periods == 1 ? fmt::format("上期 {} 件", sum)
                      : fmt::format("前 {} 期共 {} 件（上期 {} 件）", periods, sum, topic.before);
@@ -239,37 +209,80 @@ std::string_view ChineseName(HotTopic::Kind kind) {
   return "";
 }
 
-std::vector<std::string> SharedTerms(const Tokenizer& tokenizer,
-                                     const std::vector<const Report*>& reports, size_t limit) {
-  std::map<std::string, size_t> members;  // term -> reports having it
-  for (const Report* report : reports) {
-    std::set<std::string> terms;
-    for (const auto* text : {&report->title, &report->text, &report->address}) {
-      for (auto& token : tokenizer.Tokenize(*text)) {
-        const bool word = token.kind == TokenKind::kWord || token.kind == TokenKind::kAddress ||
-                          token.kind == TokenKind::kUnit || token.kind == TokenKind::kSynonym;
-        if (word && !IsAdministrativeArea(token.text)) {
-          terms.insert(std::move(token.text));
-        }
+uint32_t TermTable::Intern(std::string_view term) {
+  const auto it = ids_.find(std::string(term));
+  if (it != ids_.end()) {
+    return it->second;
+  }
+  const auto id = static_cast<uint32_t>(names_.size());
+  names_.emplace_back(term);
+  ids_.emplace(names_.back(), id);
+  return id;
+}
+
+ReportTerms TermsOf(const Tokenizer& tokenizer, const Report& report, TermTable& table) {
+  ReportTerms out;
+  for (const auto* text : {&report.title, &report.text, &report.address}) {
+    for (const auto& token : tokenizer.Tokenize(*text)) {
+      const bool word = token.kind == TokenKind::kWord || token.kind == TokenKind::kAddress ||
+                        token.kind == TokenKind::kUnit || token.kind == TokenKind::kSynonym;
+      if (!word || IsAdministrativeArea(token.text)) {
+        continue;
+      }
+      const uint32_t id = table.Intern(token.text);
+      out.words.push_back(id);
+      if (token.kind == TokenKind::kAddress) {
+        out.places.push_back(id);
       }
     }
-    for (const auto& term : terms) {
-      ++members[term];
-    }
   }
-  std::vector<std::pair<size_t, std::string>> ranked;
-  for (auto& [term, count] : members) {
-    if (count * 2 >= reports.size()) {
-      ranked.emplace_back(count, term);
-    }
-  }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<std::string> out;
-  for (size_t i = 0; i < ranked.size() && i < limit; ++i) {
-    out.push_back(std::move(ranked[i].second));
+  for (auto* v : {&out.words, &out.places}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+    v->shrink_to_fit();
   }
   return out;
+}
+
+std::vector<std::string> SharedTermsOf(const TermTable& table,
+                                       const std::vector<const ReportTerms*>& reports,
+                                       size_t limit) {
+  std::unordered_map<uint32_t, size_t> members;  // term -> reports having it
+  for (const ReportTerms* terms : reports) {
+    for (const uint32_t id : terms->words) {
+      ++members[id];
+    }
+  }
+  std::vector<std::pair<size_t, const std::string*>> ranked;
+  for (const auto& [id, count] : members) {
+    if (count * 2 >= reports.size()) {
+      ranked.emplace_back(count, &table.Name(id));
+    }
+  }
+  // Most shared first, then by name (a stable order).
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : *a.second < *b.second;
+  });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < ranked.size() && i < limit; ++i) {
+    out.push_back(*ranked[i].second);
+  }
+  return out;
+}
+
+std::vector<std::string> SharedTerms(const Tokenizer& tokenizer,
+                                     const std::vector<const Report*>& reports, size_t limit) {
+  TermTable table;
+  std::vector<ReportTerms> terms;
+  terms.reserve(reports.size());
+  std::vector<const ReportTerms*> pointers;
+  for (const Report* report : reports) {
+    terms.push_back(TermsOf(tokenizer, *report, table));
+  }
+  for (const auto& t : terms) {
+    pointers.push_back(&t);
+  }
+  return SharedTermsOf(table, pointers, limit);
 }
 
 double PoissonUpperTail(size_t k, double lambda) {
@@ -303,63 +316,26 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
   return FindHotTopics(finder, reports, {}, options);
 }
 
-namespace {
-
-bool IsPlace(const Token& token) {
-  return token.kind == TokenKind::kAddress && !IsAdministrativeArea(token.text);
-}
-
-std::vector<HotTopic> RankTopics(const SimilarityFinder& finder, const std::vector<Report>& reports,
-                                 const std::vector<ReportFacets>& facets,
-                                 const std::vector<const ReportSignals*>* signals,
-                                 const HotTopicOptions& options) {
-  const int64_t length = options.to - options.from;
-  const int64_t previous = options.from - length;
-  std::vector<Report> window;  // previous period and this one
-  std::vector<const ReportSignals*> window_signals;
-  for (size_t r = 0; r < reports.size(); ++r) {
-    const Report& report = reports[r];
-    if (report.time >= previous && report.time < options.to) {
-      window.push_back(report);
-      window_signals.push_back(signals != nullptr ? (*signals)[r] : nullptr);
-    }
-  }
-  const auto in_period = [&](const Report& r) { return r.time >= options.from; };
+std::vector<HotTopic> RankHotTopics(const PreparedWindow& window, const GrowthInput& growth,
+                                    const HotTopicOptions& options) {
+  const auto& reports = window.reports;
+  const auto in_period = [&](size_t i) { return reports[i]->time >= options.from; };
   std::vector<HotTopic> topics;
   size_t period_reports = 0;
-  for (const auto& r : window) {
-    period_reports += in_period(r) ? 1 : 0;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    period_reports += in_period(i) ? 1 : 0;
   }
-  // Clusters of similar reports.
-  ClusterOptions cluster_options = options.cluster;
-  cluster_options.min_size = options.min_reports;
-  std::map<std::string, size_t> position;
-  for (size_t i = 0; i < window.size(); ++i) {
-    position.emplace(window[i].id, i);
-  }
-  // Single link over the stored neighbour lists when there are any, else looked up now. The
-  // clusters' labels are not used here, so LinkReports rather than ClusterReports.
-  const auto clusters = LinkReports(
-      window,
-      [&](size_t i, const NeighbourSink& sink) {
-        if (signals == nullptr) {
-          for (const auto& match : finder.FindSimilar(window[i], cluster_options.neighbours)) {
-            sink(match.id, match.score);
-          }
-        } else if (window_signals[i] != nullptr) {
-          for (const auto& [id, score] : window_signals[i]->neighbours) {
-            sink(id, score);
-          }
-        }
-      },
-      cluster_options);
-  for (const auto& cluster : clusters) {
+  // Clusters of similar reports. The topic each report's cluster became (-1: none).
+  std::vector<int> topic_of(reports.size(), -1);
+  for (const auto& cluster : window.clusters) {
+    if (cluster.size() < options.min_reports) {
+      continue;
+    }
     HotTopic topic;
     topic.kind = HotTopic::Kind::kCluster;
     std::vector<size_t> members;
-    for (const auto& id : cluster.ids) {
-      const size_t i = position[id];
-      if (in_period(window[i])) {
+    for (const size_t i : cluster) {
+      if (in_period(i)) {
         members.push_back(i);
       } else {
         ++topic.before;
@@ -370,11 +346,12 @@ std::vector<HotTopic> RankTopics(const SimilarityFinder& finder, const std::vect
     if (members.size() < options.min_reports || members.size() <= topic.before) {
       continue;
     }
-    std::vector<const Report*> all;
-    for (const auto& id : cluster.ids) {
-      all.push_back(&window[position[id]]);
+    std::vector<const ReportTerms*> all;
+    all.reserve(cluster.size());
+    for (const size_t i : cluster) {
+      all.push_back(window.terms[i]);
     }
-    const auto terms = SharedTerms(finder.index().tokenizer(), all);
+    const auto terms = SharedTermsOf(*window.table, all);
     if (terms.empty()) {
       continue;
     }
@@ -382,63 +359,60 @@ std::vector<HotTopic> RankTopics(const SimilarityFinder& finder, const std::vect
       topic.label += (topic.label.empty() ? "" : " ") + term;
     }
     topic.is_new = topic.before == 0;
-    Finish(window, members, options, &topic);
+    for (const size_t i : members) {
+      topic_of[i] = static_cast<int>(topics.size());
+    }
+    Finish(reports, members, options, &topic);
     topics.push_back(std::move(topic));
   }
-  const size_t cluster_topics = topics.size();
   // Recurring places.
-  std::map<std::string, std::pair<std::vector<size_t>, size_t>> places;  // in period, before
-  for (size_t i = 0; i < window.size(); ++i) {
-    std::set<std::string> seen;
-    if (window_signals[i] != nullptr) {
-      seen.insert(window_signals[i]->places.begin(), window_signals[i]->places.end());
-    } else {
-      for (const auto* text : {&window[i].title, &window[i].text, &window[i].address}) {
-        for (const auto& token : finder.index().tokenizer().Tokenize(*text)) {
-          if (IsPlace(token)) {
-            seen.insert(token.text);
-          }
-        }
-      }
-    }
-    for (const auto& place : seen) {
+  std::unordered_map<uint32_t, std::pair<std::vector<size_t>, size_t>> places;  // period, before
+  for (size_t i = 0; i < reports.size(); ++i) {
+    for (const uint32_t place : window.terms[i]->places) {
       auto& entry = places[place];
-      if (in_period(window[i])) {
+      if (in_period(i)) {
         entry.first.push_back(i);
       } else {
         ++entry.second;
       }
     }
   }
-  for (auto& [place, entry] : places) {
-    const auto& [members, before] = entry;
-    if (members.size() < options.min_reports ||
-        static_cast<double>(members.size()) >
-            kMaxPlaceShare * static_cast<double>(period_reports)) {
+  std::vector<std::pair<const std::string*, const std::pair<std::vector<size_t>, size_t>*>> listed;
+  for (const auto& [place, entry] : places) {
+    const size_t count = entry.first.size();
+    // Only places that rise (growth > 1), in enough reports but not in too many.
+    if (count < options.min_reports || count <= entry.second ||
+        static_cast<double>(count) > kMaxPlaceShare * static_cast<double>(period_reports)) {
+      continue;
+    }
+    listed.emplace_back(&window.table->Name(place), &entry);
+  }
+  std::sort(listed.begin(), listed.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  for (const auto& [place, entry] : listed) {
+    const auto& [members, before] = *entry;
+    // Left out when a listed cluster already tells it: most of its reports are in one.
+    std::unordered_map<int, size_t> inside;
+    bool covered = false;
+    for (const size_t i : members) {
+      if (topic_of[i] >= 0 && static_cast<double>(++inside[topic_of[i]]) >=
+                                  kPlaceCoveredShare * static_cast<double>(members.size())) {
+        covered = true;
+        break;
+      }
+    }
+    if (covered) {
       continue;
     }
     HotTopic topic;
     topic.kind = HotTopic::Kind::kPlace;
-    topic.label = place;
+    topic.label = *place;
     topic.before = before;
     topic.is_new = before == 0;
-    Finish(window, members, options, &topic);
-    // Only places that rise, and that a cluster does not already tell.
-    bool covered = false;
-    for (size_t c = 0; c < cluster_topics && !covered; ++c) {
-      const std::set<std::string> ids(topics[c].ids.begin(), topics[c].ids.end());
-      size_t inside = 0;
-      for (const auto& id : topic.ids) {
-        inside += ids.contains(id) ? 1 : 0;
-      }
-      covered =
-          static_cast<double>(inside) >= kPlaceCoveredShare * static_cast<double>(topic.ids.size());
-    }
-    if (topic.growth > 1.0 && !covered) {
-      topics.push_back(std::move(topic));
-    }
+    Finish(reports, members, options, &topic);
+    topics.push_back(std::move(topic));
   }
-  for (auto& topic : GrowthTopics(reports, facets, options)) {
+  for (auto& topic : GrowthTopics(reports, growth, options)) {
     topics.push_back(std::move(topic));
   }
   std::stable_sort(topics.begin(), topics.end(), [](const HotTopic& a, const HotTopic& b) {
@@ -450,39 +424,85 @@ std::vector<HotTopic> RankTopics(const SimilarityFinder& finder, const std::vect
   return topics;
 }
 
-}  // namespace
-
 std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
                                     const std::vector<Report>& reports,
                                     const std::vector<ReportFacets>& facets,
                                     const HotTopicOptions& options) {
-  return RankTopics(finder, reports, facets, nullptr, options);
-}
-
-std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
-                                    const std::vector<Report>& reports,
-                                    const std::vector<ReportFacets>& facets,
-                                    const std::vector<const ReportSignals*>& signals,
-                                    const HotTopicOptions& options) {
-  return RankTopics(finder, reports, facets, &signals, options);
-}
-
-ReportSignals SignalsOf(const SimilarityFinder& finder, const Report& report,
-                        const ClusterOptions& cluster) {
-  ReportSignals out;
-  for (auto& match : finder.FindSimilar(report, cluster.neighbours)) {
-    out.neighbours.emplace_back(std::move(match.id), match.score);
+  const int64_t length = options.to - options.from;
+  const int64_t previous = options.from - length;
+  const Tokenizer& tokenizer = finder.index().tokenizer();
+  TermTable table;
+  PreparedWindow window;
+  window.table = &table;
+  std::vector<size_t> window_of(reports.size(), SIZE_MAX);  // report -> window position
+  for (size_t r = 0; r < reports.size(); ++r) {
+    if (reports[r].time >= previous && reports[r].time < options.to) {
+      window_of[r] = window.reports.size();
+      window.reports.push_back(&reports[r]);
+    }
   }
-  std::set<std::string> places;
-  for (const auto* text : {&report.title, &report.text, &report.address}) {
-    for (const auto& token : finder.index().tokenizer().Tokenize(*text)) {
-      if (IsPlace(token)) {
-        places.insert(token.text);
+  std::vector<ReportTerms> terms;
+  terms.reserve(window.reports.size());
+  std::unordered_map<std::string_view, size_t> position;
+  std::vector<int64_t> times;
+  for (size_t i = 0; i < window.reports.size(); ++i) {
+    terms.push_back(TermsOf(tokenizer, *window.reports[i], table));
+    position.emplace(window.reports[i]->id, i);
+    times.push_back(window.reports[i]->time);
+  }
+  for (const auto& t : terms) {
+    window.terms.push_back(&t);
+  }
+  ClusterOptions cluster_options = options.cluster;
+  cluster_options.min_size = options.min_reports;
+  window.clusters = LinkPositions(
+      times,
+      [&](size_t i, const PositionSink& sink) {
+        for (const auto& match :
+             finder.FindSimilar(*window.reports[i], cluster_options.neighbours)) {
+          const auto other = position.find(match.id);
+          if (other != position.end()) {
+            sink(other->second, match.score);
+          }
+        }
+      },
+      cluster_options);
+  // Growth cells from the reports' facets.
+  GrowthInput growth;
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> members;
+  if (facets.size() == reports.size() && length > 0) {
+    for (size_t i = 1; i <= options.baseline_periods; ++i) {
+      if (options.from - static_cast<int64_t>(i) * length >= options.data_since) {
+        growth.periods = i;
+      } else {
+        break;
       }
     }
   }
-  out.places.assign(places.begin(), places.end());
-  return out;
+  if (growth.periods > 0) {
+    for (size_t r = 0; r < reports.size(); ++r) {
+      const size_t b = BaselineOf(reports[r].time, options);
+      if (b == SIZE_MAX || b > growth.periods) {
+        continue;
+      }
+      (b == 0 ? growth.period_total : growth.baseline_total) += 1;
+      const auto& f = facets[r];
+      if (f.category.empty() || f.area.empty()) {
+        continue;
+      }
+      const auto key = std::make_pair(f.category, f.area);
+      GrowthCell& cell = growth.cells[key];
+      if (b == 0) {
+        ++cell.count;
+        members[key].push_back(window_of[r]);
+      } else {
+        cell.baseline.resize(growth.periods, 0);
+        ++cell.baseline[b - 1];
+      }
+    }
+  }
+  growth.members = [&](const std::pair<std::string, std::string>& key) { return members[key]; };
+  return RankHotTopics(window, growth, options);
 }
 
 }  // namespace hotline::adapters::text

@@ -10,7 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "adapters/text/similar.h"
@@ -73,24 +78,62 @@ std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
                                     const std::vector<Report>& reports,
                                     const HotTopicOptions& options);
 
-// The per-report work FindHotTopics otherwise does at every call, done once per report
-// (HotTopicIndex keeps it with each ticket as it arrives): the report's most similar
-// reports in the finder (options.cluster.neighbours of them, best first) and its places.
-struct ReportSignals {
-  std::vector<std::pair<std::string, double>> neighbours;  // id, score
-  std::vector<std::string> places;  // in title, text or address; no administrative areas
-};
-ReportSignals SignalsOf(const SimilarityFinder& finder, const Report& report,
-                        const ClusterOptions& cluster = {});
+// Terms (words and places) as numbers, so that a long-lived index keeps each report's terms
+// in a few bytes and the ranking compares numbers; names only for labels. Not thread-safe:
+// its owner locks.
+class TermTable {
+ public:
+  uint32_t Intern(std::string_view term);
+  const std::string& Name(uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
 
-// FindHotTopics with the reports' signals (parallel to `reports`; those of the period and the
-// one before must be set) instead of looking up neighbours and places for every report:
-// single link over the stored neighbours, the rest as above.
-std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,
-                                    const std::vector<Report>& reports,
-                                    const std::vector<ReportFacets>& facets,
-                                    const std::vector<const ReportSignals*>& signals,
+ private:
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, uint32_t> ids_;
+};
+
+// What the ranking reads of a report's text, found once (one tokenization of title, text and
+// address): its words, places and unit names that can label a cluster (SharedTerms) and its
+// places (compounds, streets, sub-districts; no administrative areas). Sorted, unique.
+struct ReportTerms {
+  std::vector<uint32_t> words;
+  std::vector<uint32_t> places;
+};
+ReportTerms TermsOf(const Tokenizer& tokenizer, const Report& report, TermTable& table);
+
+// Counts for the growth kind by category × area (docs/hot_topics.md), counted by the caller.
+struct GrowthCell {
+  size_t count = 0;              // reports in the period
+  std::vector<size_t> baseline;  // reports per baseline period (0: the one just before)
+};
+struct GrowthInput {
+  std::map<std::pair<std::string, std::string>, GrowthCell> cells;  // (category, area)
+  size_t period_total = 0;    // reports in the period, with or without facets
+  size_t baseline_total = 0;  // in the baseline periods with data
+  size_t periods = 0;         // baseline periods with data (0: no growth topics)
+  // The window positions of a cell's reports in the period; asked only for a cell that is
+  // a topic.
+  std::function<std::vector<size_t>(const std::pair<std::string, std::string>&)> members;
+};
+
+// The period and the one before, prepared: each report with its terms and the clusters of
+// the window (single link, as LinkPositions gives them: largest first, oldest first).
+// HotTopicIndex prepares it from what it keeps; FindHotTopics from a finder.
+struct PreparedWindow {
+  std::vector<const Report*> reports;  // in the store's order (ticket id)
+  std::vector<const ReportTerms*> terms;
+  std::vector<std::vector<size_t>> clusters;  // positions in `reports`
+  const TermTable* table = nullptr;
+};
+
+// The ranking itself, no text analysed: what FindHotTopics does once the window is prepared.
+std::vector<HotTopic> RankHotTopics(const PreparedWindow& window, const GrowthInput& growth,
                                     const HotTopicOptions& options);
+
+// The labels of a group of reports from their terms (as SharedTerms).
+std::vector<std::string> SharedTermsOf(const TermTable& table,
+                                       const std::vector<const ReportTerms*>& reports,
+                                       size_t limit = 5);
 
 // Words, places and unit names (no bigrams, single characters, numbers, phone or ID
 // numbers) that at least half of `reports` have in title, text or address, most shared

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <set>
@@ -194,42 +195,70 @@ struct DisjointSets {
 
 }  // namespace
 
-std::vector<ReportCluster> LinkReports(const std::vector<Report>& reports,
-                                       const NeighbourSource& neighbours,
-                                       const ClusterOptions& options) {
-  std::unordered_map<std::string_view, size_t> position;
-  for (size_t i = 0; i < reports.size(); ++i) {
-    position.emplace(reports[i].id, i);
-  }
-  DisjointSets sets(reports.size());
-  for (size_t i = 0; i < reports.size(); ++i) {
-    neighbours(i, [&](std::string_view id, double score) {
-      if (score < options.threshold) {
+std::vector<std::vector<size_t>> LinkPositions(const std::vector<int64_t>& times,
+                                               const PositionSource& neighbours,
+                                               const ClusterOptions& options) {
+  DisjointSets sets(times.size());
+  for (size_t i = 0; i < times.size(); ++i) {
+    neighbours(i, [&](size_t other, double score) {
+      if (score < options.threshold || other >= times.size()) {
         return;
       }
-      const auto other = position.find(id);
-      if (other == position.end()) {
+      if (times[i] != 0 && times[other] != 0 &&
+          std::llabs(times[i] - times[other]) > options.window_seconds) {
         return;
       }
-      const Report& b = reports[other->second];
-      if (reports[i].time != 0 && b.time != 0 &&
-          std::llabs(reports[i].time - b.time) > options.window_seconds) {
-        return;
-      }
-      sets.Union(i, other->second);
+      sets.Union(i, other);
     });
   }
-  std::map<size_t, std::vector<size_t>> groups;
-  for (size_t i = 0; i < reports.size(); ++i) {
-    groups[sets.Find(i)].push_back(i);
+  // Roots are the smallest position of their group: groups come in order of first position.
+  std::vector<size_t> group_of(times.size(), SIZE_MAX);
+  std::vector<std::vector<size_t>> groups;
+  for (size_t i = 0; i < times.size(); ++i) {
+    const size_t root = sets.Find(i);
+    if (group_of[root] == SIZE_MAX) {
+      group_of[root] = groups.size();
+      groups.emplace_back();
+    }
+    groups[group_of[root]].push_back(i);
   }
-  std::vector<ReportCluster> clusters;
-  for (auto& [root, members] : groups) {
+  std::vector<std::vector<size_t>> out;
+  for (auto& members : groups) {
     if (members.size() < options.min_size) {
       continue;
     }
     std::stable_sort(members.begin(), members.end(),
-                     [&](size_t a, size_t b) { return reports[a].time < reports[b].time; });
+                     [&](size_t a, size_t b) { return times[a] < times[b]; });
+    out.push_back(std::move(members));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  return out;
+}
+
+std::vector<ReportCluster> LinkReports(const std::vector<Report>& reports,
+                                       const NeighbourSource& neighbours,
+                                       const ClusterOptions& options) {
+  std::unordered_map<std::string_view, size_t> position;
+  std::vector<int64_t> times;
+  times.reserve(reports.size());
+  for (size_t i = 0; i < reports.size(); ++i) {
+    position.emplace(reports[i].id, i);
+    times.push_back(reports[i].time);
+  }
+  const auto groups = LinkPositions(
+      times,
+      [&](size_t i, const PositionSink& sink) {
+        neighbours(i, [&](std::string_view id, double score) {
+          const auto other = position.find(id);
+          if (other != position.end()) {
+            sink(other->second, score);
+          }
+        });
+      },
+      options);
+  std::vector<ReportCluster> clusters;
+  for (const auto& members : groups) {
     ReportCluster cluster;
     cluster.first_time = reports[members.front()].time;
     cluster.last_time = reports[members.back()].time;
@@ -238,9 +267,6 @@ std::vector<ReportCluster> LinkReports(const std::vector<Report>& reports,
     }
     clusters.push_back(std::move(cluster));
   }
-  std::stable_sort(
-      clusters.begin(), clusters.end(),
-      [](const ReportCluster& a, const ReportCluster& b) { return a.ids.size() > b.ids.size(); });
   return clusters;
 }
 

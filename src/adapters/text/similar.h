@@ -120,6 +120,15 @@ std::vector<ReportCluster> LinkReports(const std::vector<Report>& reports,
                                        const NeighbourSource& neighbours,
                                        const ClusterOptions& options);
 
+// LinkReports by position: `times[i]` is report i's time (0: unknown), `neighbours` gives
+// positions. Groups of positions, largest first, each oldest first (ties in position order);
+// groups of equal size in the order of their first position.
+using PositionSink = std::function<void(size_t other, double score)>;
+using PositionSource = std::function<void(size_t report, const PositionSink& sink)>;
+std::vector<std::vector<size_t>> LinkPositions(const std::vector<int64_t>& times,
+                                               const PositionSource& neighbours,
+                                               const ClusterOptions& options);
+
 // Groups `reports` (already in `finder`) by single-link over similar pairs within the window
 // (LinkReports over finder.FindSimilar) and labels each cluster. Clusters come largest first.
 std::vector<ReportCluster> ClusterReports(const SimilarityFinder& finder,

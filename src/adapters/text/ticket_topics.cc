@@ -157,6 +157,46 @@ Result<TicketHotTopics> FindTicketHotTopics(ports::TicketStore& store, const dom
   return out;
 }
 
+namespace {
+
+// A cluster for the dispatcher from its tickets (oldest first) and label.
+TicketCluster MakeCluster(std::vector<domain::Ticket> tickets, std::vector<std::string> terms) {
+  TicketCluster cluster;
+  cluster.top_terms = std::move(terms);
+  cluster.tickets = std::move(tickets);
+  for (const auto& t : cluster.tickets) {
+    if (IsOpen(t.state)) {
+      ++cluster.open;
+      if (cluster.master.empty()) {
+        cluster.master = t.number;
+      }
+    }
+  }
+  for (const auto& t : cluster.tickets) {
+    if (t.number != cluster.master && !cluster.master.empty() &&
+        domain::IsAllowedIn(domain::Action::kMerge, t.state)) {
+      cluster.mergeable.push_back(t.number);
+    }
+  }
+  return cluster;
+}
+
+// Most mergeable first, then largest; at most `limit`.
+void SortClusters(std::vector<TicketCluster>& clusters, size_t limit) {
+  std::stable_sort(clusters.begin(), clusters.end(),
+                   [](const TicketCluster& a, const TicketCluster& b) {
+                     if (a.mergeable.size() != b.mergeable.size()) {
+                       return a.mergeable.size() > b.mergeable.size();
+                     }
+                     return a.tickets.size() > b.tickets.size();
+                   });
+  if (clusters.size() > limit) {
+    clusters.resize(limit);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<TicketCluster>> FindTicketClusters(ports::TicketStore& store,
                                                       const Tokenizer& tokenizer,
                                                       const domain::OrgTree& org,
@@ -176,42 +216,25 @@ Result<std::vector<TicketCluster>> FindTicketClusters(ports::TicketStore& store,
   }
   ClusterOptions options;
   options.min_size = std::max<size_t>(request.min_size, 2);
+  const auto linked = LinkReports(
+      reports,
+      [&](size_t i, const NeighbourSink& sink) {
+        for (const auto& match : finder.FindSimilar(reports[i], options.neighbours)) {
+          sink(match.id, match.score);
+        }
+      },
+      options);
   std::vector<TicketCluster> clusters;
-  for (const auto& c : ClusterReports(finder, reports, options)) {
-    TicketCluster cluster;
+  for (const auto& c : linked) {
     std::vector<const Report*> members;
+    std::vector<domain::Ticket> members_tickets;
     for (const auto& id : c.ids) {
       members.push_back(&reports[by_number.at(id)]);
+      members_tickets.push_back(tickets[by_number.at(id)]);
     }
-    cluster.top_terms = SharedTerms(tokenizer, members);
-    for (const auto& id : c.ids) {
-      const domain::Ticket& t = tickets[by_number.at(id)];
-      cluster.tickets.push_back(t);
-      if (IsOpen(t.state)) {
-        ++cluster.open;
-        if (cluster.master.empty()) {
-          cluster.master = t.number;
-        }
-      }
-    }
-    for (const auto& t : cluster.tickets) {
-      if (t.number != cluster.master && !cluster.master.empty() &&
-          domain::IsAllowedIn(domain::Action::kMerge, t.state)) {
-        cluster.mergeable.push_back(t.number);
-      }
-    }
-    clusters.push_back(std::move(cluster));
+    clusters.push_back(MakeCluster(std::move(members_tickets), SharedTerms(tokenizer, members)));
   }
-  std::stable_sort(clusters.begin(), clusters.end(),
-                   [](const TicketCluster& a, const TicketCluster& b) {
-                     if (a.mergeable.size() != b.mergeable.size()) {
-                       return a.mergeable.size() > b.mergeable.size();
-                     }
-                     return a.tickets.size() > b.tickets.size();
-                   });
-  if (clusters.size() > request.limit) {
-    clusters.resize(request.limit);
-  }
+  SortClusters(clusters, request.limit);
   return clusters;
 }
 
@@ -219,10 +242,19 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
-// Local midnight (UTC+8, as FormatLocalDate) of the day of `t`.
-int64_t LocalMidnight(Instant t) {
-  const auto day = ParseInstant(FormatLocalDate(t));
-  return day.has_value() ? ToUnix(*day) : ToUnix(t) - ToUnix(t) % kDay;
+// The baseline period of a day (its local midnight) when the period [from, to) is made of
+// whole days: 0 for the period itself, i for the i-th before it, SIZE_MAX outside them (as
+// FindHotTopics counts each report).
+size_t BaselineOfDay(int64_t day, const HotTopicOptions& options) {
+  const int64_t length = options.to - options.from;
+  if (day >= options.from && day < options.to) {
+    return 0;
+  }
+  if (day >= options.from ||
+      options.from - day > static_cast<int64_t>(options.baseline_periods) * length) {
+    return SIZE_MAX;
+  }
+  return static_cast<size_t>((options.from - day - 1) / length) + 1;
 }
 
 bool AreasAreTownships(const domain::OrgTree& org, const TicketTopicRequest& request) {
@@ -235,27 +267,68 @@ bool AreasAreTownships(const domain::OrgTree& org, const TicketTopicRequest& req
 
 }  // namespace
 
+namespace {
+
+// The local day (UTC+8) of a time: its midnight, seconds since the epoch.
+int64_t DayOf(int64_t t) {
+  constexpr int64_t kOffset = 8 * 3600;
+  const int64_t local = t + kOffset;
+  const int64_t days = local / kDay - (local % kDay < 0 ? 1 : 0);
+  return days * kDay - kOffset;
+}
+
+// A ticket rebuilt from what the index keeps (for the clusters' lists).
+domain::Ticket SlimTicket(int64_t id, const Report& report, domain::RegionId region,
+                          domain::CategoryId category, domain::TicketState state) {
+  domain::Ticket t;
+  t.id = domain::TicketId{id};
+  t.number = report.id;
+  t.title = report.title;
+  t.content = report.text;
+  t.address = report.address;
+  t.region = region;
+  t.category = category;
+  t.state = state;
+  t.created_at = FromUnix(report.time);
+  return t;
+}
+
+}  // namespace
+
+HotTopicIndex::HotTopicIndex(ports::TicketStore& store, std::shared_ptr<const Tokenizer> tokenizer,
+                             HotTopicIndexOptions options)
+    : store_(store), tokenizer_(std::move(tokenizer)), options_(options), finder_(*tokenizer_) {}
+
 HotTopicIndex::HotTopicIndex(ports::TicketStore& store, const Tokenizer& tokenizer,
                              HotTopicIndexOptions options)
-    : store_(store), tokenizer_(tokenizer), options_(options), finder_(tokenizer) {}
+    : HotTopicIndex(store, std::shared_ptr<const Tokenizer>(&tokenizer, [](const Tokenizer*) {}),
+                    options) {}
 
 HotTopicIndex::~HotTopicIndex() {
+  Cancel();
   if (loader_.joinable()) {
     loader_.join();
   }
 }
 
-void HotTopicIndex::LoadInBackground(Instant now) {
-  loader_ = std::thread([this, now] {
-    if (const Status loaded = Load(now); !loaded.has_value()) {
+void HotTopicIndex::Cancel() { cancelled_ = true; }
+
+void HotTopicIndex::LoadInBackground(Instant now, std::function<void(const Status&)> done) {
+  loader_ = std::thread([this, now, done = std::move(done)] {
+    const Status loaded = Load(now);
+    if (!loaded.has_value() && !cancelled_) {
       std::fprintf(stderr, "hotline: 热点索引未能加载（%s），热点按次从库中计算\n",
                    loaded.error().message.c_str());
+    }
+    if (done) {
+      done(loaded);
     }
   });
 }
 
 Status HotTopicIndex::Load(Instant now) {
-  const int64_t today = LocalMidnight(now);
+  const Error cancelled{ErrorCode::kUnavailable, "热点索引的加载已取消"};
+  const int64_t today = DayOf(ToUnix(now));
   const int64_t count_start = today - (options_.count_days - 1) * kDay;
   const int64_t text_start = today - (options_.text_days - 1) * kDay;
   HOTLINE_ASSIGN_OR_RETURN(const int64_t data_since, DataSince(store_));
@@ -269,6 +342,9 @@ Status HotTopicIndex::Load(Instant now) {
   f.created_from = FromUnix(count_start);
   f.limit = kPage;
   while (true) {
+    if (cancelled_) {
+      return cancelled;
+    }
     HOTLINE_ASSIGN_OR_RETURN(std::vector<domain::Ticket> page, store_.List(f));
     {
       std::unique_lock lock(mu_);
@@ -284,6 +360,9 @@ Status HotTopicIndex::Load(Instant now) {
   std::unique_lock lock(mu_);
   DrainLocked();  // the feed's changes are newer than what was read
   ComputeSignals();
+  if (cancelled_) {
+    return cancelled;
+  }
   loaded_ = true;
   return OkStatus();
 }
@@ -319,15 +398,42 @@ void HotTopicIndex::DrainLocked() {
 }
 
 void HotTopicIndex::ComputeSignals() {
-  for (const int64_t id : unsignalled_) {
-    const auto it = records_.find(id);
-    if (it != records_.end() && it->second.signals == nullptr &&
-        it->second.report.time >= text_start_) {
-      it->second.signals =
-          std::make_shared<const ReportSignals>(SignalsOf(finder_, it->second.report));
+  size_t done = 0;
+  for (const uint32_t slot : unsignalled_) {
+    if (cancelled_) {
+      break;
     }
+    ++done;
+    Text& text = texts_[slot];
+    if (text.id == 0 || text.signalled) {
+      continue;
+    }
+    text.neighbours.clear();
+    for (const auto& match : finder_.FindSimilar(text.report, options_.kept_neighbours)) {
+      if (match.score < cluster_.threshold) {
+        break;  // best first
+      }
+      const auto other = slot_of_number_.find(match.id);
+      if (other != slot_of_number_.end()) {
+        text.neighbours.push_back(
+            {match.score, other->second, static_cast<uint32_t>(texts_[other->second].id)});
+      }
+    }
+    text.neighbours.shrink_to_fit();
+    text.terms = TermsOf(*tokenizer_, text.report, terms_);
+    text.signalled = true;
   }
-  unsignalled_.clear();
+  unsignalled_.erase(unsignalled_.begin(),
+                     unsignalled_.begin() + static_cast<std::ptrdiff_t>(done));
+}
+
+void HotTopicIndex::FreeText(uint32_t slot) {
+  Text& text = texts_[slot];
+  finder_.Remove(text.report.id);
+  slot_of_number_.erase(text.report.id);
+  slot_of_id_.erase(text.id);
+  text = Text{};
+  free_.push_back(slot);
 }
 
 void HotTopicIndex::ApplyLocked(const domain::Ticket& t) {
@@ -338,45 +444,160 @@ void HotTopicIndex::ApplyLocked(const domain::Ticket& t) {
   if (time < count_start_) {
     return;
   }
-  Record& record = records_[t.id.value()];
-  record.region = t.region;
-  record.category = t.category;
-  Report report = ReportOf(t);
-  if (record.signals != nullptr &&
-      (report.title != record.report.title || report.text != record.report.text ||
-       report.address != record.report.address)) {
-    record.signals = nullptr;  // the text changed: looked up again
-  }
-  record.report = std::move(report);
-  if (time >= text_start_) {
-    (void)finder_.Upsert(record.report);
-    if (record.signals == nullptr) {
-      unsignalled_.push_back(t.id.value());
+  const int64_t id = t.id.value();
+  // Counts by (day, region, category): a reclassified ticket moves from one to the other.
+  auto [kept, inserted] = kept_.try_emplace(id);
+  if (!inserted) {
+    const auto old =
+        counts_.find({DayOf(kept->second.time), kept->second.region, kept->second.category});
+    if (old != counts_.end() && --old->second == 0) {
+      counts_.erase(old);
     }
+  }
+  kept->second = Kept{time, t.region.value(), t.category.value()};
+  ++counts_[{DayOf(time), t.region.value(), t.category.value()}];
+  if (time < text_start_) {
+    return;
+  }
+  uint32_t slot = 0;
+  if (const auto found = slot_of_id_.find(id); found != slot_of_id_.end()) {
+    slot = found->second;
   } else {
-    record.report = Report{t.number, "", "", "", record.report.region, time};
+    if (free_.empty()) {
+      slot = static_cast<uint32_t>(texts_.size());
+      texts_.emplace_back();
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+    }
+    slot_of_id_.emplace(id, slot);
+  }
+  Text& text = texts_[slot];
+  Report report = ReportOf(t);
+  const bool fresh = text.id == 0;
+  const bool text_changed = fresh || report.title != text.report.title ||
+                            report.text != text.report.text ||
+                            report.address != text.report.address;
+  const bool indexed_changed = text_changed || report.region != text.report.region;
+  if (fresh) {
+    slot_of_number_[report.id] = slot;
+  }
+  text.id = id;
+  text.region = t.region;
+  text.category = t.category;
+  text.state = t.state;
+  if (indexed_changed) {
+    text.report = std::move(report);
+    (void)finder_.Upsert(text.report);
+  }
+  if (text_changed) {
+    text.signalled = false;  // looked up again
+    unsignalled_.push_back(slot);
   }
 }
 
 void HotTopicIndex::Advance(Instant now) {
   DrainLocked();
-  const int64_t today = LocalMidnight(now);
+  const int64_t today = DayOf(ToUnix(now));
   const int64_t count_start = today - (options_.count_days - 1) * kDay;
   const int64_t text_start = today - (options_.text_days - 1) * kDay;
   if (text_start <= text_start_ && count_start <= count_start_) {
     return;
   }
-  for (auto it = records_.begin(); it != records_.end();) {
-    Report& r = it->second.report;
-    if (r.time < text_start && r.time >= text_start_) {
-      finder_.Remove(r.id);
-      r = Report{r.id, "", "", "", r.region, r.time};
-      it->second.signals = nullptr;
+  for (uint32_t slot = 0; slot < texts_.size(); ++slot) {
+    if (texts_[slot].id != 0 && texts_[slot].report.time < text_start) {
+      FreeText(slot);
     }
-    it = r.time < count_start ? records_.erase(it) : std::next(it);
   }
+  for (auto it = kept_.begin(); it != kept_.end();) {
+    it = it->second.time < count_start ? kept_.erase(it) : std::next(it);
+  }
+  counts_.erase(counts_.begin(), counts_.lower_bound({count_start, INT64_MIN, INT64_MIN}));
   text_start_ = std::max(text_start_, text_start);
   count_start_ = std::max(count_start_, count_start);
+}
+
+bool HotTopicIndex::Prepare(Instant now) {
+  std::unique_lock lock(mu_);
+  if (!loaded_) {
+    return false;
+  }
+  Advance(now);
+  return true;
+}
+
+std::vector<uint32_t> HotTopicIndex::Select(const domain::OrgTree& org,
+                                            const domain::CategoryTree* categories,
+                                            const TicketTopicRequest& request, int64_t from,
+                                            int64_t to) const {
+  std::vector<std::pair<int64_t, uint32_t>> selected;
+  // Scope tests by region and by category, once each.
+  std::unordered_map<int64_t, bool> region_in;
+  std::unordered_map<int64_t, bool> category_in;
+  for (uint32_t slot = 0; slot < texts_.size(); ++slot) {
+    const Text& text = texts_[slot];
+    if (text.id == 0 || text.report.time < from || text.report.time >= to) {
+      continue;
+    }
+    if (request.region) {
+      auto [it, added] = region_in.try_emplace(text.region.value(), false);
+      if (added) {
+        it->second = text.region.valid() && org.IsRegionWithin(text.region, *request.region);
+      }
+      if (!it->second) {
+        continue;
+      }
+    }
+    if (request.category) {
+      auto [it, added] = category_in.try_emplace(text.category.value(), false);
+      if (added) {
+        it->second =
+            categories != nullptr && InCategory(*categories, text.category, *request.category);
+      }
+      if (!it->second) {
+        continue;
+      }
+    }
+    selected.emplace_back(text.id, slot);
+  }
+  std::sort(selected.begin(), selected.end());
+  std::vector<uint32_t> out;
+  out.reserve(selected.size());
+  for (const auto& [id, slot] : selected) {
+    out.push_back(slot);
+  }
+  return out;
+}
+
+std::vector<std::vector<size_t>> HotTopicIndex::Link(const std::vector<uint32_t>& slots,
+                                                     ClusterOptions options) const {
+  std::vector<int64_t> position(texts_.size(), -1);
+  std::vector<int64_t> times;
+  times.reserve(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i) {
+    position[slots[i]] = static_cast<int64_t>(i);
+    times.push_back(texts_[slots[i]].report.time);
+  }
+  return LinkPositions(
+      times,
+      [&](size_t i, const PositionSink& sink) {
+        // The first `neighbours` within the selection, as a finder holding only it would
+        // give (those below the threshold were not kept: they would not link).
+        size_t given = 0;
+        for (const Neighbour& n : texts_[slots[i]].neighbours) {
+          if (given >= options.neighbours) {
+            break;
+          }
+          const Text& other = texts_[n.slot];
+          if (other.id == 0 || static_cast<uint32_t>(other.id) != n.id_low ||
+              position[n.slot] < 0) {
+            continue;
+          }
+          ++given;
+          sink(static_cast<size_t>(position[n.slot]), n.score);
+        }
+      },
+      options);
 }
 
 std::optional<Result<TicketHotTopics>> HotTopicIndex::Find(const domain::OrgTree& org,
@@ -389,105 +610,252 @@ std::optional<Result<TicketHotTopics>> HotTopicIndex::Find(const domain::OrgTree
   if (request.from >= request.to) {
     return Result<TicketHotTopics>(InvalidArgument("期间的开始应早于结束"));
   }
-  {
-    std::unique_lock lock(mu_);
-    if (!loaded_) {
-      return std::nullopt;
-    }
-    Advance(now);
+  if (!Prepare(now)) {
+    return std::nullopt;
   }
   std::shared_lock lock(mu_);
-  const int64_t length = (request.to - request.from).count();
+  const int64_t from = ToUnix(request.from);
+  const int64_t to = ToUnix(request.to);
+  const int64_t length = to - from;
   const int64_t periods = std::max<int64_t>(static_cast<int64_t>(options.baseline_periods), 1);
-  const int64_t window_start = ToUnix(request.from) - length;
-  const int64_t load_start = ToUnix(request.from) - length * periods;
+  const int64_t window_start = from - length;
+  const int64_t load_start = from - length * periods;
   if (window_start < text_start_) {
     return std::nullopt;
   }
   if (load_start < count_start_ && data_since_ != 0 && data_since_ < count_start_) {
     return std::nullopt;  // the baseline reaches days no longer kept
   }
-  options.from = ToUnix(request.from);
-  options.to = ToUnix(request.to);
+  if (DayOf(from) != from || length % kDay != 0) {
+    return std::nullopt;  // counts are kept by whole local days
+  }
+  options.from = from;
+  options.to = to;
   options.limit = request.limit;
   options.data_since = data_since_;
+  ++live_calls_;
   const bool township_areas = AreasAreTownships(org, request);
-  TicketHotTopics out;
-  std::vector<Report> reports;
-  std::vector<ReportFacets> facets;
-  std::vector<const ReportSignals*> signals;
   // FacetsOf by category and region, computed once each.
-  std::unordered_map<int64_t, std::string> category_paths;
-  std::unordered_map<int64_t, std::string> areas;
-  const auto facet_of = [&](const Record& record) {
-    auto c = category_paths.find(record.category.value());
-    auto a = areas.find(record.region.value());
-    if (c == category_paths.end() || a == areas.end()) {
+  std::map<std::pair<int64_t, int64_t>, ReportFacets> facet_cache;
+  const auto facets_of = [&](int64_t region, int64_t category) -> const ReportFacets& {
+    auto [it, added] = facet_cache.try_emplace({region, category});
+    if (added) {
       domain::Ticket slim;
-      slim.region = record.region;
-      slim.category = record.category;
-      ReportFacets f = FacetsOf(slim, org, categories, township_areas);
-      c = category_paths.insert_or_assign(record.category.value(), f.category).first;
-      a = areas.insert_or_assign(record.region.value(), f.area).first;
+      slim.region = domain::RegionId{region};
+      slim.category = domain::CategoryId{category};
+      it->second = FacetsOf(slim, org, categories, township_areas);
     }
-    return ReportFacets{c->second, a->second};
+    return it->second;
   };
-  size_t beyond = 0;  // kept texts after the period
-  for (const auto& [id, record] : records_) {
-    const int64_t time = record.report.time;
-    if (time >= options.to) {
-      ++beyond;
-      continue;
-    }
-    if (time < load_start) {
-      continue;
-    }
-    if (request.region &&
-        (!record.region.valid() || !org.IsRegionWithin(record.region, *request.region))) {
-      continue;
-    }
-    if (request.category && !InCategory(categories, record.category, *request.category)) {
-      continue;
-    }
-    reports.push_back(record.report);
-    facets.push_back(facet_of(record));
-    signals.push_back(record.signals.get());
-    ++(time >= options.from ? out.reports : out.baseline_reports);
+  // The period and the one before, with their clusters.
+  const std::vector<uint32_t> slots = Select(org, &categories, request, window_start, to);
+  PreparedWindow window;
+  window.table = &terms_;
+  window.reports.reserve(slots.size());
+  window.terms.reserve(slots.size());
+  for (const uint32_t slot : slots) {
+    window.reports.push_back(&texts_[slot].report);
+    window.terms.push_back(&texts_[slot].terms);
   }
+  ClusterOptions cluster_options = options.cluster;
+  cluster_options.min_size = options.min_reports;
+  window.clusters = Link(slots, cluster_options);
+  // Growth from the counts by day.
+  TicketHotTopics out;
+  GrowthInput growth;
   for (int64_t i = static_cast<int64_t>(options.baseline_periods); i >= 1; --i) {
-    if (options.from - i * length >= options.data_since) {
-      out.baseline_periods = static_cast<size_t>(i);
+    if (from - i * length >= options.data_since) {
+      growth.periods = static_cast<size_t>(i);
       break;
     }
   }
-  // The long-lived finder holds exactly the texts a call would index when the request is
-  // the whole city over the kept text days; otherwise the window is indexed for the call.
-  if (!request.region && !request.category && window_start == text_start_ && beyond == 0) {
-    ++live_calls_;
-    // Neighbours and places were looked up as the reports arrived.
-    out.topics = FindHotTopics(finder_, reports, facets, signals, options);
-    return out;
-  }
-  SimilarityFinder finder(tokenizer_);
-  for (const auto& r : reports) {
-    if (r.time >= window_start) {
-      if (const Status added = finder.Upsert(r); !added.has_value()) {
-        return Result<TicketHotTopics>(added.error());
+  out.baseline_periods = growth.periods;
+  std::unordered_map<int64_t, bool> region_in;
+  std::unordered_map<int64_t, bool> category_in;
+  for (auto it = counts_.lower_bound({load_start, INT64_MIN, INT64_MIN});
+       it != counts_.end() && std::get<0>(it->first) < to; ++it) {
+    const auto& [day, region, category] = it->first;
+    const size_t n = it->second;
+    if (request.region) {
+      auto [r, added] = region_in.try_emplace(region, false);
+      if (added) {
+        const domain::RegionId id{region};
+        r->second = id.valid() && org.IsRegionWithin(id, *request.region);
+      }
+      if (!r->second) {
+        continue;
       }
     }
+    if (request.category) {
+      auto [c, added] = category_in.try_emplace(category, false);
+      if (added) {
+        c->second = InCategory(categories, domain::CategoryId{category}, *request.category);
+      }
+      if (!c->second) {
+        continue;
+      }
+    }
+    (day >= from ? out.reports : out.baseline_reports) += n;
+    const size_t b = BaselineOfDay(day, options);
+    if (growth.periods == 0 || b == SIZE_MAX || b > growth.periods) {
+      continue;
+    }
+    (b == 0 ? growth.period_total : growth.baseline_total) += n;
+    const ReportFacets& f = facets_of(region, category);
+    if (f.category.empty() || f.area.empty()) {
+      continue;
+    }
+    GrowthCell& cell = growth.cells[{f.category, f.area}];
+    if (b == 0) {
+      cell.count += n;
+    } else {
+      cell.baseline.resize(growth.periods, 0);
+      cell.baseline[b - 1] += n;
+    }
   }
-  out.topics = FindHotTopics(finder, reports, facets, options);
+  growth.members = [&](const std::pair<std::string, std::string>& key) {
+    std::vector<size_t> members;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      const Text& text = texts_[slots[i]];
+      if (text.report.time < from) {
+        continue;
+      }
+      const ReportFacets& f = facets_of(text.region.value(), text.category.value());
+      if (f.category == key.first && f.area == key.second) {
+        members.push_back(i);
+      }
+    }
+    return members;
+  };
+  out.topics = RankHotTopics(window, growth, options);
   return out;
+}
+
+std::optional<Result<std::vector<TicketCluster>>> HotTopicIndex::FindClusters(
+    const domain::OrgTree& org, const TicketTopicRequest& request, Instant now) {
+  if (request.visible) {
+    return std::nullopt;
+  }
+  if (request.from >= request.to) {
+    return Result<std::vector<TicketCluster>>(InvalidArgument("期间的开始应早于结束"));
+  }
+  if (!Prepare(now)) {
+    return std::nullopt;
+  }
+  std::shared_lock lock(mu_);
+  const int64_t from = ToUnix(request.from);
+  const int64_t to = ToUnix(request.to);
+  if (from < text_start_) {
+    return std::nullopt;
+  }
+  ++live_calls_;
+  TicketTopicRequest scope = request;
+  scope.category.reset();  // clusters are by region only
+  const std::vector<uint32_t> slots = Select(org, nullptr, scope, from, to);
+  ClusterOptions options;
+  options.min_size = std::max<size_t>(request.min_size, 2);
+  std::vector<TicketCluster> clusters;
+  for (const auto& group : Link(slots, options)) {
+    std::vector<domain::Ticket> tickets;
+    std::vector<const ReportTerms*> terms;
+    for (const size_t i : group) {
+      const Text& text = texts_[slots[i]];
+      tickets.push_back(SlimTicket(text.id, text.report, text.region, text.category, text.state));
+      terms.push_back(&text.terms);
+    }
+    clusters.push_back(MakeCluster(std::move(tickets), SharedTermsOf(terms_, terms)));
+  }
+  SortClusters(clusters, request.limit);
+  return Result<std::vector<TicketCluster>>(std::move(clusters));
 }
 
 HotTopicIndex::Stats HotTopicIndex::stats() const {
   std::shared_lock lock(mu_);
   Stats s;
   s.loaded = loaded_;
-  s.tickets = records_.size();
+  s.tickets = kept_.size();
   s.texts = finder_.size();
   s.live_finder_calls = live_calls_;
   return s;
+}
+
+LiveHotTopicIndex::LiveHotTopicIndex(ports::TicketStore& store,
+                                     std::shared_ptr<const Tokenizer> tokenizer,
+                                     std::function<Instant()> now, HotTopicIndexOptions options)
+    : store_(store),
+      now_(std::move(now)),
+      options_(options),
+      current_(std::make_shared<HotTopicIndex>(store, tokenizer, options)),
+      wanted_(std::move(tokenizer)) {}
+
+LiveHotTopicIndex::~LiveHotTopicIndex() { Stop(); }
+
+void LiveHotTopicIndex::Start() {
+  std::lock_guard lock(mu_);
+  current_->LoadInBackground(now_());
+}
+
+void LiveHotTopicIndex::Apply(const domain::Ticket& ticket) {
+  std::lock_guard lock(mu_);
+  current_->Apply(ticket);
+  if (building_ != nullptr) {
+    building_->Apply(ticket);
+  }
+}
+
+void LiveHotTopicIndex::Rebuild(std::shared_ptr<const Tokenizer> tokenizer) {
+  std::shared_ptr<HotTopicIndex> fresh;
+  std::shared_ptr<HotTopicIndex> replaced;  // a rebuild still loading: cancelled, joined below
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_ || tokenizer == nullptr || tokenizer == wanted_) {
+      return;
+    }
+    wanted_ = tokenizer;
+    fresh = std::make_shared<HotTopicIndex>(store_, std::move(tokenizer), options_);
+    replaced = std::move(building_);
+    building_ = fresh;
+  }
+  if (replaced != nullptr) {
+    replaced->Cancel();
+    replaced.reset();
+  }
+  HotTopicIndex* raw = fresh.get();
+  fresh->LoadInBackground(now_(), [this, raw](const Status& loaded) {
+    std::shared_ptr<HotTopicIndex> old;  // released outside the lock
+    std::lock_guard lock(mu_);
+    if (building_.get() != raw || !loaded.has_value() || stopped_) {
+      return;
+    }
+    old = std::move(current_);
+    current_ = std::move(building_);
+    ++rebuilds_;
+  });
+}
+
+void LiveHotTopicIndex::Stop() {
+  std::shared_ptr<HotTopicIndex> building;
+  std::shared_ptr<HotTopicIndex> current;
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    building = std::move(building_);
+    current = current_;
+  }
+  if (building != nullptr) {
+    building->Cancel();
+  }
+  current->Cancel();  // an initial load still running: the index then never answers
+}
+
+std::shared_ptr<HotTopicIndex> LiveHotTopicIndex::current() const {
+  std::lock_guard lock(mu_);
+  return current_;
+}
+
+size_t LiveHotTopicIndex::rebuilds() const {
+  std::lock_guard lock(mu_);
+  return rebuilds_;
 }
 
 }  // namespace hotline::adapters::text

@@ -14,6 +14,8 @@
 #include <optional>
 #include <shared_mutex>
 #include <thread>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "adapters/text/hot_topics.h"
@@ -74,84 +76,170 @@ Result<std::vector<TicketCluster>> FindTicketClusters(ports::TicketStore& store,
 ReportFacets FacetsOf(const domain::Ticket& ticket, const domain::OrgTree& org,
                       const domain::CategoryTree& categories, bool township_areas);
 
-// HotTopicIndex: the recent tickets kept in memory for hot topics, so that a call reads no
-// rows and, for the usual request (the whole city, the 7 days up to today), indexes no text:
-// the category and region of every ticket registered in the last `count_days` local days
-// (the growth kind's baseline periods), the texts of the last `text_days` (the period and the
-// one before it) and a SimilarityFinder over those texts, kept up to date ticket by ticket
-// from the change feed (Apply) and loaded from the store once at start (Load). Days that
-// leave the window are dropped at the next call. The same FindHotTopics ranks the topics, so
-// the answer is the one FindTicketHotTopics gives from the store (docs/hot_topics.md).
+// HotTopicIndex: the recent tickets kept in memory for hot topics and clusters, so that a
+// call reads no rows and analyses no text: the number of tickets per (day, region, category)
+// over the last `count_days` local days (the growth kind's baseline periods) and, for the
+// last `text_days` (the period and the one before it), each ticket's text in a
+// SimilarityFinder with what the ranking needs of it, found once when the ticket arrives: its
+// most similar reports (those scoring at least the link threshold, best first) and its words
+// and places. Kept up to date ticket by ticket from the change feed (Apply) and loaded from
+// the store once at start (Load). Days that leave the window are dropped at the next call.
+// A call selects the reports of its period and scope (city, county, category), links each to
+// its first ClusterOptions::neighbours stored neighbours within that selection (single link)
+// and ranks with RankHotTopics, as FindTicketHotTopics does from the store after indexing
+// the selection (docs/hot_topics.md says where the two can differ).
 // Thread-safe: calls run in parallel; Apply never waits for a call in progress.
 struct HotTopicIndexOptions {
   int text_days = 14;   // a weekly period and the one before
   int count_days = 35;  // a weekly period and its 4 baseline periods
+  // Neighbours kept per report (scoring at least ClusterOptions::threshold): a scoped call
+  // uses the first ClusterOptions::neighbours of them within its scope.
+  size_t kept_neighbours = 20;
 };
 
 class HotTopicIndex {
  public:
-  // `store` and `tokenizer` outlive the index.
+  // `store` outlives the index; the tokenizer is kept alive by the index.
+  HotTopicIndex(ports::TicketStore& store, std::shared_ptr<const Tokenizer> tokenizer,
+                HotTopicIndexOptions options = {});
+  // `tokenizer` outlives the index.
   HotTopicIndex(ports::TicketStore& store, const Tokenizer& tokenizer,
                 HotTopicIndexOptions options = {});
-  ~HotTopicIndex();
+  ~HotTopicIndex();  // cancels a load in progress and joins it
   HotTopicIndex(const HotTopicIndex&) = delete;
   HotTopicIndex& operator=(const HotTopicIndex&) = delete;
 
   // Reads the tickets of the kept days up to `now` from the store; changes applied meanwhile
-  // are kept. Until it has returned, Find answers nullopt.
+  // are kept. Until it has returned, Find answers nullopt. kUnavailable when cancelled.
   Status Load(Instant now);
-  // Load in a thread of the index's own (joined by the destructor).
-  void LoadInBackground(Instant now);
+  // Load in a thread of the index's own (joined by the destructor); `done` (optional) is
+  // called on that thread with Load's result.
+  void LoadInBackground(Instant now, std::function<void(const Status&)> done = {});
+  // Stops a load in progress soon (between two tickets); the index then never answers.
+  void Cancel();
   // A ticket as it is now (a change from the feed).
   void Apply(const domain::Ticket& ticket);
 
   // The hot topics of `request` from memory, or nullopt when the index cannot answer: not
   // loaded yet, a period (with the one before it, and the baseline for growth) reaching
-  // before the kept days, or a per-ticket scope (request.visible). Then the caller reads the
-  // store (FindTicketHotTopics). `now` says which days are kept.
+  // before the kept days or not made of whole local days, or a per-ticket scope
+  // (request.visible). Then the caller reads the store (FindTicketHotTopics). `now` says
+  // which days are kept.
   std::optional<Result<TicketHotTopics>> Find(const domain::OrgTree& org,
                                               const domain::CategoryTree& categories,
                                               const TicketTopicRequest& request, Instant now,
                                               HotTopicOptions options = {});
+  // Clusters as FindTicketClusters gives them, or nullopt as Find (the period alone must be
+  // within the kept text days). The tickets carry number, title, content, address, region,
+  // category, state and creation time.
+  std::optional<Result<std::vector<TicketCluster>>> FindClusters(const domain::OrgTree& org,
+                                                                 const TicketTopicRequest& request,
+                                                                 Instant now);
+
+  const Tokenizer& tokenizer() const { return *tokenizer_; }
 
   struct Stats {
     bool loaded = false;
     size_t tickets = 0;            // kept for counting
     size_t texts = 0;              // in the SimilarityFinder
-    size_t live_finder_calls = 0;  // calls answered with the long-lived finder
+    size_t live_finder_calls = 0;  // calls answered from memory
   };
   Stats stats() const;
 
  private:
-  struct Record {
+  struct Neighbour {
+    double score = 0;
+    uint32_t slot = 0;
+    uint32_t id_low = 0;  // low bits of the ticket id: a freed and reused slot is no match
+  };
+  struct Text {      // a ticket of the text days
+    int64_t id = 0;  // 0: a free slot
+    Report report;
     domain::RegionId region;
     domain::CategoryId category;
-    Report report;  // id and time always; the texts only within the text days
-    // Neighbours and places, looked up once when the text entered the finder.
-    std::shared_ptr<const ReportSignals> signals;
+    domain::TicketState state{};
+    ReportTerms terms;
+    std::vector<Neighbour> neighbours;  // scoring ≥ the link threshold, best first
+    bool signalled = false;             // neighbours and terms found
   };
-  // Under mu_ (exclusive): the signals of the records with texts that have none yet.
+  struct Kept {
+    int64_t time = 0;
+    int64_t region = 0;
+    int64_t category = 0;
+  };
+  using CountKey = std::tuple<int64_t, int64_t, int64_t>;  // local day, region, category
+
+  // Under mu_ (exclusive): neighbours and terms of the texts that have none yet.
   void ComputeSignals();
   // Under mu_ (exclusive): moves the kept days up to `now` and applies pending changes.
   void Advance(Instant now);
   void ApplyLocked(const domain::Ticket& ticket);
   void DrainLocked();
+  void FreeText(uint32_t slot);
+  // Under mu_ (exclusive): waits until loaded and moves the kept days; false if not loaded.
+  bool Prepare(Instant now);
+  // Under mu_ (shared): the texts of [from, to) within `region`/`category` (when set), in
+  // ticket id order, as slots.
+  std::vector<uint32_t> Select(const domain::OrgTree& org, const domain::CategoryTree* categories,
+                               const TicketTopicRequest& request, int64_t from, int64_t to) const;
+  // Under mu_ (shared): single link over the stored neighbours within `slots`.
+  std::vector<std::vector<size_t>> Link(const std::vector<uint32_t>& slots,
+                                        ClusterOptions options) const;
 
   ports::TicketStore& store_;
-  const Tokenizer& tokenizer_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
   HotTopicIndexOptions options_;
+  ClusterOptions cluster_;
   mutable std::shared_mutex mu_;
-  std::map<int64_t, Record> records_;  // by ticket id, as the store lists them
-  std::vector<int64_t> unsignalled_;   // records whose signals are to be looked up
-  SimilarityFinder finder_;            // the texts of the records since text_start_
+  std::unordered_map<int64_t, Kept> kept_;  // every ticket of the count days, by id
+  std::map<CountKey, size_t> counts_;
+  std::vector<Text> texts_;
+  std::vector<uint32_t> free_;
+  std::unordered_map<std::string, uint32_t> slot_of_number_;
+  std::unordered_map<int64_t, uint32_t> slot_of_id_;
+  std::vector<uint32_t> unsignalled_;
+  TermTable terms_;
+  SimilarityFinder finder_;  // the texts since text_start_
   int64_t text_start_ = 0;
   int64_t count_start_ = 0;
   int64_t data_since_ = 0;  // the store's first ticket (0: none yet)
   std::atomic<bool> loaded_{false};
+  std::atomic<bool> cancelled_{false};
   std::atomic<size_t> live_calls_{0};
   std::mutex pending_mu_;
   std::vector<domain::Ticket> pending_;  // changes not yet applied
   std::thread loader_;
+};
+
+// The index a server answers from, rebuilt aside when the lexicon changes: Rebuild loads a
+// new HotTopicIndex with the new tokenizer in the background (fed by Apply like the one in
+// use) and swaps it in when it is loaded; calls go on meanwhile with the old one.
+// Thread-safe.
+class LiveHotTopicIndex {
+ public:
+  LiveHotTopicIndex(ports::TicketStore& store, std::shared_ptr<const Tokenizer> tokenizer,
+                    std::function<Instant()> now, HotTopicIndexOptions options = {});
+  ~LiveHotTopicIndex();  // Stop()
+
+  void Start();  // the first index, loaded in the background
+  void Apply(const domain::Ticket& ticket);
+  // Nothing when `tokenizer` is the one in use or being loaded already.
+  void Rebuild(std::shared_ptr<const Tokenizer> tokenizer);
+  // Cancels loads in progress and waits for them (promptly); the index in use stays.
+  void Stop();
+  std::shared_ptr<HotTopicIndex> current() const;
+  size_t rebuilds() const;  // indexes swapped in by Rebuild
+
+ private:
+  ports::TicketStore& store_;
+  std::function<Instant()> now_;
+  HotTopicIndexOptions options_;
+  mutable std::mutex mu_;
+  std::shared_ptr<HotTopicIndex> current_;
+  std::shared_ptr<HotTopicIndex> building_;
+  std::shared_ptr<const Tokenizer> wanted_;  // of the index in use or being loaded
+  size_t rebuilds_ = 0;
+  bool stopped_ = false;
 };
 
 }  // namespace hotline::adapters::text
