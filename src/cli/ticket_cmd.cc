@@ -9,6 +9,7 @@
 #include "adapters/json/ticket_json.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/intake_suggestions.h"
 #include "domain/fields.h"
 #include "domain/lifecycle.h"
 
@@ -156,6 +157,7 @@ void RegisterTicketCommands(CLI::App& app) {
   {
     auto args = std::make_shared<CommonArgs>();
     auto fields = std::make_shared<std::map<std::string, std::string>>();
+    auto model = std::make_shared<std::string>();
     auto* cmd = ticket->add_subcommand("create", "登记新工单");
     cmd->add_option("--store", args->store, "数据库文件路径")->capture_default_str();
     cmd->add_option("--as", args->as, "操作人登录名（话务员、派单员或系统）")->required();
@@ -175,8 +177,11 @@ void RegisterTicketCommands(CLI::App& app) {
         "--anonymous", [fields](int64_t) { (*fields)["anonymous"] = "1"; }, "匿名");
     cmd->add_flag(
         "--confidential", [fields](int64_t) { (*fields)["confidential"] = "1"; }, "举报人保密");
+    cmd->add_option("--model", *model,
+                    "分类模型文件（记录分类建议用；默认用库中启用的模型版本，没有时用 "
+                    "var/classify.model）");
     cmd->add_flag("--json", args->json, "以 JSON 输出");
-    cmd->callback([args, fields] {
+    cmd->callback([args, fields, model] {
       auto s = OpenSession(args->store);
       if (!s.has_value()) {
         return Fail(s.error());
@@ -198,7 +203,21 @@ void RegisterTicketCommands(CLI::App& app) {
       if (!t.has_value()) {
         return Fail(t.error());
       }
-      PrintTicket(*s, *t, args->json, nullptr);
+      // The classifier's suggestion, recorded right after the ticket's own transaction
+      // (docs/classify.md): without a usable model the ticket stands and stderr says so.
+      IntakeSuggestions suggestions(*s, *model);
+      auto suggestion = suggestions.Record(*t);
+      if (args->json) {
+        json j = adapters::json::TicketForDisplay(*t, s->config->org, s->config->categories,
+                                                  s->clock->Now());
+        j["classify_suggestion"] = suggestion ? suggestions.ToJson(*suggestion) : json(nullptr);
+        std::printf("%s\n", j.dump(2).c_str());
+        return;
+      }
+      PrintTicket(*s, *t, false, nullptr);
+      if (suggestion) {
+        std::printf("  分类建议 %s\n", suggestions.Describe(*suggestion).c_str());
+      }
     });
   }
 

@@ -86,7 +86,7 @@ void SuggestionRecorder::Loop() {
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    Status st = Record(item.ticket, item.text, item.region);
+    auto st = Record(item.ticket, item.text, item.region);
     if (st.has_value()) {
       ++recorded_;
     } else {
@@ -107,8 +107,17 @@ void SuggestionRecorder::Loop() {
   cv_.notify_all();
 }
 
-Status SuggestionRecorder::Record(domain::TicketId ticket, const std::string& text,
-                                  domain::RegionId region) {
+Result<ports::ClassifySuggestionRecord> SuggestionRecorder::Record(domain::TicketId ticket,
+                                                                   const std::string& text,
+                                                                   domain::RegionId region) {
+  HOTLINE_ASSIGN_OR_RETURN(ports::ClassifySuggestionRecord rec, Suggest(ticket, text, region));
+  HOTLINE_RETURN_IF_ERROR(store_.PutClassifySuggestion(rec));
+  return rec;
+}
+
+Result<ports::ClassifySuggestionRecord> SuggestionRecorder::Suggest(domain::TicketId ticket,
+                                                                    const std::string& text,
+                                                                    domain::RegionId region) const {
   std::shared_ptr<const Classifier> model = classifier_.Current();
   if (model == nullptr) {
     return FailedPrecondition("未加载分类模型");
@@ -140,7 +149,7 @@ Status SuggestionRecorder::Record(domain::TicketId ticket, const std::string& te
       rec.unit = unit->lead_unit;
     }
   }
-  return store_.PutClassifySuggestion(rec);
+  return rec;
 }
 
 }  // namespace hotline::adapters::classify

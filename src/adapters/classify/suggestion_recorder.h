@@ -38,10 +38,15 @@ class SuggestionRecorder {
   void Start();
   void Stop();
 
-  // Records the suggestion for one ticket now, on the calling thread (the worker's step).
+  // Records the suggestion for one ticket now, on the calling thread (the worker's step, and
+  // what the CLI's ticket commands call right after a ticket's own transaction).
   // kFailedPrecondition without a model; the classifier's kInvalidArgument for a text with
-  // nothing to classify; store errors.
-  Status Record(domain::TicketId ticket, const std::string& text, domain::RegionId region);
+  // nothing to classify; store errors. The record written is returned.
+  Result<ports::ClassifySuggestionRecord> Record(domain::TicketId ticket, const std::string& text,
+                                                 domain::RegionId region);
+  // The suggestion Record would write, without writing it (same errors, no store access).
+  Result<ports::ClassifySuggestionRecord> Suggest(domain::TicketId ticket, const std::string& text,
+                                                  domain::RegionId region) const;
 
   // Blocks until the queue is empty and the worker idle (tests, shutdown).
   void WaitIdle();
