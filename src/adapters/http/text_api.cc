@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/classify/model_registry.h"
 #include "adapters/http/api_support.h"
 #include "adapters/http/http_server.h"
 #include "common/utf8.h"
@@ -384,13 +385,11 @@ HttpResponse TextApi::Classify(RequestContext& ctx) {
   json arr = json::array();
   for (const auto& p : *predictions) {
     json s = {{"label", p.label}, {"confidence", p.confidence}};
-    // A label that names a category of the tree (at any level) is given with its id.
-    for (const auto& c : ctx.config->categories.all()) {
-      if (c.name == p.label) {
-        s["category"] = c.id.value();
-        s["path"] = ctx.config->categories.PathOf(c.id);
-        break;
-      }
+    // A label that names a category of the tree (a path, a unique leaf name, else the first
+    // category of that name: the mapping the recorded suggestions use) is given with its id.
+    if (auto c = classify::CategoryOfLabel(ctx.config->categories, p.label); c.valid()) {
+      s["category"] = c.value();
+      s["path"] = ctx.config->categories.PathOf(c);
     }
     arr.push_back(s);
   }
