@@ -221,4 +221,22 @@ std::vector<LayoutGrid> LayoutDisclosure(const Document& doc) {
   return out;
 }
 
+std::vector<std::vector<render::Cell>> RenderRows(const LayoutGrid& grid) {
+  std::vector<std::vector<render::Cell>> rows;
+  rows.reserve(grid.rows.size());
+  for (const auto& row : grid.rows) {
+    std::vector<render::Cell>& out = rows.emplace_back();
+    out.reserve(row.size());
+    for (const LayoutCell& cell : row) {
+      render::Cell& c = out.emplace_back();
+      c.text = cell.text;
+      if (cell.number) {
+        c.number = cell.number->ToDouble();
+      }
+      c.bold = cell.bold;
+    }
+  }
+  return rows;
+}
+
 }  // namespace hotline::adapters::fiscal

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/render/cell.h"
 #include "domain/fiscal/document.h"
 
 namespace hotline::adapters::fiscal {
@@ -27,5 +28,8 @@ struct LayoutGrid {
 };
 
 std::vector<LayoutGrid> LayoutDisclosure(const domain::fiscal::Document& doc);
+
+// The grid's rows as the shared renderers' cells (adapters/render).
+std::vector<std::vector<render::Cell>> RenderRows(const LayoutGrid& grid);
 
 }  // namespace hotline::adapters::fiscal

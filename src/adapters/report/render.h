@@ -8,15 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "adapters/render/cell.h"
 #include "app/report_service.h"
 #include "common/result.h"
 
 namespace hotline::adapters::report {
 
-struct ReportCell {
-  std::string text;
-  std::optional<double> number;  // written as a number in xlsx
-};
+// A number cell (number set) is right-aligned in HTML and written as a number in xlsx.
+using ReportCell = render::Cell;
 
 struct ReportSection {
   std::string title;  // also the sheet name

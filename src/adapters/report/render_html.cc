@@ -2,37 +2,15 @@
 
 #include <cmath>
 
+#include "adapters/render/html.h"
 #include "adapters/report/render.h"
 
 namespace hotline::adapters::report {
 
 using domain::kpi::KpiValue;
+using render::HtmlEscape;
 
 namespace {
-
-std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 ReportCell Text(std::string s) { return {std::move(s), std::nullopt}; }
 ReportCell Int(int64_t v) { return {std::to_string(v), static_cast<double>(v)}; }
@@ -212,36 +190,25 @@ std::vector<ReportSection> ReportSections(const app::ReportData& d) {
 }
 
 std::string RenderReportHtml(const app::ReportData& d) {
-  std::string html = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
-  html += "<title>" + Escape(d.title) + "</title><style>" + kStyle + "</style></head><body>\n";
-  html += "<h1>" + Escape(d.title) + "</h1>\n";
-  html += "<p class=\"meta\">统计期间：" + Escape(d.from) + " 至 " + Escape(d.to) +
-          (d.theme.empty() ? "" : "　专题：" + Escape(d.theme)) + "</p>\n";
+  std::string html = render::HtmlPageStart(d.title, kStyle);
+  html += "<p class=\"meta\">统计期间：" + HtmlEscape(d.from) + " 至 " + HtmlEscape(d.to) +
+          (d.theme.empty() ? "" : "　专题：" + HtmlEscape(d.theme)) + "</p>\n";
   for (const ReportSection& s : ReportSections(d)) {
-    html += "<section><h2>" + Escape(s.title) + "</h2>\n";
+    html += "<section><h2>" + HtmlEscape(s.title) + "</h2>\n";
     if (!s.note.empty()) {
-      html += "<p class=\"note\">" + Escape(s.note) + "</p>\n";
+      html += "<p class=\"note\">" + HtmlEscape(s.note) + "</p>\n";
     }
     if (s.rows.empty()) {
       html += "<p>本期无。</p></section>\n";
       continue;
     }
-    html += "<table><thead><tr>";
-    for (const auto& h : s.header) {
-      html += "<th>" + Escape(h) + "</th>";
-    }
-    html += "</tr></thead><tbody>\n";
+    html += "<table><thead>" + render::HtmlHeaderRow(s.header) + "</thead><tbody>\n";
     for (const auto& row : s.rows) {
-      html += "<tr>";
-      for (const auto& cell : row) {
-        html += cell.number ? "<td class=\"n\">" : "<td>";
-        html += Escape(cell.text) + "</td>";
-      }
-      html += "</tr>\n";
+      html += render::HtmlRow(row);
     }
     html += "</tbody></table></section>\n";
   }
-  html += "</body></html>\n";
+  html += render::kHtmlPageEnd;
   return html;
 }
 
