@@ -83,6 +83,10 @@ scenario('portal → phone intake → dispatch → sign/reply → unsatisfied �
   const content = `来电反映：列东街${RUN}号路灯不亮一周，请尽快维修`;
   await inp(p, 'intake-content').fill(content);
   await pickOption(p, p.locator('[data-test=intake-category]'), '路灯照明');
+  // Before saving, the routing directory's units for the operator's category (issue 6).
+  const lead = p.locator('[data-test=routing-lead]');
+  await lead.waitFor({ timeout: 10000 });
+  assert((await lead.innerText()).includes('住房和城乡建设局'), `intake shows the directory's unit (${await lead.innerText()})`);
   await inp(p, 'intake-address').fill(`三元区列东街${RUN}号`);
   await shot(p, 'operator-intake');
   await p.keyboard.press('Control+Enter');
