@@ -1,7 +1,7 @@
 // text_eval: the `hotline eval search|similar` figures without linking the whole CLI (for
 // quick tuning runs while other modules are being edited).
 //
-//   text_eval search DOCS.tsv QUERIES.tsv [--half 0|1] [key=value ...]
+//   text_eval search DOCS.tsv QUERIES.tsv [--half 0|1] [--candidates OUT.tsv] [key=value ...]
 //   text_eval similar MESSAGES.tsv CLUSTERS.tsv [--half 0|1] [key=value ...]
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +18,8 @@ namespace text = hotline::adapters::text;
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: text_eval search|similar FILE1 FILE2 [--half 0|1] [key=value ...]\n");
+               "usage: text_eval search|similar FILE1 FILE2 [--half 0|1] [--candidates OUT.tsv] "
+               "[key=value ...]\n");
   return 2;
 }
 
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
   for (int i = 4; i < argc; ++i) {
     if (std::strcmp(argv[i], "--half") == 0 && i + 1 < argc) {
       search.half = similar.half = std::atoi(argv[++i]);
+      continue;
+    }
+    if (std::strcmp(argv[i], "--candidates") == 0 && i + 1 < argc) {
+      search.candidates_path = argv[++i];
       continue;
     }
     const std::string param = argv[i];

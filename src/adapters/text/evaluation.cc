@@ -166,22 +166,43 @@ Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTab
     }
   }
   std::vector<size_t> ranks(selected.size(), 0);  // 1-based; 0 = not in the top 10
+  const bool keep_candidates = !options.candidates_path.empty();
+  std::vector<std::vector<SearchHit>> candidates(keep_candidates ? selected.size() : 0);
   ParallelFor(selected.size(), options.threads, [&](size_t i) {
     const auto& row = queries.rows[selected[i]];
     SearchQuery query;
-    query.limit = kTopK;
+    query.limit = keep_candidates ? std::max(kTopK, kSearchCandidates) : kTopK;
     for (size_t c = 1; c < row.size(); ++c) {
       const double weight = (c == 1 && row.size() > 2) ? options.first_column_weight : 1.0;
       query.parts.push_back({row[c], weight});
     }
-    const auto hits = index.Search(query);
-    for (size_t h = 0; h < hits.size(); ++h) {
+    auto hits = index.Search(query);
+    for (size_t h = 0; h < hits.size() && h < kTopK; ++h) {
       if (hits[h].id == row[0]) {
         ranks[i] = h + 1;
         break;
       }
     }
+    if (keep_candidates) {
+      candidates[i] = std::move(hits);
+    }
   });
+  if (keep_candidates) {
+    FILE* out = std::fopen(options.candidates_path.c_str(), "w");
+    if (out == nullptr) {
+      return InvalidArgument("cannot write '" + options.candidates_path + "' (无法写入文件)");
+    }
+    for (size_t i = 0; i < selected.size(); ++i) {
+      std::fprintf(out, "%zu\t%s", selected[i], queries.rows[selected[i]][0].c_str());
+      for (const auto& hit : candidates[i]) {
+        std::fprintf(out, "\t%s:%.6f", hit.id.c_str(), hit.score);
+      }
+      std::fputc('\n', out);
+    }
+    if (std::fclose(out) != 0) {
+      return InvalidArgument("cannot write '" + options.candidates_path + "' (无法写入文件)");
+    }
+  }
   SearchEvalReport report;
   report.queries = selected.size();
   for (size_t i = 0; i < selected.size(); ++i) {

@@ -29,7 +29,15 @@ struct SearchEvalOptions {
   // -1: every query; 0 / 1: only the even / odd query rows (tuning on one half).
   int half = -1;
   size_t threads = 2;
+  // When not empty, every evaluated query's best kSearchCandidates hits are written to this
+  // file, a line per query in row order: query row (0-based), expected id, then "id:score"
+  // best first, tab-separated. For trying re-ranking members outside the index
+  // (docs/search.md, round 5). The figures are the same with or without it.
+  std::string candidates_path;
 };
+
+// Hits per query written to SearchEvalOptions::candidates_path (the fusion depth).
+inline constexpr size_t kSearchCandidates = 50;
 
 struct SearchEvalReport {
   size_t queries = 0;

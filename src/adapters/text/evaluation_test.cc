@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <sstream>
 #include <unordered_set>
 
 #include "testing/matchers.h"
@@ -60,6 +64,70 @@ TEST(EvaluateSearch, ScoresASmallCorpus) {
   EXPECT_EQ(report->missing_targets, 1U);
   EXPECT_NEAR(report->recall_at_1, 2.0 / 3, 1e-9);
   EXPECT_NEAR(report->mrr_at_10, 2.0 / 3, 1e-9);
+}
+
+TEST(EvaluateSearch, WritesEachQuerysCandidatesWithoutChangingTheFigures) {
+  const auto tokenizer = MakeTokenizer();
+  auto docs = ParseTsv(
+      "doc_id\t答复意见\n"
+      "R1\t关于公积金提取，购房后可申请提取住房公积金。\n"
+      "R2\t夜间施工噪音扰民问题，城管部门已责令停工。\n"
+      "R3\t小区停水是二次供水设备检修所致，已恢复。\n"
+      "R4\t小区夜间施工的问题已转街道处理。\n");
+  auto queries = ParseTsv(
+      "doc_id\t留言主题\t留言详情\n"
+      "R2\t工地晚上施工太吵\t半夜还在施工\n"
+      "R3\t小区停水\t停水两天了\n"
+      "R1\t公积金\t怎么提取\n");
+  ASSERT_OK(docs);
+  ASSERT_OK(queries);
+  SearchEvalOptions options;
+  options.half = 0;  // rows 0 and 2
+  const auto plain = EvaluateSearch(*tokenizer, *docs, *queries, options);
+  ASSERT_OK(plain);
+  options.candidates_path = ::testing::TempDir() + "eval_candidates.tsv";
+  const auto dumped = EvaluateSearch(*tokenizer, *docs, *queries, options);
+  ASSERT_OK(dumped);
+  EXPECT_EQ(dumped->mrr_at_10, plain->mrr_at_10);
+  EXPECT_EQ(dumped->recall_at_10, plain->recall_at_10);
+  std::ifstream in(options.candidates_path);
+  std::vector<std::vector<std::string>> lines;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::istringstream cells_in(line);
+    for (std::string cell; std::getline(cells_in, cell, '\t');) {
+      cells.push_back(cell);
+    }
+    lines.push_back(std::move(cells));
+  }
+  ASSERT_EQ(lines.size(), 2U);  // the even rows, in row order
+  EXPECT_EQ(lines[0][0], "0");
+  EXPECT_EQ(lines[0][1], "R2");
+  EXPECT_EQ(lines[1][0], "2");
+  EXPECT_EQ(lines[1][1], "R1");
+  EXPECT_GE(lines[0].size(), 4U);  // R2 and R4 both mention 施工
+  // The candidates are best first and give back the reported reciprocal ranks.
+  double reciprocal_ranks = 0;
+  for (const auto& cells : lines) {
+    double previous = std::numeric_limits<double>::max();
+    for (size_t c = 2; c < cells.size(); ++c) {
+      const size_t colon = cells[c].rfind(':');
+      ASSERT_NE(colon, std::string::npos) << cells[c];
+      const double score = std::stod(cells[c].substr(colon + 1));
+      EXPECT_LE(score, previous);
+      previous = score;
+      if (cells[c].substr(0, colon) == cells[1]) {
+        reciprocal_ranks += 1.0 / static_cast<double>(c - 1);
+      }
+    }
+  }
+  EXPECT_NEAR(reciprocal_ranks / 2, plain->mrr_at_10, 1e-9);
+  EXPECT_GT(plain->mrr_at_10, 0);
+  std::remove(options.candidates_path.c_str());
+
+  options.candidates_path = "/nonexistent/dir/candidates.tsv";
+  EXPECT_THAT(EvaluateSearch(*tokenizer, *docs, *queries, options),
+              HasErrorCode(ErrorCode::kInvalidArgument));
 }
 
 TEST(EvaluateSimilar, NamesAMissingColumn) {
