@@ -189,6 +189,7 @@ int main(int argc, char** argv) {
   std::vector<double> store_ms;
   size_t store_topics = 0;
   size_t reports = 0;
+  std::vector<std::string> store_labels;
   for (int r = 0; r < store_runs; ++r) {
     const auto t0 = Clock::now();
     auto found = hotline::adapters::text::FindTicketHotTopics(db, city->org, city->categories,
@@ -197,6 +198,8 @@ int main(int argc, char** argv) {
     if (!found.has_value()) Die(found.error().message);
     store_topics = found->topics.size();
     reports = found->reports + found->baseline_reports;
+    store_labels.clear();
+    for (const auto& t : found->topics) store_labels.push_back(t.label);
   }
   // After: from the index.
   hotline::adapters::text::HotTopicIndex index(db, **tokenizer);
@@ -205,12 +208,16 @@ int main(int argc, char** argv) {
   const double load_ms = Ms(Clock::now() - l0);
   std::vector<double> index_ms;
   size_t index_topics = 0;
+  std::vector<std::string> index_labels;
   for (int r = 0; r < repeat; ++r) {
     const auto t0 = Clock::now();
     auto found = index.Find(city->org, city->categories, request, now);
     index_ms.push_back(Ms(Clock::now() - t0));
     if (!found.has_value() || !found->has_value()) Die("the index did not answer");
     index_topics = (*found)->topics.size();
+    index_labels.clear();
+    for (const auto& t : (*found)->topics) index_labels.push_back(t.label);
+    reports = (*found)->reports + (*found)->baseline_reports;
   }
   // A county: the index, but the window indexed for the call.
   hotline::adapters::text::TicketTopicRequest county = request;
@@ -219,6 +226,22 @@ int main(int argc, char** argv) {
   auto county_found = index.Find(city->org, city->categories, county, now);
   const double county_ms = Ms(Clock::now() - c0);
   if (!county_found.has_value() || !county_found->has_value()) Die("no county answer");
+  // A category (level 1 of the first leaf) and the dispatcher's clusters of the week.
+  hotline::adapters::text::TicketTopicRequest category = request;
+  category.category = city->categories.Ancestry(leaves[0]).back();
+  const auto k0 = Clock::now();
+  auto category_found = index.Find(city->org, city->categories, category, now);
+  const double category_ms = Ms(Clock::now() - k0);
+  if (!category_found.has_value() || !category_found->has_value()) Die("no category answer");
+  std::vector<double> cluster_ms;
+  size_t clusters = 0;
+  for (int r = 0; r < repeat; ++r) {
+    const auto t0 = Clock::now();
+    auto found = index.FindClusters(city->org, request, now);
+    cluster_ms.push_back(Ms(Clock::now() - t0));
+    if (!found.has_value() || !found->has_value()) Die("no clusters from the index");
+    clusters = (*found)->size();
+  }
   const auto stats = index.stats();
   std::printf("loaded periods: %zu tickets\n", reports);
   std::printf("store, per call:     p50 %.0f ms  max %.0f ms  (%zu topics)\n",
@@ -228,11 +251,23 @@ int main(int argc, char** argv) {
   std::printf("index, city week:    p50 %.0f ms  max %.0f ms  (%zu topics)\n",
               Percentile(index_ms, 0.5), Percentile(index_ms, 1.0), index_topics);
   std::printf("index, one county:   %.0f ms\n", county_ms);
+  std::printf("index, one category: %.0f ms\n", category_ms);
+  std::printf("index, clusters:     p50 %.0f ms  (%zu clusters)\n", Percentile(cluster_ms, 0.5),
+              clusters);
+  if (!store_labels.empty()) {
+    size_t same = 0;
+    for (size_t i = 0; i < store_labels.size() && i < index_labels.size(); ++i) {
+      same += store_labels[i] == index_labels[i] ? 1 : 0;
+    }
+    std::printf("same topic at the same rank, store vs index: %zu of %zu\n", same,
+                store_labels.size());
+  }
   std::printf("peak RSS %ld MB\n", PeakRssMb());
   std::printf(
       "{\"tickets\":%zu,\"loaded\":%zu,\"store_ms\":%.0f,\"index_load_ms\":%.0f,"
-      "\"index_p50_ms\":%.1f,\"index_max_ms\":%.1f,\"county_ms\":%.0f,\"peak_rss_mb\":%ld}\n",
+      "\"index_p50_ms\":%.1f,\"index_max_ms\":%.1f,\"county_ms\":%.1f,\"category_ms\":%.1f,"
+      "\"clusters_p50_ms\":%.1f,\"peak_rss_mb\":%ld}\n",
       tickets, reports, Percentile(store_ms, 0.5), load_ms, Percentile(index_ms, 0.5),
-      Percentile(index_ms, 1.0), county_ms, PeakRssMb());
+      Percentile(index_ms, 1.0), county_ms, category_ms, Percentile(cluster_ms, 0.5), PeakRssMb());
   return 0;
 }

@@ -5,11 +5,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "adapters/http/api.h"
 #include "adapters/report/render.h"
+#include "adapters/text/lexicon.h"
+#include "domain/lifecycle.h"
 #include "testing/api_fixture.h"
 #include "testing/http_client.h"
 #include "testing/matchers.h"
@@ -45,6 +49,9 @@ class HotTopicsApiTest : public hotline::testing::ApiFixture {
   void AddModules(Api& api) override {
     auto module = std::make_shared<HotTopicsApi>(*store_, *tokenizer_);
     module->SetIndex(index_);  // null unless a test sets one
+    if (live_ != nullptr) {
+      module->SetIndex(live_);
+    }
     api.AddModule(module);
   }
 
@@ -117,6 +124,7 @@ class HotTopicsApiTest : public hotline::testing::ApiFixture {
 
   std::unique_ptr<text::Tokenizer> tokenizer_;
   std::shared_ptr<text::HotTopicIndex> index_;
+  std::shared_ptr<text::LiveHotTopicIndex> live_;
   std::vector<std::string> noise_;  // the building-site reports, oldest first
 };
 
@@ -387,6 +395,245 @@ TEST_F(HotTopicsApiTest, TheApiSaysWhereTheTopicsCameFrom) {
   EXPECT_EQ(Get(fmt::format("/api/v1/hot-topics?from={}&to={}", "2024-02-01", "2024-03-17"),
                 "boss")["source"],
             "store");
+}
+
+// Clusters as the dispatcher sees them: numbers, master, mergeable and label.
+void ExpectSameClusters(const std::vector<text::TicketCluster>& a,
+                        const std::vector<text::TicketCluster>& b, const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (size_t i = 0; i < a.size(); ++i) {
+    std::vector<std::string> numbers_a;
+    std::vector<std::string> numbers_b;
+    for (const auto& t : a[i].tickets) {
+      numbers_a.push_back(t.number);
+    }
+    for (const auto& t : b[i].tickets) {
+      numbers_b.push_back(t.number);
+    }
+    EXPECT_EQ(numbers_a, numbers_b) << what << " #" << i;
+    EXPECT_EQ(a[i].master, b[i].master) << what << " #" << i;
+    EXPECT_EQ(a[i].mergeable, b[i].mergeable) << what << " #" << i;
+    EXPECT_EQ(a[i].open, b[i].open) << what << " #" << i;
+    EXPECT_EQ(a[i].top_terms, b[i].top_terms) << what << " #" << i;
+  }
+}
+
+TEST_F(HotTopicsApiTest, TheIndexListsTheSameClustersAsTheStoreAndFollowsMerges) {
+  index_ = std::make_shared<text::HotTopicIndex>(*store_, *tokenizer_);
+  const int64_t subscription = service_->feed().Subscribe(
+      [index = index_](const app::TicketChange& c) { index->Apply(c.ticket); });
+  ASSERT_OK(index_->Load(clock_.Now()));
+  const auto& org = city_->org;
+  const auto compare = [&](const text::TicketTopicRequest& request, const std::string& what) {
+    auto from_index = index_->FindClusters(org, request, clock_.Now());
+    ASSERT_TRUE(from_index.has_value()) << what;
+    ASSERT_OK(*from_index);
+    auto from_store = text::FindTicketClusters(*store_, *tokenizer_, org, request);
+    ASSERT_OK(from_store);
+    ExpectSameClusters(**from_index, *from_store, what);
+  };
+  text::TicketTopicRequest week;
+  week.from = *ParseInstant("2024-03-11");
+  week.to = *ParseInstant("2024-03-18");
+  compare(week, "week");
+  text::TicketTopicRequest pairs = week;
+  pairs.min_size = 2;
+  compare(pairs, "pairs");
+  text::TicketTopicRequest county = week;
+  county.region = SmallCity::kCounty;
+  compare(county, "county");
+  auto found = index_->FindClusters(org, week, clock_.Now());
+  ASSERT_TRUE(found.has_value());
+  ASSERT_OK(*found);
+  ASSERT_EQ((*found)->size(), 1U);
+  EXPECT_EQ((*found)->front().tickets.size(), 6U);
+  // Before the kept text days, or a unit's own tickets: the store answers.
+  text::TicketTopicRequest old = week;
+  old.from = *ParseInstant("2024-02-12");
+  EXPECT_FALSE(index_->FindClusters(org, old, clock_.Now()).has_value());
+
+  // Over HTTP: the same list, from the index; a merge reaches it through the feed.
+  ASSERT_NO_FATAL_FAILURE(RestartApi());
+  const std::string path = fmt::format("/api/v1/tickets/clusters?from={}&to={}", kFrom, kTo);
+  json j = Get(path, "disp");
+  EXPECT_EQ(j["source"], "index");
+  ASSERT_EQ(j["clusters"].size(), 1U) << j.dump(1);
+  EXPECT_EQ(j["clusters"][0]["master"], noise_.front());
+  EXPECT_EQ(j["clusters"][0]["tickets"][0]["region_name"], "城关街道");
+  Reply merged = Call(port_, "POST", "/api/v1/tickets/" + noise_[1] + "/actions/merge",
+                      json{{"into", noise_.front()}}.dump(), As("disp"));
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  json after = Get(path, "disp");
+  EXPECT_EQ(after["source"], "index");
+  ASSERT_EQ(after["clusters"].size(), 1U);
+  EXPECT_EQ(after["clusters"][0]["open"], 5);
+  EXPECT_EQ(after["clusters"][0]["mergeable"].size(), 4U);
+  compare(week, "week after a merge");
+  service_->feed().Unsubscribe(subscription);
+}
+
+TEST_F(HotTopicsApiTest, TheReportsTakeTheirTopicsFromTheIndexAsFromTheStore) {
+  auto index = std::make_shared<text::HotTopicIndex>(*store_, *tokenizer_);
+  ASSERT_OK(index->Load(clock_.Now()));
+  const auto build = [&](bool with_index) {
+    app::ReportService reports(
+        *store_, [this] { return service_->config(); },
+        [] { return domain::assessment::Scheme::Default(); });
+    reports.SetHotTopicProvider(MakeReportHotTopicProvider(
+        *store_, [this] { return service_->config(); }, *tokenizer_,
+        with_index
+            ? std::function<std::shared_ptr<text::HotTopicIndex>()>([index] { return index; })
+            : nullptr,
+        [this] { return clock_.Now(); }));
+    return reports.Build({app::ReportKind::kWeekly, "2024-03-13", std::nullopt, "", ""});
+  };
+  auto from_store = build(false);
+  ASSERT_TRUE(from_store.has_value()) << from_store.error().message;
+  EXPECT_EQ(index->stats().live_finder_calls, 0U);
+  auto from_index = build(true);
+  ASSERT_TRUE(from_index.has_value()) << from_index.error().message;
+  EXPECT_EQ(index->stats().live_finder_calls, 1U) << "the weekly report asked the index";
+  ASSERT_TRUE(from_store->text_topics.has_value());
+  ASSERT_TRUE(from_index->text_topics.has_value());
+  ASSERT_FALSE(from_index->text_topics->empty());
+  ASSERT_EQ(from_index->text_topics->size(), from_store->text_topics->size());
+  for (size_t i = 0; i < from_store->text_topics->size(); ++i) {
+    const auto& a = (*from_index->text_topics)[i];
+    const auto& b = (*from_store->text_topics)[i];
+    EXPECT_EQ(a.kind, b.kind) << i;
+    EXPECT_EQ(a.label, b.label) << i;
+    EXPECT_EQ(a.count, b.count) << i;
+    EXPECT_EQ(a.explanation, b.explanation) << i;
+  }
+}
+
+TEST_F(HotTopicsApiTest, ALexiconChangeRebuildsTheIndexAsideAndSwapsIt) {
+  live_ = std::make_shared<text::LiveHotTopicIndex>(
+      *store_, std::shared_ptr<const text::Tokenizer>(tokenizer_.get(), [](const auto*) {}),
+      [this] { return clock_.Now(); });
+  auto live = live_;
+  const int64_t subscription =
+      service_->feed().Subscribe([live](const app::TicketChange& c) { live->Apply(c.ticket); });
+  live->Start();
+  ASSERT_NO_FATAL_FAILURE(RestartApi());
+  const auto label = [&]() -> std::string {
+    // Wait for the index in use to be loaded (the first load runs in the background).
+    for (int i = 0; i < 600 && !live->current()->stats().loaded; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    text::TicketTopicRequest week;
+    week.from = *ParseInstant(kFrom);
+    week.to = *ParseInstant("2024-03-18");
+    auto found = live->current()->FindClusters(city_->org, week, clock_.Now());
+    EXPECT_TRUE(found.has_value());
+    if (!found.has_value() || !found->has_value() || (*found)->empty()) {
+      return "";
+    }
+    std::string out;
+    for (const auto& term : (*found)->front().top_terms) {
+      out += term + " ";
+    }
+    return out;
+  };
+  const std::string before = label();
+  EXPECT_EQ(before.find("丽发新城工地"), std::string::npos) << before;
+  // The admin adds 丽发新城工地 as a word: the index is rebuilt with it while the old one
+  // answers, then swapped in; a report registered meanwhile is in the new one too.
+  text::Lexicon lexicon = text::Lexicon::Default();
+  ASSERT_OK(lexicon.AddDictionary("丽发新城工地\n"));
+  auto with_word = text::Tokenizer::Create(lexicon);
+  ASSERT_OK(with_word);
+  std::shared_ptr<const text::Tokenizer> fresh = std::move(*with_word);
+  live->Rebuild(fresh);
+  live->Rebuild(fresh);  // the same tokenizer again: nothing more
+  Register("2024-03-17 22:00", "环境保护/污染防治/噪声污染", SmallCity::kStreet,
+           "丽发新城工地又在夜间施工", "丽发新城工地晚上又施工到凌晨，噪音扰民。", "丽发新城");
+  for (int i = 0; i < 600 && live->rebuilds() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(live->rebuilds(), 1U);
+  EXPECT_EQ(&live->current()->tokenizer(), fresh.get());
+  const std::string after = label();
+  EXPECT_NE(after.find("丽发新城工地"), std::string::npos) << after;
+  text::TicketTopicRequest week;
+  week.from = *ParseInstant(kFrom);
+  week.to = *ParseInstant("2024-03-18");
+  auto found = live->current()->FindClusters(city_->org, week, clock_.Now());
+  ASSERT_TRUE(found.has_value());
+  ASSERT_OK(*found);
+  ASSERT_FALSE((*found)->empty());
+  EXPECT_EQ((*found)->front().tickets.size(), 7U) << "the report registered during the rebuild";
+  // Over HTTP, from the new index.
+  json j = Get(fmt::format("/api/v1/tickets/clusters?from={}&to={}", kFrom, kTo), "disp");
+  EXPECT_EQ(j["source"], "index");
+  ASSERT_FALSE(j["clusters"].empty());
+  EXPECT_NE(j["clusters"][0]["label"].get<std::string>().find("丽发新城工地"), std::string::npos)
+      << j["clusters"][0]["label"];
+  live->Stop();
+  service_->feed().Unsubscribe(subscription);
+}
+
+TEST_F(HotTopicsApiTest, ALoadInProgressIsCancelledPromptly) {
+  // Enough reports in the kept days that loading takes a while: each is looked up once.
+  const auto actor = city_->Act("op");
+  const auto* category = city_->categories.FindByPath("环境保护/污染防治/噪声污染");
+  ASSERT_NE(category, nullptr);
+  const char* problems[] = {"工地夜间施工", "垃圾清运不及时", "路灯不亮", "下水道堵塞",
+                            "占道经营",     "共享单车乱停放", "油烟扰民", "道路破损"};
+  const char* places[] = {"幸福路", "人民路", "建设路", "解放街", "中山路", "江滨路"};
+  const int64_t start = ToUnix(*ParseInstant("2024-03-06"));
+  for (int i = 0; i < 400; ++i) {
+    const std::string title =
+        std::string(places[i % 6]) + problems[(i / 6) % 8] + std::to_string(i % 13);
+    domain::Fields fields = {{"type", "投诉"},
+                             {"title", title},
+                             {"content", title + "，已经好几天了，请尽快处理。"},
+                             {"region", std::to_string(SmallCity::kStreet.value())},
+                             {"category", std::to_string(category->id.value())}};
+    domain::DecisionContext ctx{FromUnix(start + i * 900), city_->org, city_->calendar,
+                                city_->policies};
+    auto event = domain::DecideRegister(fields, actor, ctx);
+    ASSERT_OK(event);
+    domain::Ticket t;
+    domain::Apply(t, *event);
+    ASSERT_OK(store_->Create(std::move(t), {std::move(*event)}));
+  }
+  using Clock = std::chrono::steady_clock;
+  const auto ms = [](Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  const auto t0 = Clock::now();
+  {
+    text::HotTopicIndex full(*store_, *tokenizer_);
+    ASSERT_OK(full.Load(clock_.Now()));
+    EXPECT_GE(full.stats().texts, 400U);
+  }
+  const auto full_ms = ms(Clock::now() - t0);
+  ASSERT_GE(full_ms, 200) << "too few reports to tell a cancelled load from a finished one";
+  auto index = std::make_unique<text::HotTopicIndex>(*store_, *tokenizer_);
+  Status result = OkStatus();
+  std::atomic<bool> finished{false};
+  index->LoadInBackground(clock_.Now(), [&](const Status& s) {
+    result = s;
+    finished = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(full_ms / 10));
+  const auto t1 = Clock::now();
+  index.reset();  // cancels and joins, as `hotline serve` does when it stops
+  const auto stop_ms = ms(Clock::now() - t1);
+  EXPECT_TRUE(finished);
+  EXPECT_FALSE(result.has_value()) << "the load was cancelled, not finished";
+  EXPECT_LT(stop_ms, full_ms / 3) << "full load " << full_ms << " ms, stopped in " << stop_ms;
+  // Cancelled before it starts: Load says so and the index never answers.
+  text::HotTopicIndex cancelled(*store_, *tokenizer_);
+  cancelled.Cancel();
+  const Status refused = cancelled.Load(clock_.Now());
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  text::TicketTopicRequest week;
+  week.from = *ParseInstant(kFrom);
+  week.to = *ParseInstant("2024-03-18");
+  EXPECT_FALSE(cancelled.Find(city_->org, city_->categories, week, clock_.Now()).has_value());
 }
 
 }  // namespace

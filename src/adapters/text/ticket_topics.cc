@@ -349,6 +349,9 @@ Status HotTopicIndex::Load(Instant now) {
     {
       std::unique_lock lock(mu_);
       for (const auto& t : page) {
+        if (cancelled_) {
+          return cancelled;
+        }
         ApplyLocked(t);
       }
     }

@@ -90,8 +90,10 @@ ReportFacets FacetsOf(const domain::Ticket& ticket, const domain::OrgTree& org,
 // the selection (docs/hot_topics.md says where the two can differ).
 // Thread-safe: calls run in parallel; Apply never waits for a call in progress.
 struct HotTopicIndexOptions {
-  int text_days = 14;   // a weekly period and the one before
-  int count_days = 35;  // a weekly period and its 4 baseline periods
+  // Local days kept up to today: a weekly period ending yesterday (the weekly report made on
+  // Monday) and the one before it; the same with its 4 baseline periods.
+  int text_days = 15;
+  int count_days = 36;
   // Neighbours kept per report (scoring at least ClusterOptions::threshold): a scoped call
   // uses the first ClusterOptions::neighbours of them within its scope.
   size_t kept_neighbours = 20;
