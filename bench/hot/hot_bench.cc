@@ -4,6 +4,7 @@
 // one before) and from the long-lived HotTopicIndex (loaded once, kept by the change feed).
 //
 //   hot_bench [--tickets N] [--days D] [--repeat R] [--dir DIR] [--threads T]
+//             [--store-runs S] [--text-days K]
 //
 // N tickets (default 1,000,000) are registered over the D days (default 35: a weekly
 // period and its 4 baseline periods) up to "today" through domain::DecideRegister and the
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
   int repeat = 3;
   int threads = 4;
   int store_runs = 1;
+  hotline::adapters::text::HotTopicIndexOptions index_options;
   std::string dir = "/tmp/hot_bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -98,6 +100,8 @@ int main(int argc, char** argv) {
       dir = value;
     } else if (flag == "--threads") {
       threads = std::stoi(value);
+    } else if (flag == "--text-days") {
+      index_options.text_days = std::stoi(value);
     } else if (flag == "--store-runs") {
       store_runs = std::stoi(value);
     } else {
@@ -202,7 +206,7 @@ int main(int argc, char** argv) {
     for (const auto& t : found->topics) store_labels.push_back(t.label);
   }
   // After: from the index.
-  hotline::adapters::text::HotTopicIndex index(db, **tokenizer);
+  hotline::adapters::text::HotTopicIndex index(db, **tokenizer, index_options);
   const auto l0 = Clock::now();
   if (auto st = index.Load(now); !st.has_value()) Die(st.error().message);
   const double load_ms = Ms(Clock::now() - l0);
@@ -261,6 +265,12 @@ int main(int argc, char** argv) {
     }
     std::printf("same topic at the same rank, store vs index: %zu of %zu\n", same,
                 store_labels.size());
+    for (size_t i = 0; i < store_labels.size() && i < index_labels.size(); ++i) {
+      if (store_labels[i] != index_labels[i]) {
+        std::printf("  #%zu store「%s」 index「%s」\n", i + 1, store_labels[i].c_str(),
+                    index_labels[i].c_str());
+      }
+    }
   }
   std::printf("peak RSS %ld MB\n", PeakRssMb());
   std::printf(

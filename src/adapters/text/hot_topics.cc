@@ -84,12 +84,16 @@ std::string ExampleText(const HotTopic& topic) {
   return out;
 }
 
-// A cluster or place topic: counts against the previous period, explanation.
-void Finish(const std::vector<const Report*>& reports, const std::vector<size_t>& in_period,
-            const HotTopicOptions& options, HotTopic* topic) {
-  topic->count = in_period.size();
+// A cluster or place topic: its count in the period against the previous one, and its score.
+void Score(size_t count, HotTopic* topic) {
+  topic->count = count;
   topic->growth = static_cast<double>(topic->count + 1) / static_cast<double>(topic->before + 1);
   topic->score = static_cast<double>(topic->count) * std::log2(1.0 + topic->growth);
+}
+
+// A scored cluster or place topic: its reports and explanation (only for those listed).
+void Describe(const std::vector<const Report*>& reports, const std::vector<size_t>& in_period,
+              const HotTopicOptions& options, HotTopic* topic) {
   AddMembers(reports, in_period, options, topic);
   const char* what = topic->kind == HotTopic::Kind::kCluster ? "同类诉求" : "同一地点";
   if (topic->is_new) {
@@ -123,10 +127,11 @@ size_t BaselineOf(int64_t t, const HotTopicOptions& options) {
   return static_cast<size_t>((options.from - t - 1) / length) + 1;
 }
 
-// Sudden growth of a category in an area (docs/hot_topics.md, "Growth").
-std::vector<HotTopic> GrowthTopics(const std::vector<const Report*>& window,
-                                   const GrowthInput& input, const HotTopicOptions& options) {
-  std::vector<HotTopic> topics;
+// Sudden growth of a category in an area (docs/hot_topics.md, "Growth"): scored, without
+// reports or explanation (DescribeGrowth, for those listed); with the baseline's sum.
+std::vector<std::pair<HotTopic, size_t>> GrowthTopics(const GrowthInput& input,
+                                                      const HotTopicOptions& options) {
+  std::vector<std::pair<HotTopic, size_t>> topics;
   const size_t periods = input.periods;
   if (periods == 0) {
     return topics;
@@ -169,18 +174,22 @@ std::vector<HotTopic> GrowthTopics(const std::vector<const Report*>& window,
     topic.p_value = p;
     topic.growth = ratio;
     topic.score = static_cast<double>(count) * std::log2(1.0 + ratio);
-    AddMembers(window, input.members(key), options, &topic);
-    const std::string history =
-        periods == 1 ? fmt::format("上期 {} 件", sum)
-                     : fmt::format("前 {} 期共 {} 件（上期 {} 件）", periods, sum, topic.before);
-    topic.explanation = fmt::format(
-        "「{}」在{}明显增多：本期 {} 件，{}，按同期其他诉求量折算预期 {:.1f} 件，为预期的 {:.1f} 倍"
-        "（泊松检验 {}）。例：{}",
-        topic.category, topic.area, count, history, expected, ratio, FormatP(p),
-        ExampleText(topic));
-    topics.push_back(std::move(topic));
+    topics.emplace_back(std::move(topic), sum);
   }
   return topics;
+}
+
+void DescribeGrowth(const std::vector<const Report*>& reports, std::vector<size_t> members,
+                    size_t sum, const HotTopicOptions& options, HotTopic* topic) {
+  AddMembers(reports, std::move(members), options, topic);
+  const std::string history = topic->periods == 1 ? fmt::format("上期 {} 件", sum)
+                                                  : fmt::format("前 {} 期共 {} 件（上期 {} 件）",
+                                                                topic->periods, sum, topic->before);
+  topic->explanation = fmt::format(
+      "「{}」在{}明显增多：本期 {} 件，{}，按同期其他诉求量折算预期 {:.1f} 件，为预期的 {:.1f} 倍"
+      "（泊松检验 {}）。例：{}",
+      topic->category, topic->area, topic->count, history, topic->expected, topic->growth,
+      FormatP(topic->p_value), ExampleText(*topic));
 }
 
 }  // namespace
@@ -320,7 +329,14 @@ std::vector<HotTopic> RankHotTopics(const PreparedWindow& window, const GrowthIn
                                     const HotTopicOptions& options) {
   const auto& reports = window.reports;
   const auto in_period = [&](size_t i) { return reports[i]->time >= options.from; };
-  std::vector<HotTopic> topics;
+  // Topics are scored first and described (reports, examples, explanation) once the list
+  // is cut to options.limit.
+  struct Candidate {
+    HotTopic topic;
+    std::vector<size_t> members;  // clusters and places: in the period
+    size_t baseline_sum = 0;      // growth
+  };
+  std::vector<Candidate> topics;
   size_t period_reports = 0;
   for (size_t i = 0; i < reports.size(); ++i) {
     period_reports += in_period(i) ? 1 : 0;
@@ -362,8 +378,8 @@ std::vector<HotTopic> RankHotTopics(const PreparedWindow& window, const GrowthIn
     for (const size_t i : members) {
       topic_of[i] = static_cast<int>(topics.size());
     }
-    Finish(reports, members, options, &topic);
-    topics.push_back(std::move(topic));
+    Score(members.size(), &topic);
+    topics.push_back({std::move(topic), std::move(members), 0});
   }
   // Recurring places.
   std::unordered_map<uint32_t, std::pair<std::vector<size_t>, size_t>> places;  // period, before
@@ -409,19 +425,31 @@ std::vector<HotTopic> RankHotTopics(const PreparedWindow& window, const GrowthIn
     topic.label = *place;
     topic.before = before;
     topic.is_new = before == 0;
-    Finish(reports, members, options, &topic);
-    topics.push_back(std::move(topic));
+    Score(members.size(), &topic);
+    topics.push_back({std::move(topic), members, 0});
   }
-  for (auto& topic : GrowthTopics(reports, growth, options)) {
-    topics.push_back(std::move(topic));
+  for (auto& [topic, sum] : GrowthTopics(growth, options)) {
+    topics.push_back({std::move(topic), {}, sum});
   }
-  std::stable_sort(topics.begin(), topics.end(), [](const HotTopic& a, const HotTopic& b) {
-    return a.score != b.score ? a.score > b.score : a.label < b.label;
+  std::stable_sort(topics.begin(), topics.end(), [](const Candidate& a, const Candidate& b) {
+    return a.topic.score != b.topic.score ? a.topic.score > b.topic.score
+                                          : a.topic.label < b.topic.label;
   });
   if (topics.size() > options.limit) {
     topics.resize(options.limit);
   }
-  return topics;
+  std::vector<HotTopic> out;
+  out.reserve(topics.size());
+  for (auto& c : topics) {
+    if (c.topic.kind == HotTopic::Kind::kGrowth) {
+      DescribeGrowth(reports, growth.members({c.topic.category, c.topic.area}), c.baseline_sum,
+                     options, &c.topic);
+    } else {
+      Describe(reports, c.members, options, &c.topic);
+    }
+    out.push_back(std::move(c.topic));
+  }
+  return out;
 }
 
 std::vector<HotTopic> FindHotTopics(const SimilarityFinder& finder,

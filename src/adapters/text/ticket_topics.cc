@@ -436,6 +436,7 @@ void HotTopicIndex::FreeText(uint32_t slot) {
   slot_of_number_.erase(text.report.id);
   slot_of_id_.erase(text.id);
   text = Text{};
+  slot_ids_[slot] = 0;
   free_.push_back(slot);
 }
 
@@ -469,6 +470,7 @@ void HotTopicIndex::ApplyLocked(const domain::Ticket& t) {
     if (free_.empty()) {
       slot = static_cast<uint32_t>(texts_.size());
       texts_.emplace_back();
+      slot_ids_.push_back(0);
     } else {
       slot = free_.back();
       free_.pop_back();
@@ -486,6 +488,7 @@ void HotTopicIndex::ApplyLocked(const domain::Ticket& t) {
     slot_of_number_[report.id] = slot;
   }
   text.id = id;
+  slot_ids_[slot] = id;
   text.region = t.region;
   text.category = t.category;
   text.state = t.state;
@@ -591,9 +594,8 @@ std::vector<std::vector<size_t>> HotTopicIndex::Link(const std::vector<uint32_t>
           if (given >= options.neighbours) {
             break;
           }
-          const Text& other = texts_[n.slot];
-          if (other.id == 0 || static_cast<uint32_t>(other.id) != n.id_low ||
-              position[n.slot] < 0) {
+          const int64_t other = slot_ids_[n.slot];
+          if (other == 0 || static_cast<uint32_t>(other) != n.id_low || position[n.slot] < 0) {
             continue;
           }
           ++given;
@@ -757,11 +759,37 @@ std::optional<Result<std::vector<TicketCluster>>> HotTopicIndex::FindClusters(
   const std::vector<uint32_t> slots = Select(org, nullptr, scope, from, to);
   ClusterOptions options;
   options.min_size = std::max<size_t>(request.min_size, 2);
+  const auto groups = Link(slots, options);
+  // Ranked by what MakeCluster and SortClusters would find (mergeable, then size), so that
+  // only the listed groups are turned into tickets.
+  std::vector<std::pair<size_t, size_t>> ranked;  // mergeable, group
+  for (size_t g = 0; g < groups.size(); ++g) {
+    bool has_master = false;
+    size_t mergeable = 0;
+    for (const size_t i : groups[g]) {
+      const domain::TicketState state = texts_[slots[i]].state;
+      if (!has_master && IsOpen(state)) {
+        has_master = true;
+      } else if (domain::IsAllowedIn(domain::Action::kMerge, state)) {
+        ++mergeable;
+      }
+    }
+    ranked.emplace_back(has_master ? mergeable : 0, g);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) {
+      return a.first > b.first;
+    }
+    return groups[a.second].size() > groups[b.second].size();
+  });
+  if (ranked.size() > request.limit) {
+    ranked.resize(request.limit);
+  }
   std::vector<TicketCluster> clusters;
-  for (const auto& group : Link(slots, options)) {
+  for (const auto& [mergeable, g] : ranked) {
     std::vector<domain::Ticket> tickets;
     std::vector<const ReportTerms*> terms;
-    for (const size_t i : group) {
+    for (const size_t i : groups[g]) {
       const Text& text = texts_[slots[i]];
       tickets.push_back(SlimTicket(text.id, text.report, text.region, text.category, text.state));
       terms.push_back(&text.terms);

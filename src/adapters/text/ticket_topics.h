@@ -196,6 +196,7 @@ class HotTopicIndex {
   std::unordered_map<int64_t, Kept> kept_;  // every ticket of the count days, by id
   std::map<CountKey, size_t> counts_;
   std::vector<Text> texts_;
+  std::vector<int64_t> slot_ids_;  // texts_[i].id, compact for the links' checks
   std::vector<uint32_t> free_;
   std::unordered_map<std::string, uint32_t> slot_of_number_;
   std::unordered_map<int64_t, uint32_t> slot_of_id_;
