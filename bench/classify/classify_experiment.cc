@@ -5,8 +5,9 @@
 // Keys: epoch lr dim ngrams mincount bucket ensemble threads seed cal refit balance
 // sets (e.g. sets=w,c12 or wc22; sets=none: no fastText member) title titlechars numbers t2s
 // maxchars splitseed; the linear member: linear=1 lsets=w,c13 loss=svm|lr|cnb C mindf
-// maxfeat lbigrams sublinear liters. With both kinds of member, the figures of each member
-// alone (argmax of its own scores) are printed too ("ft", "lin").
+// maxfeat lbigrams sublinear liters nb (NB scaling of the SVM, default 1) cw (class weight). With
+// both kinds of member, the figures of each member alone (argmax of its own scores) are printed too
+// ("ft", "lin").
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -146,6 +147,8 @@ int main(int argc, char** argv) {
   o.linear_options.sublinear_tf = num("sublinear", 1) != 0;
   o.linear_options.max_iterations =
       static_cast<int>(num("liters", o.linear_options.max_iterations));
+  o.linear_options.nb_scale = num("nb", o.linear_options.nb_scale ? 1 : 0) != 0;
+  o.linear_options.class_weight = num("cw", o.linear_options.class_weight);
   o.linear_options.threads = o.threads;
   for (std::vector<cls::FeatureOptions>* list : {&o.feature_sets, &o.linear_feature_sets}) {
     for (cls::FeatureOptions& f : *list) {

@@ -177,7 +177,10 @@ Json LinearToJson(const TrainOptions& t) {
               {"token_bigrams", l.token_bigrams},
               {"sublinear_tf", l.sublinear_tf},
               {"max_iterations", l.max_iterations},
-              {"threads", l.threads}};
+              {"threads", l.threads},
+              {"nb_scale", l.nb_scale},
+              {"nb_alpha", l.nb_alpha},
+              {"class_weight", l.class_weight}};
 }
 
 // Reads the linear member's options into `t`; throws Json::exception when incomplete.
@@ -196,6 +199,11 @@ Status LinearFromJson(const Json& j, TrainOptions& t) {
   l.sublinear_tf = j.at("sublinear_tf").get<bool>();
   l.max_iterations = j.at("max_iterations").get<int>();
   l.threads = j.at("threads").get<int>();
+  // Training-only options added later (the weights hold their effect); older files lack
+  // them and were trained without them.
+  l.nb_scale = j.value("nb_scale", false);
+  l.nb_alpha = j.value("nb_alpha", 1.0);
+  l.class_weight = j.value("class_weight", 0.0);
   return OkStatus();
 }
 

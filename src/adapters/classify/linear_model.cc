@@ -232,21 +232,84 @@ void MinimizeLbfgs(
 constexpr int kDualPasses = 50;
 constexpr double kDualTolerance = 0.01;
 
+// Relative cost of each text: (N / (K * N_label))^power (1 for power 0).
+std::vector<double> TextCosts(const std::vector<int>& label_ids, size_t k, double power) {
+  std::vector<double> cost(label_ids.size(), 1.0);
+  if (power == 0.0) {
+    return cost;
+  }
+  std::vector<double> count(k, 0.0);
+  for (int y : label_ids) {
+    count[static_cast<size_t>(y)] += 1.0;
+  }
+  const double n = static_cast<double>(label_ids.size());
+  for (size_t i = 0; i < label_ids.size(); ++i) {
+    const double c = count[static_cast<size_t>(label_ids[i])];
+    cost[i] = std::pow(n / (static_cast<double>(k) * c), power);
+  }
+  return cost;
+}
+
+// Log-count ratios of label c (NB-SVM): log(p / |p|_1) - log(q / |q|_1) with p = alpha + the
+// number of texts of c holding f, q = alpha + the number of other texts holding f.
+std::vector<double> LogCountRatios(const std::vector<uint32_t>& doc_count, size_t k, size_t c,
+                                   double alpha) {
+  const size_t n_features = doc_count.size() / k;
+  std::vector<double> p(n_features);
+  std::vector<double> q(n_features);
+  double p_sum = 0.0;
+  double q_sum = 0.0;
+  for (size_t f = 0; f < n_features; ++f) {
+    double all = 0.0;
+    for (size_t l = 0; l < k; ++l) {
+      all += doc_count[f * k + l];
+    }
+    p[f] = alpha + doc_count[f * k + c];
+    q[f] = alpha + all - doc_count[f * k + c];
+    p_sum += p[f];
+    q_sum += q[f];
+  }
+  std::vector<double> r(n_features);
+  for (size_t f = 0; f < n_features; ++f) {
+    r[f] = std::log(p[f] / p_sum) - std::log(q[f] / q_sum);
+  }
+  return r;
+}
+
 void TrainSquaredHinge(const SparseRows& x, const std::vector<int>& label_ids,
                        const LinearOptions& options, std::vector<float>& weights,
                        std::vector<float>& bias, size_t k) {
   const size_t n = x.rows();
   const size_t n_features = weights.size() / k;
-  const double diag = 1.0 / (2.0 * options.c);
-  std::vector<double> q(n);
+  const std::vector<double> cost = TextCosts(label_ids, k, options.class_weight);
+  std::vector<double> diag(n);
   for (size_t i = 0; i < n; ++i) {
-    double norm = 1.0;  // the bias feature
-    for (size_t j = x.start[i]; j < x.start[i + 1]; ++j) {
-      norm += static_cast<double>(x.value[j]) * x.value[j];
+    diag[i] = 1.0 / (2.0 * options.c * cost[i]);
+  }
+  std::vector<uint32_t> doc_count;  // [feature][label], for NB scaling
+  if (options.nb_scale) {
+    doc_count.assign(n_features * k, 0);
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = x.start[i]; j < x.start[i + 1]; ++j) {
+        ++doc_count[x.index[j] * k + static_cast<size_t>(label_ids[i])];
+      }
     }
-    q[i] = norm + diag;
   }
   auto one_label = [&](size_t c) {
+    // The feature scaling of this label (1 without NB scaling) and each text's squared norm.
+    std::vector<double> r(n_features, 1.0);
+    if (options.nb_scale) {
+      r = LogCountRatios(doc_count, k, c, options.nb_alpha);
+    }
+    std::vector<double> q(n);
+    for (size_t i = 0; i < n; ++i) {
+      double norm = 1.0;  // the bias feature
+      for (size_t j = x.start[i]; j < x.start[i + 1]; ++j) {
+        const double v = x.value[j] * r[x.index[j]];
+        norm += v * v;
+      }
+      q[i] = norm + diag[i];
+    }
     std::vector<double> w(n_features, 0.0);
     double b = 0.0;
     std::vector<double> alpha(n, 0.0);
@@ -261,9 +324,9 @@ void TrainSquaredHinge(const SparseRows& x, const std::vector<int>& label_ids,
         const double y = static_cast<size_t>(label_ids[i]) == c ? 1.0 : -1.0;
         double score = b;
         for (size_t j = x.start[i]; j < x.start[i + 1]; ++j) {
-          score += w[x.index[j]] * x.value[j];
+          score += w[x.index[j]] * x.value[j] * r[x.index[j]];
         }
-        const double g = y * score - 1.0 + diag * alpha[i];
+        const double g = y * score - 1.0 + diag[i] * alpha[i];
         const double pg = alpha[i] == 0.0 ? std::min(g, 0.0) : g;
         max_pg = std::max(max_pg, pg);
         min_pg = std::min(min_pg, pg);
@@ -272,7 +335,7 @@ void TrainSquaredHinge(const SparseRows& x, const std::vector<int>& label_ids,
           alpha[i] = std::max(old - g / q[i], 0.0);
           const double d = (alpha[i] - old) * y;
           for (size_t j = x.start[i]; j < x.start[i + 1]; ++j) {
-            w[x.index[j]] += d * x.value[j];
+            w[x.index[j]] += d * x.value[j] * r[x.index[j]];
           }
           b += d;
         }
@@ -282,7 +345,7 @@ void TrainSquaredHinge(const SparseRows& x, const std::vector<int>& label_ids,
       }
     }
     for (size_t f = 0; f < n_features; ++f) {
-      weights[f * k + c] = static_cast<float>(w[f]);
+      weights[f * k + c] = static_cast<float>(w[f] * r[f]);
     }
     bias[c] = static_cast<float>(b);
   };
@@ -434,10 +497,11 @@ Result<LinearModel> LinearModel::Train(const std::vector<Tokens>& docs,
     }
   }
   if (!(options.c > 0.0) || options.min_df < 1 || options.max_features < 1 ||
-      options.max_iterations < 1 || options.threads < 1) {
+      options.max_iterations < 1 || options.threads < 1 || !(options.nb_alpha > 0.0) ||
+      !(options.class_weight >= 0.0 && options.class_weight <= 2.0)) {
     return InvalidArgument(
-        "linear member options: c must be > 0; min_df, max_features, max_iterations, threads "
-        ">= 1");
+        "linear member options: c and nb_alpha must be > 0, class_weight in [0, 2]; min_df, "
+        "max_features, max_iterations, threads >= 1");
   }
   LinearModel model;
   model.loss_ = options.loss;
@@ -555,6 +619,7 @@ Result<LinearModel> LinearModel::Train(const std::vector<Tokens>& docs,
   // mean loss + |W|^2 / (2 c N).
   const size_t n_params = n_features * k + k;
   const double reg = 1.0 / (options.c * n_docs);
+  const std::vector<double> cost = TextCosts(label_ids, k, options.class_weight);
   const size_t n_threads =
       std::min(static_cast<size_t>(options.threads), std::max<size_t>(1, x.rows() / 256));
   std::vector<std::vector<double>> thread_grad(n_threads);
@@ -586,9 +651,9 @@ Result<LinearModel> LinearModel::Train(const std::vector<Tokens>& docs,
           ds[c] = std::exp(s[c] - max);
           sum += ds[c];
         }
-        loss += max + std::log(sum) - s[y];
+        loss += cost[i] * (max + std::log(sum) - s[y]);
         for (size_t c = 0; c < k; ++c) {
-          ds[c] = ds[c] / sum - (c == y ? 1.0 : 0.0);
+          ds[c] = cost[i] * (ds[c] / sum - (c == y ? 1.0 : 0.0));
         }
         for (size_t j = x.start[i]; j < x.start[i + 1]; ++j) {
           double* gf = &g[x.index[j] * k];

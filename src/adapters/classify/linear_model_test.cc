@@ -133,6 +133,61 @@ TEST(LinearModel, RejectsBadInput) {
   EXPECT_GT(all->n_features(), 0u);
 }
 
+TEST(LinearModel, NbScaledSvmBeatsChanceAndRoundTrips) {
+  const TokenSet train = MakeTokenSet(40, 11);
+  const TokenSet test = MakeTokenSet(30, 12);  // unseen texts; 3 labels: chance is 1/3
+  LinearOptions o = Options(LinearLoss::kSquaredHinge);
+  o.nb_scale = true;
+  auto model = LinearModel::Train(train.docs, train.labels, 3, {true}, o);
+  ASSERT_OK(model);
+  EXPECT_GE(Accuracy(*model, test), 0.9);
+  // The scaling is folded into the weights: the plain SVM's weights differ, the image
+  // format does not, and a round trip scores identically.
+  LinearOptions no_nb = o;
+  no_nb.nb_scale = false;
+  auto plain = LinearModel::Train(train.docs, train.labels, 3, {true}, no_nb);
+  ASSERT_OK(plain);
+  EXPECT_NE(plain->Scores(test.docs[0]), model->Scores(test.docs[0]));
+  auto loaded = LinearModel::Deserialize(model->Serialize());
+  ASSERT_OK(loaded);
+  for (const auto& doc : test.docs) {
+    EXPECT_EQ(loaded->Scores(doc), model->Scores(doc));
+  }
+  o.nb_alpha = 0.0;
+  EXPECT_THAT(LinearModel::Train(train.docs, train.labels, 3, {true}, o),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+}
+
+// With class weights, the texts of a small label cost more: its scores rise.
+TEST(LinearModel, ClassWeightRaisesTheSmallLabel) {
+  TokenSet train = MakeTokenSet(40, 13);
+  TokenSet skewed;
+  int small = 0;
+  for (size_t i = 0; i < train.docs.size(); ++i) {
+    if (train.labels[i] == 2 && ++small > 4) {
+      continue;  // label 2 keeps 4 texts, the others 40
+    }
+    skewed.docs.push_back(train.docs[i]);
+    skewed.labels.push_back(train.labels[i]);
+  }
+  LinearOptions o = Options(LinearLoss::kSquaredHinge);
+  auto plain = LinearModel::Train(skewed.docs, skewed.labels, 3, {true}, o);
+  o.class_weight = 1.0;
+  auto weighted = LinearModel::Train(skewed.docs, skewed.labels, 3, {true}, o);
+  ASSERT_OK(plain);
+  ASSERT_OK(weighted);
+  double plain_small = 0.0;
+  double weighted_small = 0.0;
+  for (const auto& doc : MakeTokenSet(20, 14).docs) {
+    plain_small += plain->Scores(doc)[2];
+    weighted_small += weighted->Scores(doc)[2];
+  }
+  EXPECT_GT(weighted_small, plain_small);
+  o.class_weight = -1.0;
+  EXPECT_THAT(LinearModel::Train(skewed.docs, skewed.labels, 3, {true}, o),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+}
+
 TEST(LinearModel, CorruptBytesAreRefusedWithAClearError) {
   const TokenSet train = MakeTokenSet(10, 7);
   auto model =
