@@ -1,14 +1,18 @@
 // `hotline eval search|similar`: offline quality figures of the Chinese text engine on
 // labelled TSV files. The last line of output is one JSON object with the figures.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <system_error>
 #include <vector>
 
+#include "adapters/sqlite/kb_store.h"
 #include "adapters/text/evaluation.h"
 #include "adapters/text/hot_topics.h"
 #include "adapters/text/tokenizer.h"
@@ -32,6 +36,7 @@ struct EvalArgs {
   int half = -1;
   size_t threads = 2;
   std::vector<std::string> params;
+  std::string engine = "index";  // search: "index" (InvertedIndex) or "store" (SQLite KB)
 };
 
 void Fail(const std::string& message) {
@@ -79,6 +84,78 @@ double Round4(double x) {
   return static_cast<double>(static_cast<int64_t>(x * 10000 + 0.5)) / 10000;
 }
 
+// `--engine store`: the documents are saved as knowledge-base articles into a temporary
+// SQLite store and every query goes through SqliteKbStore::Search, the product's path
+// (hotline kb search, the KB API, the console), ranked with the evaluation's options plus
+// the store's keywords field (empty here).
+Result<text::SearchEvalReport> EvaluateSearchInStore(const text::Tokenizer& tokenizer,
+                                                     const text::TsvTable& docs,
+                                                     const text::TsvTable& queries,
+                                                     const text::SearchEvalOptions& options) {
+  namespace sqlite = hotline::adapters::sqlite;
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("hotline_eval_store_" + std::to_string(::getpid()) + ".db");
+  const auto remove = [&path] {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path.string() + suffix, ignored);
+    }
+  };
+  remove();
+  auto store = sqlite::SqliteKbStore::Open(path.string(), /*create=*/true, tokenizer);
+  if (!store.has_value()) {
+    return store.error();
+  }
+  text::IndexOptions ranking = options.index;
+  ranking.fields.resize(2);
+  ranking.fields.push_back(sqlite::SqliteKbStore::DefaultRankingOptions().fields[2]);
+  (*store)->SetRankingOptions(ranking);
+  // An article needs a title; a document without one gets a dash, which has no terms.
+  constexpr const char* kNoTitle = "—";
+  if (!tokenizer.Terms(kNoTitle).empty()) {
+    return Internal("placeholder title has terms");
+  }
+  text::SearchEvalEngine engine;
+  engine.threads = 1;  // one connection
+  engine.load = [&](std::vector<text::IndexDocument> documents) -> Status {
+    std::vector<domain::kb::Article> articles;
+    articles.reserve(documents.size());
+    for (auto& doc : documents) {
+      domain::kb::Article article;
+      article.id = std::move(doc.id);
+      article.title = doc.fields[0].empty() ? kNoTitle : std::move(doc.fields[0]);
+      article.answer = std::move(doc.fields[1]);
+      article.status = domain::kb::ArticleStatus::kPublished;
+      articles.push_back(std::move(article));
+    }
+    auto saved = (*store)->Save(articles, "eval", 0);
+    if (!saved.has_value()) {
+      return saved.error();
+    }
+    return OkStatus();
+  };
+  Status failed = OkStatus();
+  engine.search = [&](const std::vector<text::QueryPart>& parts, size_t limit) {
+    std::vector<text::SearchHit> out;
+    auto hits = (*store)->Search({"", {}, limit}, parts);
+    if (!hits.has_value()) {
+      failed = hits.error();
+      return out;
+    }
+    for (auto& hit : *hits) {
+      out.push_back({std::move(hit.article.id), hit.score, {}});
+    }
+    return out;
+  };
+  auto report = text::EvaluateSearchWith(docs, queries, options, engine);
+  store->reset();
+  remove();
+  if (!failed.has_value()) {
+    return failed.error();
+  }
+  return report;
+}
+
 void RunSearch(const EvalArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   text::SearchEvalOptions options;
@@ -99,7 +176,9 @@ void RunSearch(const EvalArgs& args) {
   if (!tokenizer.has_value()) {
     return Fail(tokenizer.error().message);
   }
-  const auto report = text::EvaluateSearch(**tokenizer, *docs, *queries, options);
+  const auto report = args.engine == "store"
+                          ? EvaluateSearchInStore(**tokenizer, *docs, *queries, options)
+                          : text::EvaluateSearch(**tokenizer, *docs, *queries, options);
   if (!report.has_value()) {
     return Fail(report.error().message);
   }
@@ -235,6 +314,11 @@ void RegisterEvalCommands(CLI::App& app) {
   search->add_option("--docs", args->docs, "TSV: id, text columns...")->required();
   search->add_option("--queries", args->queries, "TSV: expected doc id, query text columns...")
       ->required();
+  search
+      ->add_option("--engine", args->engine,
+                   "index: the in-memory index (default); store: the SQLite knowledge-base "
+                   "store's search, the product's path")
+      ->check(CLI::IsMember({"index", "store"}));
   AddCommonOptions(search, args.get());
   search->callback([args] { RunSearch(*args); });
 

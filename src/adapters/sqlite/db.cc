@@ -21,6 +21,11 @@ Stmt& Stmt::BindBlob(int index, std::string_view bytes) {
   return *this;
 }
 
+Stmt& Stmt::BindPointer(int index, void* pointer, const char* type) {
+  sqlite3_bind_pointer(stmt_, index, pointer, type, nullptr);
+  return *this;
+}
+
 Stmt& Stmt::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -69,6 +74,8 @@ void Stmt::Reset() {
 }
 
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+double Stmt::Double(int col) const { return sqlite3_column_double(stmt_, col); }
 
 bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 

@@ -47,6 +47,9 @@ class Stmt {
   Stmt& Bind(int index, std::string_view v);
   Stmt& BindNull(int index);
   Stmt& BindBlob(int index, std::string_view bytes);
+  // Binds a pointer that SQL functions of this process read with sqlite3_value_pointer
+  // under `type` (a string literal); it must outlive the statement's steps.
+  Stmt& BindPointer(int index, void* pointer, const char* type);
   Stmt& BindOpt(int index, std::optional<int64_t> v);
   // Binds 0 as NULL (for optional foreign ids).
   Stmt& BindId(int index, int64_t v);
@@ -67,6 +70,7 @@ class Stmt {
   void Reset();
 
   int64_t Int(int col) const;
+  double Double(int col) const;
   bool IsNull(int col) const;
   std::string Text(int col) const;
   std::string Blob(int col) const;

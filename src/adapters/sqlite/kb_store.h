@@ -3,6 +3,13 @@
 // the FTS5 columns hold the text engine's terms (Tokenizer::Terms), so search matches words,
 // synonyms and Traditional/Simplified script exactly as the in-memory index does.
 //
+// Search ranks with the text engine's shared ranking (adapters/text/ranking.h): the term
+// statistics come from kb_fts_terms/kb_fts_totals (migration 016, written with kb_fts), the
+// BM25F score of each FTS5 match from the auxiliary function hotline_bm25f (registered on
+// the connection through the fts5_api), and the re-ranking stages read the candidates' rows;
+// so the order is the one `hotline eval search` measures on an InvertedIndex holding the
+// same articles (docs/search.md).
+//
 // Thread-compatible: one instance per thread (SQLite's WAL lets several processes and
 // connections read while one writes).
 #pragma once
@@ -10,10 +17,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "adapters/sqlite/db.h"
 #include "adapters/text/inverted_index.h"
 #include "adapters/text/lexicon_entries.h"
+#include "adapters/text/ranking.h"
 #include "adapters/text/tokenizer.h"
 #include "ports/kb_store.h"
 
@@ -46,6 +57,10 @@ class SqliteKbStore final : public ports::KbStore {
   Result<std::vector<domain::kb::Article>> DueForReview(std::string_view today,
                                                         std::string_view department) override;
   Result<std::vector<ports::KbSearchHit>> Search(const ports::KbSearchQuery& query) override;
+  // Search with a query of several weighted parts (a citizen's title and details) instead
+  // of query.text; `hotline eval search --engine store` searches this way.
+  Result<std::vector<ports::KbSearchHit>> Search(const ports::KbSearchQuery& query,
+                                                 const std::vector<text::QueryPart>& parts);
 
   // The lexicon edited by admins (migration 010), oldest first, and its revision (bumped by
   // every change, from any process).
@@ -99,6 +114,11 @@ class SqliteKbStore final : public ports::KbStore {
   // changed the lexicon and re-indexed). It must outlive the store.
   void UseTokenizer(const text::Tokenizer& tokenizer);
 
+  // The ranking used by Search: fields title, body (domain::kb::SearchBody) and keywords.
+  static text::IndexOptions DefaultRankingOptions();
+  void SetRankingOptions(text::IndexOptions options) { ranking_ = std::move(options); }
+  const text::IndexOptions& ranking_options() const { return ranking_; }
+
   // Test hook: called inside Save's transaction after each article is written; an error
   // aborts the transaction (to show that nothing is half-saved).
   void SetFaultAfterArticle(std::function<Status(size_t index)> hook) { fault_ = std::move(hook); }
@@ -111,13 +131,29 @@ class SqliteKbStore final : public ports::KbStore {
                  ports::KbSaveSummary* summary);
   static IndexRow RowOf(int64_t doc, const domain::kb::Article& article,
                         const text::Tokenizer& tokenizer);
+  // Index statistics changed by the current write transaction, written by FlushStats.
+  struct PendingStats {
+    std::unordered_map<std::string, std::pair<int64_t, int64_t>> terms;  // df, cf deltas
+    int64_t documents = 0;
+    std::vector<int64_t> tokens = std::vector<int64_t>(3, 0);
+    bool clear = false;  // the index was emptied first
+  };
+  class RankSource;
   Status InsertRow(const IndexRow& row);
+  // Deletes the index row of `doc` (if any), its statistics with it.
+  Status UnindexRow(int64_t doc);
+  void CountRow(const IndexRow& row, int sign);
+  Status FlushStats();
+  Status BeginWrite();
+  void RollbackWrite();
   std::string JoinedTerms(std::string_view text) const;
 
   std::unique_ptr<Db> db_;
   const text::Tokenizer* tokenizer_;               // null until UseTokenizer
   std::unique_ptr<text::InvertedIndex> snippets_;  // empty: used only for its Snippet()
   std::function<Status(size_t)> fault_;
+  text::IndexOptions ranking_ = DefaultRankingOptions();
+  PendingStats pending_;
 };
 
 }  // namespace hotline::adapters::sqlite

@@ -125,15 +125,13 @@ Result<int> RequireColumn(const TsvTable& table, const char* name, const char* w
 
 }  // namespace
 
-Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTable& docs,
-                                        const TsvTable& queries, const SearchEvalOptions& options) {
-  if (docs.header.size() < 2 || queries.header.size() < 2) {
-    return InvalidArgument(
-        "documents and queries need an id column and a text column "
-        "(需要编号列和文本列)");
+Result<std::vector<IndexDocument>> SearchEvalDocuments(const TsvTable& docs,
+                                                       const SearchEvalOptions& options) {
+  if (docs.header.size() < 2) {
+    return InvalidArgument("documents need an id column and a text column (需要编号列和文本列)");
   }
-  InvertedIndex index(tokenizer, options.index);
-  std::unordered_set<std::string> ids;
+  std::vector<IndexDocument> out;
+  out.reserve(docs.rows.size());
   for (size_t r = 0; r < docs.rows.size(); ++r) {
     const auto& row = docs.rows[r];
     IndexDocument doc;
@@ -156,9 +154,25 @@ Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTab
       }
       doc.fields = {row[1], body};
     }
-    ids.insert(doc.id);
-    HOTLINE_RETURN_IF_ERROR(index.Upsert(std::move(doc)));
+    out.push_back(std::move(doc));
   }
+  return out;
+}
+
+Result<SearchEvalReport> EvaluateSearchWith(const TsvTable& docs, const TsvTable& queries,
+                                            const SearchEvalOptions& options,
+                                            const SearchEvalEngine& engine) {
+  if (docs.header.size() < 2 || queries.header.size() < 2) {
+    return InvalidArgument(
+        "documents and queries need an id column and a text column "
+        "(需要编号列和文本列)");
+  }
+  HOTLINE_ASSIGN_OR_RETURN(auto documents, SearchEvalDocuments(docs, options));
+  std::unordered_set<std::string> ids;
+  for (const auto& doc : documents) {
+    ids.insert(doc.id);
+  }
+  HOTLINE_RETURN_IF_ERROR(engine.load(std::move(documents)));
   std::vector<size_t> selected;
   for (size_t r = 0; r < queries.rows.size(); ++r) {
     if (InHalf(r, options.half)) {
@@ -168,15 +182,15 @@ Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTab
   std::vector<size_t> ranks(selected.size(), 0);  // 1-based; 0 = not in the top 10
   const bool keep_candidates = !options.candidates_path.empty();
   std::vector<std::vector<SearchHit>> candidates(keep_candidates ? selected.size() : 0);
-  ParallelFor(selected.size(), options.threads, [&](size_t i) {
+  const size_t limit = keep_candidates ? std::max(kTopK, kSearchCandidates) : kTopK;
+  ParallelFor(selected.size(), engine.threads, [&](size_t i) {
     const auto& row = queries.rows[selected[i]];
-    SearchQuery query;
-    query.limit = keep_candidates ? std::max(kTopK, kSearchCandidates) : kTopK;
+    std::vector<QueryPart> parts;
     for (size_t c = 1; c < row.size(); ++c) {
       const double weight = (c == 1 && row.size() > 2) ? options.first_column_weight : 1.0;
-      query.parts.push_back({row[c], weight});
+      parts.push_back({row[c], weight});
     }
-    auto hits = index.Search(query);
+    auto hits = engine.search(parts, limit);
     for (size_t h = 0; h < hits.size() && h < kTopK; ++h) {
       if (hits[h].id == row[0]) {
         ranks[i] = h + 1;
@@ -220,6 +234,28 @@ Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTab
     report.recall_at_1 /= n;
   }
   return report;
+}
+
+Result<SearchEvalReport> EvaluateSearch(const Tokenizer& tokenizer, const TsvTable& docs,
+                                        const TsvTable& queries, const SearchEvalOptions& options) {
+  InvertedIndex index(tokenizer, options.index);
+  SearchEvalEngine engine;
+  engine.threads = options.threads;
+  engine.load = [&index](std::vector<IndexDocument> documents) -> Status {
+    for (auto& doc : documents) {
+      HOTLINE_RETURN_IF_ERROR(index.Upsert(std::move(doc)));
+    }
+    // Normalised against the exact average lengths, as a store holding them would be.
+    index.RefreshStatistics();
+    return OkStatus();
+  };
+  engine.search = [&index](const std::vector<QueryPart>& parts, size_t limit) {
+    SearchQuery query;
+    query.parts = parts;
+    query.limit = limit;
+    return index.Search(query);
+  };
+  return EvaluateSearchWith(docs, queries, options, engine);
 }
 
 Result<SimilarEvalReport> EvaluateSimilar(const Tokenizer& tokenizer, const TsvTable& messages,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -46,6 +47,23 @@ struct SearchEvalReport {
   double recall_at_1 = 0;
   double recall_at_10 = 0;
 };
+
+// The documents of a search evaluation as an index gets them: fields title and body (see
+// EvaluateSearch). kInvalidArgument on an empty id or fewer than two columns.
+Result<std::vector<IndexDocument>> SearchEvalDocuments(const TsvTable& docs,
+                                                       const SearchEvalOptions& options);
+
+// Where an evaluation searches: `load` receives the documents once, `search` returns the
+// best `limit` documents for a query (best first), called from `threads` threads at once.
+struct SearchEvalEngine {
+  std::function<Status(std::vector<IndexDocument>)> load;
+  std::function<std::vector<SearchHit>(const std::vector<QueryPart>&, size_t limit)> search;
+  size_t threads = 1;
+};
+// EvaluateSearch through any engine (e.g. the SQLite knowledge-base store).
+Result<SearchEvalReport> EvaluateSearchWith(const TsvTable& docs, const TsvTable& queries,
+                                            const SearchEvalOptions& options,
+                                            const SearchEvalEngine& engine);
 
 // Indexes `docs` (first column id; the other columns text: the first of several is the title
 // field, the rest the body) and runs every query (first column the expected id, the others

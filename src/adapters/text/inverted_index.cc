@@ -16,14 +16,11 @@ constexpr uint16_t kMaxTf = std::numeric_limits<uint16_t>::max();
 // Compact once removed documents hold this share of the postings.
 constexpr double kCompactDeadShare = 0.25;
 constexpr size_t kCompactMinPostings = 4096;
-// Common terms are only skipped in indexes large enough for document frequency to mean much.
+// Common terms are only skipped in indexes large enough for document frequency to mean much
+// (the same rule as AnalyzeQuery's, for the feedback terms).
 constexpr double kMinDocumentsToSkipTerms = 100;
 // Norms are recomputed once an average field length has moved by this share.
 constexpr double kNormDrift = 0.02;
-
-bool IsBigramKind(TokenKind kind) {
-  return kind == TokenKind::kBigram || kind == TokenKind::kUnigram;
-}
 
 }  // namespace
 
@@ -111,11 +108,7 @@ Status InvertedIndex::Upsert(IndexDocument document) {
 }
 
 float InvertedIndex::ComputeNorm(size_t field, uint32_t length) const {
-  const FieldSpec& spec = options_.fields[field];
-  const double average = norm_average_[field];
-  const double relative = average > 0 ? static_cast<double>(length) / average : 1.0;
-  const double denominator = 1.0 - spec.b + spec.b * relative;
-  return denominator > 0 ? static_cast<float>(spec.weight / denominator) : 0.0F;
+  return FieldNorm(options_.fields[field], length, norm_average_[field]);
 }
 
 void InvertedIndex::RefreshNorms(bool force) {
@@ -233,43 +226,14 @@ const IndexDocument* InvertedIndex::Find(std::string_view id) const {
 }
 
 AnalyzedQuery InvertedIndex::Analyze(const std::vector<QueryPart>& parts) const {
-  std::unordered_map<uint32_t, double> weights;
-  std::unordered_map<uint32_t, std::string> texts;
-  for (const auto& part : parts) {
-    for (auto& token : tokenizer_.Tokenize(part.text)) {
-      const auto found = term_ids_.find(token.text);
-      if (found == term_ids_.end() || df_[found->second] == 0) {
-        continue;
-      }
-      const double kind_weight = IsBigramKind(token.kind) ? 1.0 : options_.word_weight;
-      weights[found->second] += part.weight * kind_weight;
-      texts.emplace(found->second, std::move(token.text));
-    }
-  }
-  AnalyzedQuery query;
-  const auto n = static_cast<double>(live_documents_);
-  for (const auto& [term_id, weight] : weights) {
-    const auto df = static_cast<double>(df_[term_id]);
-    if (n >= kMinDocumentsToSkipTerms && df > options_.max_df_ratio * n) {
-      continue;
-    }
-    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-    const double saturated = weight * (options_.k3 + 1.0) / (options_.k3 + weight);
-    query.terms.push_back({term_id, saturated, idf});
-  }
-  std::sort(query.terms.begin(), query.terms.end(),
-            [](const AnalyzedQuery::Term& a, const AnalyzedQuery::Term& b) {
-              const double wa = a.weight * a.idf;
-              const double wb = b.weight * b.idf;
-              return wa != wb ? wa > wb : a.term_id < b.term_id;
-            });
-  if (query.terms.size() > options_.max_query_terms) {
-    query.terms.resize(options_.max_query_terms);
-  }
-  for (const auto& term : query.terms) {
-    query.texts.push_back(texts[term.term_id]);
-  }
-  return query;
+  return AnalyzeQuery(tokenizer_, options_, parts, static_cast<double>(live_documents_),
+                      [this](const std::string& term) -> std::optional<TermStats> {
+                        const auto found = term_ids_.find(term);
+                        if (found == term_ids_.end()) {
+                          return std::nullopt;
+                        }
+                        return TermStats{found->second, static_cast<double>(df_[found->second])};
+                      });
 }
 
 bool InvertedIndex::Matches(const Slot& slot, const SearchQuery& query) const {
@@ -301,27 +265,50 @@ std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query) const {
   return Search(query, Analyze(query.parts));
 }
 
+class InvertedIndex::Source final : public CandidateSource {
+ public:
+  explicit Source(const InvertedIndex& index) : index_(index) {}
+  double TotalTokens() const override { return index_.total_tokens_; }
+  std::vector<double> CollectionFrequencies(const AnalyzedQuery& query) const override {
+    std::vector<double> cf;
+    cf.reserve(query.terms.size());
+    for (const auto& term : query.terms) {
+      cf.push_back(static_cast<double>(index_.cf_[term.term_id]));
+    }
+    return cf;
+  }
+  double TermIdf(const std::string& term) const override { return index_.TermIdf(term); }
+  void TermCounts(uint32_t doc, const AnalyzedQuery& query, std::vector<double>* tf,
+                  double* length) const override {
+    *length = 0;
+    for (const uint32_t field_length : index_.slots_[doc].field_lengths) {
+      *length += field_length;
+    }
+    tf->assign(query.terms.size(), 0.0);
+    for (size_t i = 0; i < query.terms.size(); ++i) {
+      const auto& list = index_.postings_[query.terms[i].term_id];
+      auto it = std::lower_bound(list.begin(), list.end(), doc,
+                                 [](const Posting& p, uint32_t d) { return p.doc < d; });
+      for (; it != list.end() && it->doc == doc; ++it) {
+        (*tf)[i] += it->tf;
+      }
+    }
+  }
+  std::vector<std::string> FieldTexts(uint32_t doc) const override {
+    return index_.slots_[doc].document.fields;
+  }
+
+ private:
+  const InvertedIndex& index_;
+};
+
 std::vector<SearchHit> InvertedIndex::Search(const SearchQuery& query,
                                              const AnalyzedQuery& analyzed) const {
-  const bool rerank =
-      options_.rerank_depth > 0 && (options_.phrase_weight > 0 || options_.title_match_weight > 0);
-  const bool fuse = options_.fusion_depth > 0 && options_.ql_weight > 0;
-  size_t want = rerank ? std::max(query.limit, options_.rerank_depth) : query.limit;
-  if (fuse) {
-    want = std::max(want, options_.fusion_depth);
-  }
+  const size_t want = CandidateDepth(options_, query.limit);
   std::vector<Scored> candidates = options_.prf_docs > 0
                                        ? TopDocs(query, Expand(query, analyzed), want)
                                        : TopDocs(query, analyzed, want);
-  if (fuse) {
-    FuseQueryLikelihood(analyzed, &candidates);
-  }
-  if (rerank) {
-    RerankByPhrases(query.parts, &candidates);
-    std::stable_sort(candidates.begin(), candidates.end(), [](const Scored& a, const Scored& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-  }
+  RerankCandidates(options_, tokenizer_, query.parts, analyzed, Source(*this), &candidates);
   const size_t limit = std::min(query.limit, candidates.size());
   std::vector<SearchHit> hits;
   hits.reserve(limit);
@@ -375,7 +362,7 @@ AnalyzedQuery InvertedIndex::Expand(const SearchQuery& query, const AnalyzedQuer
     if (df == 0 || (n >= kMinDocumentsToSkipTerms && df > options_.max_df_ratio * n)) {
       continue;
     }
-    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    const double idf = Idf(n, df);
     candidates.push_back({term, weight * idf, idf});
   }
   const size_t keep = std::min(options_.prf_terms, candidates.size());
@@ -423,6 +410,7 @@ struct Cursor {
   double weight = 0;  // query weight · idf
   double bound = 0;   // the most this term can add to any document's score
   uint32_t term = 0;
+  uint32_t position = 0;  // in AnalyzedQuery::terms
 };
 
 }  // namespace
@@ -435,15 +423,17 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
     return heap;
   }
   const double k1 = options_.k1;
-  const auto saturate = [k1](double tf) { return tf * (k1 + 1.0) / (k1 + tf); };
+  const auto saturate = [k1](double tfn) { return Saturate(tfn, k1); };
   std::vector<Cursor> cursors;
   cursors.reserve(analyzed.terms.size());
-  for (const auto& term : analyzed.terms) {
+  for (size_t position = 0; position < analyzed.terms.size(); ++position) {
+    const auto& term = analyzed.terms[position];
     const auto& list = postings_[term.term_id];
     if (list.empty()) {
       continue;
     }
     Cursor cursor;
+    cursor.position = static_cast<uint32_t>(position);
     cursor.end = list.size();
     cursor.weight = term.weight * term.idf;
     cursor.bound = cursor.weight * saturate(max_tfn_[term.term_id]);
@@ -473,7 +463,10 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
   const bool has_filters =
       !query.filters.empty() || query.time_from.has_value() || query.time_to.has_value();
   double threshold = -1.0;
-  size_t essential = 0;  // cursors[essential..n) drive the candidates
+  size_t essential = 0;
+  std::vector<std::pair<uint32_t, double>>
+      contributions;  // (query position, score) of a doc  // cursors[essential..n) drive the
+                      // candidates
   const auto accumulate = [&](Cursor& cursor, uint32_t doc) {
     const auto& list = postings_[cursor.term];
     double tf = 0;
@@ -495,12 +488,15 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
     const bool eligible = live_[doc] != 0 &&
                           std::find(excluded.begin(), excluded.end(), doc) == excluded.end() &&
                           (!has_filters || Matches(slots_[doc], query));
-    double score = 0;
+    double score = 0;  // running sum, for the pruning decisions
+    contributions.clear();
     for (size_t i = essential; i < n; ++i) {
       Cursor& cursor = cursors[i];
       if (cursor.at < cursor.end && postings_[cursor.term][cursor.at].doc == doc) {
         if (eligible) {
-          score += accumulate(cursor, doc);
+          const double added = accumulate(cursor, doc);
+          score += added;
+          contributions.emplace_back(cursor.position, added);
         } else {
           const auto& list = postings_[cursor.term];
           while (cursor.at < cursor.end && list[cursor.at].doc == doc) {
@@ -534,7 +530,18 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
                            list.begin() + static_cast<ptrdiff_t>(high), doc,
                            [](const Posting& p, uint32_t d) { return p.doc < d; }) -
           list.begin());
-      score += accumulate(cursor, doc);
+      const double added = accumulate(cursor, doc);
+      score += added;
+      contributions.emplace_back(cursor.position, added);
+    }
+    // The canonical score (ranking.h's Bm25fScore): the same terms added in query order, so
+    // any index ranking these documents finds the same value to the last bit.
+    std::sort(contributions.begin(), contributions.end());
+    score = 0;
+    for (const auto& [position, added] : contributions) {
+      if (added > 0) {
+        score += added;
+      }
     }
     if (heap.size() < want) {
       heap.emplace_back(score, doc);
@@ -563,254 +570,25 @@ double InvertedIndex::TermIdf(const std::string& term) const {
     return 0;
   }
   const auto n = static_cast<double>(live_documents_);
-  const auto df = static_cast<double>(df_[found->second]);
-  return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
-}
-
-namespace {
-
-// The letters, digits and ideographs of a normalised text (punctuation and spaces dropped),
-// so that "修好？" in a title matches "修好的问题" in a reply.
-std::u32string Significant(const std::u32string& chars) {
-  std::u32string out;
-  out.reserve(chars.size());
-  for (const char32_t c : chars) {
-    if ((c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= 0x3400 && c <= 0x9FFF) ||
-        (c >= 0xF900 && c <= 0xFAFF)) {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// Length of the longest common substring of `a` (short) and `b`: dynamic programming over
-// one row of |a| + 1 counters, O(|a| · |b|).
-size_t LongestCommonRun(const std::u32string& a, const std::u32string& b,
-                        std::vector<uint16_t>* row) {
-  row->assign(a.size() + 1, 0);
-  size_t best = 0;
-  for (const char32_t c : b) {
-    for (size_t i = a.size(); i > 0; --i) {
-      if (a[i - 1] == c) {
-        (*row)[i] = static_cast<uint16_t>((*row)[i - 1] + 1);
-        best = std::max<size_t>(best, (*row)[i]);
-      } else {
-        (*row)[i] = 0;
-      }
-    }
-  }
-  return best;
-}
-
-uint64_t HashChars(const char32_t* chars, size_t count) {
-  constexpr uint64_t kOffset = 1469598103934665603ULL;
-  constexpr uint64_t kPrime = 1099511628211ULL;
-  uint64_t hash = kOffset;
-  for (size_t i = 0; i < count; ++i) {
-    hash = (hash ^ static_cast<uint64_t>(chars[i])) * kPrime;
-  }
-  return hash;
-}
-
-}  // namespace
-
-void InvertedIndex::RerankByPhrases(const std::vector<QueryPart>& parts,
-                                    std::vector<Scored>* candidates) const {
-  const auto better = [](const Scored& a, const Scored& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  };
-  const size_t depth = std::min(options_.rerank_depth, candidates->size());
-  if (depth == 0) {
-    return;
-  }
-  std::partial_sort(candidates->begin(), candidates->begin() + static_cast<ptrdiff_t>(depth),
-                    candidates->end(), better);
-  const size_t gram = std::max<size_t>(2, options_.phrase_chars);
-  // Each query character weighs the IDF of the bigram it starts (times the part's weight).
-  struct PreparedPart {
-    std::u32string chars;
-    std::vector<double> weights;
-  };
-  std::vector<PreparedPart> prepared;
-  double total = 0;
-  for (const auto& part : parts) {
-    if (options_.phrase_weight <= 0) {
-      break;
-    }
-    PreparedPart p;
-    p.chars = tokenizer_.normalizer().Normalize(part.text).chars;
-    p.weights.assign(p.chars.size(), 0.0);
-    std::string bigram;
-    for (size_t i = 0; i + 1 < p.chars.size(); ++i) {
-      bigram.clear();
-      internal::AppendUtf8(p.chars[i], &bigram);
-      internal::AppendUtf8(p.chars[i + 1], &bigram);
-      p.weights[i] = part.weight * TermIdf(bigram);
-      total += p.weights[i];
-    }
-    prepared.push_back(std::move(p));
-  }
-  // Title match: the first query part (a ticket's or message's title), reduced to its
-  // significant characters, and the longest run of it found verbatim in the document.
-  std::u32string title;
-  if (options_.title_match_weight > 0 && !parts.empty()) {
-    title = Significant(tokenizer_.normalizer().Normalize(parts[0].text).chars);
-    constexpr size_t kMaxTitleChars = 64;
-    if (title.size() > kMaxTitleChars) {
-      title.resize(kMaxTitleChars);
-    }
-  }
-  if (total <= 0 && title.empty()) {
-    return;
-  }
-  const double best = (*candidates)[0].first;
-  std::vector<uint16_t> row;
-  std::unordered_set<uint64_t> grams;
-  std::vector<bool> covered;
-  for (size_t c = 0; c < depth; ++c) {
-    auto& [score, doc] = (*candidates)[c];
-    grams.clear();
-    size_t run = 0;
-    for (const auto& field : slots_[doc].document.fields) {
-      const std::u32string chars = tokenizer_.normalizer().Normalize(field).chars;
-      if (options_.phrase_weight > 0) {
-        for (size_t i = 0; i + gram <= chars.size(); ++i) {
-          grams.insert(HashChars(chars.data() + i, gram));
-        }
-      }
-      if (!title.empty() && run < title.size()) {
-        run = std::max(run, LongestCommonRun(title, Significant(chars), &row));
-      }
-    }
-    double hit = 0;
-    for (const auto& p : prepared) {
-      covered.assign(p.chars.size(), false);
-      for (size_t i = 0; i + gram <= p.chars.size(); ++i) {
-        if (grams.count(HashChars(p.chars.data() + i, gram)) > 0) {
-          std::fill(covered.begin() + static_cast<ptrdiff_t>(i),
-                    covered.begin() + static_cast<ptrdiff_t>(i + gram), true);
-        }
-      }
-      for (size_t i = 0; i < p.chars.size(); ++i) {
-        hit += covered[i] ? p.weights[i] : 0.0;
-      }
-    }
-    score = score / best + (total > 0 ? options_.phrase_weight * hit / total : 0.0);
-    if (!title.empty()) {
-      score += options_.title_match_weight * static_cast<double>(run) /
-               static_cast<double>(title.size());
-    }
-  }
-  // Hits below the re-ranked depth keep a normalised BM25 score, so they stay below.
-  for (size_t c = depth; c < candidates->size(); ++c) {
-    (*candidates)[c].first = (*candidates)[c].first / best;
-  }
-}
-
-double InvertedIndex::QueryLikelihood(const AnalyzedQuery& analyzed, uint32_t slot) const {
-  const double mu = std::max(options_.ql_mu, 1e-9);
-  double length = 0;
-  for (const uint32_t field_length : slots_[slot].field_lengths) {
-    length += field_length;
-  }
-  double score = 0;
-  double query_weight = 0;
-  for (const auto& term : analyzed.terms) {
-    query_weight += term.weight;
-    const auto& list = postings_[term.term_id];
-    auto it = std::lower_bound(list.begin(), list.end(), slot,
-                               [](const Posting& p, uint32_t d) { return p.doc < d; });
-    double tf = 0;
-    for (; it != list.end() && it->doc == slot; ++it) {
-      tf += it->tf;
-    }
-    if (tf > 0) {
-      // Background probability of the term; never 0 for a term the document holds.
-      const double background =
-          std::max(static_cast<double>(cf_[term.term_id]), 1.0) / std::max(total_tokens_, 1.0);
-      score += term.weight * std::log1p(tf / (mu * background));
-    }
-  }
-  // The document-length part of the Dirichlet-smoothed likelihood, once per query weight.
-  return score + query_weight * std::log(mu / (length + mu));
-}
-
-void InvertedIndex::FuseQueryLikelihood(const AnalyzedQuery& analyzed,
-                                        std::vector<Scored>* candidates) const {
-  const size_t depth = std::min(options_.fusion_depth, candidates->size());
-  if (depth < 2) {
-    return;
-  }
-  // TopDocs returns the candidates best first.
-  const auto z_scores = [depth](const std::vector<double>& values) {
-    double mean = 0;
-    for (const double v : values) {
-      mean += v;
-    }
-    mean /= static_cast<double>(depth);
-    double variance = 0;
-    for (const double v : values) {
-      variance += (v - mean) * (v - mean);
-    }
-    const double sd = std::sqrt(variance / static_cast<double>(depth));
-    std::vector<double> z(values.size(), 0.0);
-    if (sd > 1e-12) {
-      for (size_t i = 0; i < values.size(); ++i) {
-        z[i] = (values[i] - mean) / sd;
-      }
-    }
-    return z;
-  };
-  std::vector<double> bm25(depth);
-  std::vector<double> likelihood(depth);
-  for (size_t i = 0; i < depth; ++i) {
-    bm25[i] = (*candidates)[i].first;
-    likelihood[i] = QueryLikelihood(analyzed, (*candidates)[i].second);
-  }
-  const auto zb = z_scores(bm25);
-  const auto zq = z_scores(likelihood);
-  const double weight = options_.ql_weight;
-  double lowest = std::numeric_limits<double>::max();
-  for (size_t i = 0; i < depth; ++i) {
-    (*candidates)[i].first = (1.0 - weight) * zb[i] + weight * zq[i];
-    lowest = std::min(lowest, (*candidates)[i].first);
-  }
-  // Positive scores: the fused hits from 2 up, the others below 1 in their BM25F order.
-  const double floor_bm25 = bm25[depth - 1];
-  for (size_t i = 0; i < depth; ++i) {
-    (*candidates)[i].first += 2.0 - lowest;
-  }
-  for (size_t i = depth; i < candidates->size(); ++i) {
-    auto& score = (*candidates)[i].first;
-    score = floor_bm25 > 0 ? 0.5 * score / floor_bm25 : 0.0;
-  }
-  std::stable_sort(candidates->begin(), candidates->begin() + static_cast<ptrdiff_t>(depth),
-                   [](const Scored& a, const Scored& b) {
-                     return a.first != b.first ? a.first > b.first : a.second < b.second;
-                   });
+  return Idf(n, static_cast<double>(df_[found->second]));
 }
 
 double InvertedIndex::Score(const AnalyzedQuery& query, std::string_view id) const {
   const auto found = slot_of_id_.find(std::string(id));
-  if (found == slot_of_id_.end()) {
-    return 0;
-  }
-  const uint32_t doc = found->second;
-  double score = 0;
-  const double k1 = options_.k1;
-  for (const auto& term : query.terms) {
-    const auto& list = postings_[term.term_id];
+  return found == slot_of_id_.end() ? 0.0 : SlotScore(query, found->second);
+}
+
+double InvertedIndex::SlotScore(const AnalyzedQuery& query, uint32_t doc) const {
+  std::vector<double> tfn(query.terms.size(), 0.0);
+  for (size_t i = 0; i < query.terms.size(); ++i) {
+    const auto& list = postings_[query.terms[i].term_id];
     auto it = std::lower_bound(list.begin(), list.end(), doc,
                                [](const Posting& p, uint32_t d) { return p.doc < d; });
-    double tf = 0;
     for (; it != list.end() && it->doc == doc; ++it) {
-      tf += it->tf * SlotNorm(doc, it->field);
-    }
-    if (tf > 0) {
-      score += term.weight * term.idf * tf * (k1 + 1.0) / (k1 + tf);
+      tfn[i] += static_cast<float>(it->tf) * SlotNorm(doc, it->field);
     }
   }
-  return score;
+  return Bm25fScore(query, tfn, options_.k1);
 }
 
 double InvertedIndex::ScoreUnindexed(const AnalyzedQuery& query,
@@ -833,15 +611,12 @@ double InvertedIndex::ScoreUnindexed(const AnalyzedQuery& query,
       }
     }
   }
-  double score = 0;
-  const double k1 = options_.k1;
+  std::vector<double> tfn;
+  tfn.reserve(query.terms.size());
   for (const auto& term : query.terms) {
-    const double tf = wanted[term.term_id];
-    if (tf > 0) {
-      score += term.weight * term.idf * tf * (k1 + 1.0) / (k1 + tf);
-    }
+    tfn.push_back(wanted[term.term_id]);
   }
-  return score;
+  return Bm25fScore(query, tfn, options_.k1);
 }
 
 std::string InvertedIndex::Snippet(std::string_view text, const std::vector<std::string>& terms,

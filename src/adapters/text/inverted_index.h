@@ -19,72 +19,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include "adapters/text/ranking.h"
 #include "adapters/text/tokenizer.h"
 #include "common/result.h"
 
 namespace hotline::adapters::text {
-
-struct FieldSpec {
-  std::string name;
-  double weight = 1.0;  // BM25F field weight
-  double b = 0.75;      // length normalisation, 0 (none) .. 1 (full)
-};
-
-struct IndexOptions {
-  // Defaults tuned on half of the knowledge-base dev queries (docs/search.md): replies vary
-  // a lot in length and padding, so full length normalisation of the body works best.
-  std::vector<FieldSpec> fields = {{"title", 2.0, 0.75}, {"body", 1.0, 1.0}};
-  double k1 = 2.0;
-  // Query terms found in more than this share of the documents are skipped: they carry
-  // almost no information and cost the most time on large indexes.
-  double max_df_ratio = 0.5;
-  // Longer queries keep only this many of their most informative distinct terms.
-  size_t max_query_terms = 256;
-  // Query-side weight of a word, place, organisation, synonym or code token relative to a
-  // character bigram (whole words are stronger evidence than their pieces).
-  double word_weight = 2.0;
-  // Saturation of a term repeated in the query: weight w counts as w(k3+1)/(k3+w).
-  double k3 = 8.0;
-  // Phrase re-ranking: the best `rerank_depth` BM25F hits are re-scored by how much of each
-  // query part they contain as runs of at least `phrase_chars` characters, each character
-  // counted with the IDF of its bigram: score = bm25 / best_bm25 + phrase_weight * coverage.
-  // Catches a reply restating the citizen's words. 0 disables it.
-  size_t rerank_depth = 0;
-  size_t phrase_chars = 4;
-  double phrase_weight = 0.0;
-  // Title match, a second re-ranking feature: the longest run of the first query part's
-  // letters, digits and ideographs found verbatim in the document, as a share of that part's
-  // length, times this weight (replies restate the request's title: "反映“…”的问题").
-  double title_match_weight = 0.0;
-  // Pseudo-relevance feedback (RM3-like): the terms most typical of the best `prf_docs`
-  // first-pass hits (term share of each document, weighted by its score, times IDF) are
-  // added to the query, the top `prf_terms` of them with total weight `prf_weight` relative
-  // to the original query. 0 documents disables it.
-  size_t prf_docs = 0;
-  size_t prf_terms = 20;
-  double prf_weight = 0.3;
-  // Rank fusion with a second scorer: the best `fusion_depth` BM25F hits are also scored
-  // by query likelihood with Dirichlet smoothing (`ql_mu`) over the same query terms; both
-  // scores are z-normalised over those hits and mixed as
-  // (1 - ql_weight) · z(BM25F) + ql_weight · z(QL). 0 disables it. The two disagree on how
-  // to weigh document length and repeated terms; their mix found the known reply more often
-  // than either (docs/search.md, round 4).
-  size_t fusion_depth = 50;
-  double ql_mu = 300;
-  double ql_weight = 0.5;
-};
 
 struct IndexDocument {
   std::string id;
   std::vector<std::string> fields;            // in IndexOptions::fields order; may be shorter
   std::map<std::string, std::string> facets;  // filterable attributes, e.g. {"region", "A3区"}
   int64_t time = 0;                           // seconds since the epoch, 0 if unknown
-};
-
-// One part of a query, e.g. a ticket's title with weight 2 and its details with weight 1.
-struct QueryPart {
-  std::string text;
-  double weight = 1.0;
 };
 
 struct SearchQuery {
@@ -108,17 +53,6 @@ struct IndexStats {
   size_t terms = 0;
   size_t postings = 0;
   size_t memory_bytes = 0;  // postings, dictionary and stored documents (estimate)
-};
-
-// A query analysed once, reusable for scoring many documents (similarity, snippets).
-struct AnalyzedQuery {
-  struct Term {
-    uint32_t term_id = 0;
-    double weight = 0;  // query-side weight (parts, kinds, repetition)
-    double idf = 0;
-  };
-  std::vector<Term> terms;
-  std::vector<std::string> texts;  // the surface terms, for highlighting
 };
 
 class InvertedIndex {
@@ -162,6 +96,11 @@ class InvertedIndex {
 
   // Drops removed documents from the posting lists (also done automatically).
   void Compact();
+  // Normalises every document's field lengths against the current averages now. Inserts and
+  // removals refresh the norms only once an average has drifted by 2% (docs/search.md); after
+  // this call the ranking equals that of any index holding the same documents (the SQLite
+  // knowledge-base store), which normalises against exact averages.
+  void RefreshStatistics() { RefreshNorms(/*force=*/true); }
   IndexStats Stats() const;
   const IndexOptions& options() const { return options_; }
   const Tokenizer& tokenizer() const { return tokenizer_; }
@@ -178,7 +117,7 @@ class InvertedIndex {
     bool live = false;
   };
   // A scored candidate: (score, slot).
-  using Scored = std::pair<double, uint32_t>;
+  using Scored = ScoredDoc;
   // Unique (term, field) counts of a document's fields.
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>> CountTerms(
       const IndexDocument& doc, bool create_terms, std::vector<uint32_t>* lengths);
@@ -190,6 +129,8 @@ class InvertedIndex {
   // terms make competitive, so long posting lists of common terms are mostly skipped.
   std::vector<Scored> TopDocs(const SearchQuery& query, const AnalyzedQuery& analyzed,
                               size_t want) const;
+  // Canonical BM25F score of a live slot (ranking.h's Bm25fScore).
+  double SlotScore(const AnalyzedQuery& query, uint32_t doc) const;
   // Length normalisation times field weight, against the averages in norm_average_.
   float ComputeNorm(size_t field, uint32_t length) const;
   float SlotNorm(uint32_t slot, uint16_t field) const {
@@ -200,13 +141,8 @@ class InvertedIndex {
   void RefreshNorms(bool force);
   // The query with pseudo-relevance feedback terms added (see IndexOptions::prf_docs).
   AnalyzedQuery Expand(const SearchQuery& query, const AnalyzedQuery& analyzed) const;
-  // Re-orders candidates[0, depth) by phrase coverage (see IndexOptions::rerank_depth).
-  void RerankByPhrases(const std::vector<QueryPart>& parts, std::vector<Scored>* candidates) const;
-  // Re-scores candidates[0, fusion_depth) by fused BM25F and query likelihood (see
-  // IndexOptions::fusion_depth); the rest keep a score below all of them.
-  void FuseQueryLikelihood(const AnalyzedQuery& analyzed, std::vector<Scored>* candidates) const;
-  // Query-likelihood (Dirichlet) score of one live document.
-  double QueryLikelihood(const AnalyzedQuery& analyzed, uint32_t slot) const;
+  // The statistics the ranking stages read (ranking.h), over this index's postings.
+  class Source;
 
   const Tokenizer& tokenizer_;
   IndexOptions options_;
