@@ -5,7 +5,9 @@
 //
 //   search_bench [--articles 100000] [--tickets 1000000] [--queries 1000] [--seed 1]
 //                [--fusion-depth N]  (KB search: BM25F hits re-scored by fusion; 0 = off)
+//                [--store 0|1]  (KB search also through the SQLite knowledge-base store)
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -14,10 +16,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "adapters/sqlite/kb_store.h"
 #include "adapters/text/inverted_index.h"
 #include "adapters/text/similar.h"
 #include "adapters/text/tokenizer.h"
@@ -138,10 +142,14 @@ int main(int argc, char** argv) {
   }
 
   // Knowledge base: title = place/issue question, body = an answer of ~150 characters.
+  // Searched twice: in the in-memory index, and through the product's path, the SQLite
+  // knowledge-base store (FTS5 + the shared ranking), unless --store 0.
   {
     text::IndexOptions kb_options;
     kb_options.fusion_depth = ArgOr(argc, argv, "--fusion-depth", kb_options.fusion_depth);
     text::InvertedIndex index(tokenizer, kb_options);
+    std::vector<hotline::domain::kb::Article> kb_articles;
+    const bool with_store = ArgOr(argc, argv, "--store", 1) != 0;
     size_t chars = 0;
     const auto start = Clock::now();
     for (size_t i = 0; i < articles; ++i) {
@@ -155,6 +163,14 @@ int main(int argc, char** argv) {
       chars += title.size() / 3 + body.size() / 3;
       std::string id = "kb-";
       id.append(std::to_string(i));
+      if (with_store) {
+        hotline::domain::kb::Article article;
+        article.id = id;
+        article.title = title;
+        article.answer = body;
+        article.status = hotline::domain::kb::ArticleStatus::kPublished;
+        kb_articles.push_back(std::move(article));
+      }
       text::IndexDocument doc{
           std::move(id), {std::move(title), std::move(body)}, {{"region", gen.Region()}}, 0};
       if (!index.Upsert(std::move(doc)).has_value()) {
@@ -162,6 +178,7 @@ int main(int argc, char** argv) {
       }
     }
     const double build = Seconds(start);
+    index.RefreshStatistics();  // exact averages, as the store's
     const auto stats = index.Stats();
     std::printf(
         "KB index: %zu articles in %.1f s = %.0f docs/s (%.1f M chars/s); %zu terms, "
@@ -169,16 +186,87 @@ int main(int argc, char** argv) {
         articles, build, static_cast<double>(articles) / build,
         static_cast<double>(chars) / build / 1e6, stats.terms, stats.postings,
         static_cast<double>(stats.memory_bytes) / 1e6);
-    std::vector<double> ms;
+    std::vector<std::string> kb_queries;
     for (size_t q = 0; q < queries; ++q) {
+      kb_queries.push_back(std::string(places[gen.Uniform(2000)]) + gen.Issue() + "怎么办");
+    }
+    std::vector<double> ms;
+    std::vector<std::vector<std::string>> index_ids;
+    for (const auto& text_query : kb_queries) {
       text::SearchQuery query;
-      query.parts = {{std::string(places[gen.Uniform(2000)]) + gen.Issue() + "怎么办", 1.0}};
+      query.parts = {{text_query, 1.0}};
       query.with_snippets = true;
       const auto t0 = Clock::now();
       const auto hits = index.Search(query);
       ms.push_back(Seconds(t0) * 1e3);
+      index_ids.emplace_back();
+      for (const auto& hit : hits) {
+        index_ids.back().push_back(hit.id);
+      }
     }
-    Report("KB search (top 10 + snippets)", ms);
+    Report("KB search, index (top 10 + snippets)", ms);
+    if (with_store) {
+      namespace sqlite = hotline::adapters::sqlite;
+      const std::string path = (std::filesystem::temp_directory_path() /
+                                ("search_bench_kb_" + std::to_string(::getpid()) + ".db"))
+                                   .string();
+      const auto remove = [&path] {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+          std::filesystem::remove(path + suffix, ignored);
+        }
+      };
+      remove();
+      auto store = sqlite::SqliteKbStore::Open(path, /*create=*/true, tokenizer);
+      if (!store.has_value()) {
+        std::fprintf(stderr, "search_bench: %s\n", store.error().message.c_str());
+        return 1;
+      }
+      text::IndexOptions ranking = sqlite::SqliteKbStore::DefaultRankingOptions();
+      ranking.fusion_depth = kb_options.fusion_depth;
+      (*store)->SetRankingOptions(ranking);
+      const auto store_start = Clock::now();
+      constexpr size_t kBatch = 10000;  // articles per transaction (an import)
+      for (size_t i = 0; i < kb_articles.size(); i += kBatch) {
+        const std::vector<hotline::domain::kb::Article> batch(
+            kb_articles.begin() + static_cast<ptrdiff_t>(i),
+            kb_articles.begin() + static_cast<ptrdiff_t>(std::min(i + kBatch, kb_articles.size())));
+        if (const auto saved = (*store)->Save(batch, "bench", 0); !saved.has_value()) {
+          std::fprintf(stderr, "search_bench: %s\n", saved.error().message.c_str());
+          return 1;
+        }
+      }
+      const double store_build = Seconds(store_start);
+      std::error_code size_error;
+      const auto bytes = std::filesystem::file_size(path, size_error) +
+                         std::filesystem::file_size(path + "-wal", size_error);
+      std::printf(
+          "KB store (SQLite, FTS5 + term statistics): %zu articles in %.1f s = %.0f "
+          "docs/s; database %.0f MB\n",
+          articles, store_build, static_cast<double>(articles) / store_build,
+          static_cast<double>(bytes) / 1e6);
+      std::vector<double> store_ms;
+      size_t same = 0;
+      for (size_t q = 0; q < kb_queries.size(); ++q) {
+        const auto t0 = Clock::now();
+        const auto hits = (*store)->Search({kb_queries[q], {}, 10});
+        store_ms.push_back(Seconds(t0) * 1e3);
+        if (!hits.has_value()) {
+          std::fprintf(stderr, "search_bench: %s\n", hits.error().message.c_str());
+          return 1;
+        }
+        std::vector<std::string> ids;
+        for (const auto& hit : *hits) {
+          ids.push_back(hit.article.id);
+        }
+        same += ids == index_ids[q] ? 1 : 0;
+      }
+      Report("KB search, store (top 10 + snippets)", store_ms);
+      std::printf("  store top 10 equal to the index's (ids and order): %zu of %zu queries\n", same,
+                  kb_queries.size());
+      store->reset();
+      remove();
+    }
   }
 
   // Open tickets: title + ~60 characters of text, region and time.
