@@ -35,7 +35,7 @@ def run(mode):
     suggested = 0
     for i in range(n):
         cmd = [hotline, "ticket", "create", *store, "--as", "op1", "--type", "投诉",
-               "--region", "350404001", "--content", texts[i % len(texts)].format(i + 1), "--json"]
+               "--region", "3", "--content", texts[i % len(texts)].format(i + 1), "--json"]
         t0 = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, text=True)
         times.append((time.perf_counter() - t0) * 1000)
