@@ -306,6 +306,10 @@ Result<std::unique_ptr<SqliteKbStore>> SqliteKbStore::OpenWithoutTokenizer(const
   }
   HOTLINE_ASSIGN_OR_RETURN(auto db, Db::Open(path, create, /*read_only=*/false));
   HOTLINE_RETURN_IF_ERROR(RegisterRankFunction(db->raw()));
+  // Searches visit many index pages per query: read them through a memory map and keep more
+  // of them cached than SQLite's 2 MB default, instead of a read() system call per page.
+  HOTLINE_RETURN_IF_ERROR(db->Exec("PRAGMA mmap_size = 1073741824"));
+  HOTLINE_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = -65536"));
   std::unique_ptr<SqliteKbStore> store(new SqliteKbStore(std::move(db), nullptr));
   HOTLINE_RETURN_IF_ERROR(store->Migrate());
   return store;
