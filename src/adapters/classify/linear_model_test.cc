@@ -321,6 +321,42 @@ TEST_F(LinearMemberTest, CorruptLinearSectionIsRefusedWithAClearError) {
   EXPECT_THAT(FastTextModel::Deserialize(cut), HasErrorCode(ErrorCode::kInvalidArgument));
 }
 
+// A format 2 file written before NB scaling and class weights has no such header keys: it
+// loads, reads them as off, and predicts exactly as before (the weights hold the model).
+TEST_F(LinearMemberTest, FormatTwoFilesWithoutTheNewOptionsStillLoad) {
+  auto bytes = linear_only_->Serialize();
+  ASSERT_OK(bytes);
+  const size_t header_len = static_cast<unsigned char>((*bytes)[8]) |
+                            (static_cast<unsigned char>((*bytes)[9]) << 8) |
+                            (static_cast<unsigned char>((*bytes)[10]) << 16) |
+                            (static_cast<size_t>(static_cast<unsigned char>((*bytes)[11])) << 24);
+  nlohmann::json header = nlohmann::json::parse(bytes->substr(12, header_len));
+  ASSERT_EQ(header.at("format"), 2);
+  ASSERT_TRUE(header["train"]["linear"].at("nb_scale").get<bool>());
+  for (const char* key : {"nb_scale", "nb_alpha", "class_weight"}) {
+    header["train"]["linear"].erase(key);
+  }
+  const std::string text = header.dump();
+  std::string old = bytes->substr(0, 8);
+  for (int i = 0; i < 4; ++i) {
+    old.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
+  }
+  old += text;
+  old += bytes->substr(12 + header_len);
+  Reseal(old);
+  auto loaded = FastTextModel::Deserialize(old);
+  ASSERT_OK(loaded);
+  EXPECT_FALSE((*loaded)->options().linear_options.nb_scale);
+  EXPECT_EQ((*loaded)->options().linear_options.class_weight, 0.0);
+  for (const LabelledText& row : SyntheticCorpus(5, 321)) {
+    auto before = linear_only_->Probabilities(row.text);
+    auto after = (*loaded)->Probabilities(row.text);
+    ASSERT_OK(before);
+    ASSERT_OK(after);
+    EXPECT_EQ(*before, *after);
+  }
+}
+
 // A model file of format 1 (before the linear member) still loads and predicts.
 TEST(LinearMember, FormatOneFilesStillLoad) {
   TrainOptions o = SmallOptions();
