@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -225,6 +226,27 @@ void Reseal(std::string& bytes) {
   }
 }
 
+// A model file's bytes with its JSON header (after the 8-byte magic and a 4-byte
+// little-endian length) changed by `edit`, the file checksum redone: as an older version of
+// the code would have written it.
+std::string WithHeader(const std::string& bytes, const std::function<void(nlohmann::json&)>& edit) {
+  const size_t header_len = static_cast<unsigned char>(bytes[8]) |
+                            (static_cast<unsigned char>(bytes[9]) << 8) |
+                            (static_cast<unsigned char>(bytes[10]) << 16) |
+                            (static_cast<size_t>(static_cast<unsigned char>(bytes[11])) << 24);
+  nlohmann::json header = nlohmann::json::parse(bytes.substr(12, header_len));
+  edit(header);
+  const std::string text = header.dump();
+  std::string old = bytes.substr(0, 8);
+  for (int i = 0; i < 4; ++i) {
+    old.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
+  }
+  old += text;
+  old += bytes.substr(12 + header_len);
+  Reseal(old);
+  return old;
+}
+
 TrainOptions SmallOptions() {
   TrainOptions o;
   o.epoch = 20;
@@ -326,24 +348,13 @@ TEST_F(LinearMemberTest, CorruptLinearSectionIsRefusedWithAClearError) {
 TEST_F(LinearMemberTest, FormatTwoFilesWithoutTheNewOptionsStillLoad) {
   auto bytes = linear_only_->Serialize();
   ASSERT_OK(bytes);
-  const size_t header_len = static_cast<unsigned char>((*bytes)[8]) |
-                            (static_cast<unsigned char>((*bytes)[9]) << 8) |
-                            (static_cast<unsigned char>((*bytes)[10]) << 16) |
-                            (static_cast<size_t>(static_cast<unsigned char>((*bytes)[11])) << 24);
-  nlohmann::json header = nlohmann::json::parse(bytes->substr(12, header_len));
-  ASSERT_EQ(header.at("format"), 2);
-  ASSERT_TRUE(header["train"]["linear"].at("nb_scale").get<bool>());
-  for (const char* key : {"nb_scale", "nb_alpha", "class_weight"}) {
-    header["train"]["linear"].erase(key);
-  }
-  const std::string text = header.dump();
-  std::string old = bytes->substr(0, 8);
-  for (int i = 0; i < 4; ++i) {
-    old.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
-  }
-  old += text;
-  old += bytes->substr(12 + header_len);
-  Reseal(old);
+  const std::string old = WithHeader(*bytes, [](nlohmann::json& header) {
+    ASSERT_EQ(header.at("format"), 2);
+    ASSERT_TRUE(header["train"]["linear"].at("nb_scale").get<bool>());
+    for (const char* key : {"nb_scale", "nb_alpha", "class_weight"}) {
+      header["train"]["linear"].erase(key);
+    }
+  });
   auto loaded = FastTextModel::Deserialize(old);
   ASSERT_OK(loaded);
   EXPECT_FALSE((*loaded)->options().linear_options.nb_scale);
@@ -366,24 +377,13 @@ TEST(LinearMember, FormatOneFilesStillLoad) {
   auto bytes = (*model)->Serialize();
   ASSERT_OK(bytes);
   // Rewrite the header as format 1 wrote it: no "linear" options, no mixing fields.
-  const size_t header_len = static_cast<unsigned char>((*bytes)[8]) |
-                            (static_cast<unsigned char>((*bytes)[9]) << 8) |
-                            (static_cast<unsigned char>((*bytes)[10]) << 16) |
-                            (static_cast<size_t>(static_cast<unsigned char>((*bytes)[11])) << 24);
-  nlohmann::json header = nlohmann::json::parse(bytes->substr(12, header_len));
-  ASSERT_EQ(header.at("format"), 2);
-  header["format"] = 1;
-  header["train"].erase("linear");
-  header["info"].erase("linear_weight");
-  header["info"].erase("linear_scale");
-  const std::string text = header.dump();
-  std::string old = bytes->substr(0, 8);
-  for (int i = 0; i < 4; ++i) {
-    old.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
-  }
-  old += text;
-  old += bytes->substr(12 + header_len);
-  Reseal(old);
+  const std::string old = WithHeader(*bytes, [](nlohmann::json& header) {
+    ASSERT_EQ(header.at("format"), 2);
+    header["format"] = 1;
+    header["train"].erase("linear");
+    header["info"].erase("linear_weight");
+    header["info"].erase("linear_scale");
+  });
   auto loaded = FastTextModel::Deserialize(old);
   ASSERT_OK(loaded);
   EXPECT_FALSE((*loaded)->has_linear());

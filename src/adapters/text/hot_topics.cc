@@ -113,20 +113,6 @@ std::string FormatP(double p) {
   return fmt::format("p={:.4f}", p);
 }
 
-// The baseline period of a report's time: 0 for the period itself, i for the i-th period
-// before it, SIZE_MAX outside them.
-size_t BaselineOf(int64_t t, const HotTopicOptions& options) {
-  const int64_t length = options.to - options.from;
-  if (t >= options.from && t < options.to) {
-    return 0;
-  }
-  if (t >= options.from ||
-      options.from - t > static_cast<int64_t>(options.baseline_periods) * length) {
-    return SIZE_MAX;
-  }
-  return static_cast<size_t>((options.from - t - 1) / length) + 1;
-}
-
 // Sudden growth of a category in an area (docs/hot_topics.md, "Growth"): scored, without
 // reports or explanation (DescribeGrowth, for those listed); with the baseline's sum.
 std::vector<std::pair<HotTopic, size_t>> GrowthTopics(const GrowthInput& input,
@@ -292,6 +278,18 @@ std::vector<std::string> SharedTerms(const Tokenizer& tokenizer,
     pointers.push_back(&t);
   }
   return SharedTermsOf(table, pointers, limit);
+}
+
+size_t BaselineOf(int64_t t, const HotTopicOptions& options) {
+  const int64_t length = options.to - options.from;
+  if (t >= options.from && t < options.to) {
+    return 0;
+  }
+  if (t >= options.from ||
+      options.from - t > static_cast<int64_t>(options.baseline_periods) * length) {
+    return SIZE_MAX;
+  }
+  return static_cast<size_t>((options.from - t - 1) / length) + 1;
 }
 
 double PoissonUpperTail(size_t k, double lambda) {

@@ -142,6 +142,11 @@ std::vector<std::string> SharedTermsOf(const TermTable& table,
 std::vector<std::string> SharedTerms(const Tokenizer& tokenizer,
                                      const std::vector<const Report*>& reports, size_t limit = 5);
 
+// The baseline period of a time t (a report's time, or a day's local midnight when the
+// period [from, to) is made of whole days): 0 for the period itself, i for the i-th period
+// before it, SIZE_MAX outside them.
+size_t BaselineOf(int64_t t, const HotTopicOptions& options);
+
 // P(X ≥ k) for X ~ Poisson(lambda); 1 when k == 0.
 double PoissonUpperTail(size_t k, double lambda);
 

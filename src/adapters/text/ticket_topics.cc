@@ -242,21 +242,6 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
-// The baseline period of a day (its local midnight) when the period [from, to) is made of
-// whole days: 0 for the period itself, i for the i-th before it, SIZE_MAX outside them (as
-// FindHotTopics counts each report).
-size_t BaselineOfDay(int64_t day, const HotTopicOptions& options) {
-  const int64_t length = options.to - options.from;
-  if (day >= options.from && day < options.to) {
-    return 0;
-  }
-  if (day >= options.from ||
-      options.from - day > static_cast<int64_t>(options.baseline_periods) * length) {
-    return SIZE_MAX;
-  }
-  return static_cast<size_t>((options.from - day - 1) / length) + 1;
-}
-
 bool AreasAreTownships(const domain::OrgTree& org, const TicketTopicRequest& request) {
   if (!request.region) {
     return false;
@@ -701,7 +686,7 @@ std::optional<Result<TicketHotTopics>> HotTopicIndex::Find(const domain::OrgTree
       }
     }
     (day >= from ? out.reports : out.baseline_reports) += n;
-    const size_t b = BaselineOfDay(day, options);
+    const size_t b = BaselineOf(day, options);
     if (growth.periods == 0 || b == SIZE_MAX || b > growth.periods) {
       continue;
     }
