@@ -19,6 +19,7 @@
 #include <streambuf>
 #include <utility>
 
+#include "adapters/classify/byte_io.h"
 #include "adapters/classify/calibration.h"
 
 namespace hotline::adapters::classify {
@@ -59,33 +60,10 @@ constexpr int32_t kFastTextVersion = 12;
 constexpr char kLabelPrefix[] = "__label__";
 constexpr int kReliabilityBins = 10;
 
-uint64_t Fnv1a64(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) {
-    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  }
-}
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) {
-    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  }
-}
-uint64_t GetLe(std::string_view bytes, size_t pos, int width) {
-  uint64_t v = 0;
-  for (int i = 0; i < width; ++i) {
-    v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[pos + static_cast<size_t>(i)]))
-         << (8 * i);
-  }
-  return v;
-}
+using wire::Fnv1a64;
+using wire::GetLe;
+using wire::PutU32;
+using wire::PutU64;
 
 // A read-only istream over bytes we own elsewhere (fastText loads from an istream).
 class ViewBuf : public std::streambuf {

@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "adapters/classify/byte_io.h"
+
 namespace hotline::adapters::classify {
 
 namespace {
@@ -29,17 +31,6 @@ constexpr int kMaxBacktracks = 40;
 constexpr double kGradientTolerance = 1e-6;
 constexpr double kRelativeDecreaseTolerance = 1e-9;
 
-constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
-constexpr uint64_t kFnvPrime = 1099511628211ULL;
-
-uint64_t Fnv(uint64_t h, std::string_view bytes) {
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  return h;
-}
-
 // A final mix so that feature hashes spread over the open-addressing table.
 uint64_t Mix(uint64_t h) {
   h ^= h >> 33;
@@ -50,26 +41,11 @@ uint64_t Mix(uint64_t h) {
   return h;
 }
 
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) {
-    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  }
-}
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) {
-    out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  }
-}
-void PutF32(std::string& out, float v) { PutU32(out, std::bit_cast<uint32_t>(v)); }
-
-uint64_t GetLe(std::string_view bytes, size_t pos, int width) {
-  uint64_t v = 0;
-  for (int i = 0; i < width; ++i) {
-    v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[pos + static_cast<size_t>(i)]))
-         << (8 * i);
-  }
-  return v;
-}
+using wire::Fnv1a64;
+using wire::GetLe;
+using wire::PutF32;
+using wire::PutU32;
+using wire::PutU64;
 
 // Sparse rows in compressed form.
 struct SparseRows {
@@ -366,13 +342,13 @@ void TrainSquaredHinge(const SparseRows& x, const std::vector<int>& label_ids,
 }  // namespace
 
 uint64_t LinearFeatureHash(size_t set, std::string_view token, std::string_view next) {
-  uint64_t h = kFnvOffset;
+  uint64_t h = wire::kFnvOffset;
   const char tag[2] = {static_cast<char>('0' + set % 64), next.empty() ? 'u' : 'b'};
-  h = Fnv(h, std::string_view(tag, 2));
-  h = Fnv(h, token);
+  h = Fnv1a64(std::string_view(tag, 2), h);
+  h = Fnv1a64(token, h);
   if (!next.empty()) {
-    h = Fnv(h, std::string_view("\x1f", 1));
-    h = Fnv(h, next);
+    h = Fnv1a64(std::string_view("\x1f", 1), h);
+    h = Fnv1a64(next, h);
   }
   return h;
 }
@@ -727,7 +703,7 @@ std::string LinearModel::Serialize() const {
   for (float v : bias_) {
     PutF32(out, v);
   }
-  PutU64(out, Fnv(kFnvOffset, out));
+  PutU64(out, Fnv1a64(out));
   return out;
 }
 
@@ -737,7 +713,7 @@ Result<LinearModel> LinearModel::Deserialize(std::string_view bytes) {
     return InvalidArgument("the classifier's linear member is not a linear model (bad magic)");
   }
   const size_t body = bytes.size() - 8;
-  if (GetLe(bytes, body, 8) != Fnv(kFnvOffset, bytes.substr(0, body))) {
+  if (GetLe(bytes, body, 8) != Fnv1a64(bytes.substr(0, body))) {
     return InvalidArgument("the classifier's linear member is corrupt (checksum mismatch)");
   }
   size_t pos = kLinearMagicSize;

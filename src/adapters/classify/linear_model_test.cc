@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "adapters/classify/byte_io.h"
 #include "adapters/classify/fasttext_model.h"
 #include "adapters/classify/synthetic_corpus.h"
 #include "testing/matchers.h"
@@ -208,39 +209,22 @@ TEST(LinearModel, CorruptBytesAreRefusedWithAClearError) {
 
 // ---- The linear member inside the model file ----
 
-uint64_t Fnv1a64(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 // Replaces the trailing checksum of a model file image so that only inner checks can fail.
 void Reseal(std::string& bytes) {
   bytes.resize(bytes.size() - 8);
-  const uint64_t h = Fnv1a64(bytes);
-  for (int i = 0; i < 8; ++i) {
-    bytes.push_back(static_cast<char>((h >> (8 * i)) & 0xFF));
-  }
+  wire::PutU64(bytes, wire::Fnv1a64(bytes));
 }
 
 // A model file's bytes with its JSON header (after the 8-byte magic and a 4-byte
 // little-endian length) changed by `edit`, the file checksum redone: as an older version of
 // the code would have written it.
 std::string WithHeader(const std::string& bytes, const std::function<void(nlohmann::json&)>& edit) {
-  const size_t header_len = static_cast<unsigned char>(bytes[8]) |
-                            (static_cast<unsigned char>(bytes[9]) << 8) |
-                            (static_cast<unsigned char>(bytes[10]) << 16) |
-                            (static_cast<size_t>(static_cast<unsigned char>(bytes[11])) << 24);
+  const size_t header_len = wire::GetLe(bytes, 8, 4);
   nlohmann::json header = nlohmann::json::parse(bytes.substr(12, header_len));
   edit(header);
   const std::string text = header.dump();
   std::string old = bytes.substr(0, 8);
-  for (int i = 0; i < 4; ++i) {
-    old.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
-  }
+  wire::PutU32(old, static_cast<uint32_t>(text.size()));
   old += text;
   old += bytes.substr(12 + header_len);
   Reseal(old);
