@@ -281,6 +281,12 @@ void ForEachTerm(std::string_view column, const F& f) {
   }
 }
 
+std::vector<std::string> SplitSpaces(std::string_view text) {
+  std::vector<std::string> out;
+  ForEachTerm(text, [&](std::string_view term) { out.emplace_back(term); });
+  return out;
+}
+
 }  // namespace
 
 SqliteKbStore::SqliteKbStore(std::unique_ptr<Db> db, const text::Tokenizer* tokenizer)
@@ -902,23 +908,6 @@ Result<std::vector<ports::KbSearchHit>> SqliteKbStore::Search(
   }
   return hits;
 }
-
-namespace {
-
-std::vector<std::string> SplitSpaces(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t end = std::min(text.find(' ', start), text.size());
-    if (end > start) {
-      out.push_back(text.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<std::vector<text::LexiconEntry>> SqliteKbStore::LexiconEntries() {
   HOTLINE_ASSIGN_OR_RETURN(
