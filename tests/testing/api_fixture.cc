@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "adapters/security/password.h"
@@ -162,6 +163,35 @@ json ApiFixture::Kpi(const json& list, const std::string& id) {
 Reply ApiFixture::Req(const std::string& login, const std::string& method, const std::string& path,
                       const std::string& body) {
   return Call(port_, method, path, body, As(login));
+}
+
+void ApiFixture::ExpectRoutesServed(const std::vector<adapters::http::RouteDoc>& routes,
+                                    const std::string& login,
+                                    const std::map<std::string, std::string>& args) {
+  ASSERT_FALSE(routes.empty());
+  Reply doc = Call(port_, "GET", "/api/openapi.json");
+  ASSERT_EQ(doc.status, 200);
+  const json paths = doc.Json()["paths"];
+  for (const auto& route : routes) {
+    SCOPED_TRACE(std::string(route.method) + " " + route.path);
+    EXPECT_TRUE(paths.contains(route.path) && paths[route.path].contains(route.method));
+    std::string path = route.path;
+    for (size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open)) {
+      const size_t close = path.find('}', open);
+      auto it = args.find(path.substr(open + 1, close - open - 1));
+      const std::string value = it != args.end() ? it->second : "1";
+      path.replace(open, close - open + 1, value);
+      open += value.size();
+    }
+    std::string verb = route.method;
+    for (auto& c : verb) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    Reply r = Req(login, verb, path, "{}");
+    EXPECT_EQ(r.body.find("没有这个接口"), std::string::npos) << r.body;
+    EXPECT_NE(r.status, 405) << r.body;
+    EXPECT_NE(r.status, 500) << r.body;
+  }
 }
 
 }  // namespace hotline::testing

@@ -84,6 +84,12 @@ class ApiFixture : public ::testing::Test {
   // Whether the audit trail holds `action` on `target` by `login`.
   bool Audited(const std::string& action, const std::string& target,
                const std::string& login = "admin");
+  // Expects each of `routes` (a module's Routes()) in the served OpenAPI document and
+  // answered when `login` calls it with the body {}: any status but 405, 500 and 404 "no such
+  // route". Each "{name}" of a path becomes args[name], or "1" when args has none.
+  void ExpectRoutesServed(const std::vector<adapters::http::RouteDoc>& routes,
+                          const std::string& login,
+                          const std::map<std::string, std::string>& args = {});
   // The entry with "id" `id` of a dashboard's "kpis" list (null if none).
   static nlohmann::json Kpi(const nlohmann::json& list, const std::string& id);
 

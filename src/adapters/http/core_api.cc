@@ -45,26 +45,32 @@ std::vector<domain::TicketState> OwedStates() {
           domain::TicketState::kReturnRequested};
 }
 
-std::vector<RouteDoc> CoreApi::Routes() const {
-  return {
-      {"get", "/api/v1/me", "当前用户", true},
-      {"post", "/api/v1/tickets", "登记工单", true},
-      {"get", "/api/v1/tickets",
-       "工单列表：state, type, category, region, unit, text, phone, from, to, due_before, overdue "
-       "过滤；sort=newest|oldest；after 游标分页（按数据范围）",
-       true},
-      {"get", "/api/v1/tickets/{number}", "工单详情及全部历史", true},
-      {"post", "/api/v1/tickets/{number}/actions/{action}", "对工单执行办理操作", true},
-      {"get", "/api/v1/queues/{queue}",
-       "本单位工作队列：to_sign / in_progress / due_soon / overdue；limit（默认 100）与 after "
-       "游标分页",
-       true},
-      {"get", "/api/v1/org/units", "组织机构（单位）", true},
-      {"get", "/api/v1/org/regions", "行政区划", true},
-      {"get", "/api/v1/categories", "诉求分类", true},
-      {"get", "/api/v1/routing/suggest", "派单目录建议的承办单位", true},
+const std::vector<CoreApi::Route>& CoreApi::Table() {
+  using C = CoreApi;
+  static const std::vector<Route> table = {
+      {{"get", "/api/v1/me", "当前用户", true}, &C::Me},
+      {{"post", "/api/v1/tickets", "登记工单", true}, &C::Register},
+      {{"get", "/api/v1/tickets",
+        "工单列表：state, type, category, region, unit, text, phone, from, to, due_before, "
+        "overdue 过滤；sort=newest|oldest；after 游标分页（按数据范围）",
+        true},
+       &C::List},
+      {{"get", "/api/v1/tickets/{number}", "工单详情及全部历史", true}, &C::Show},
+      {{"post", "/api/v1/tickets/{number}/actions/{action}", "对工单执行办理操作", true}, &C::Act},
+      {{"get", "/api/v1/queues/{queue}",
+        "本单位工作队列：to_sign / in_progress / due_soon / overdue；limit（默认 100）与 after "
+        "游标分页",
+        true},
+       &C::Queue},
+      {{"get", "/api/v1/org/units", "组织机构（单位）", true}, &C::Units},
+      {{"get", "/api/v1/org/regions", "行政区划", true}, &C::Regions},
+      {{"get", "/api/v1/categories", "诉求分类", true}, &C::Categories},
+      {{"get", "/api/v1/routing/suggest", "派单目录建议的承办单位", true}, &C::SuggestUnit},
   };
+  return table;
 }
+
+std::vector<RouteDoc> CoreApi::Routes() const { return RouteDocs(Table()); }
 
 std::string CoreApi::MetricsText() {
   std::string out;
@@ -89,108 +95,93 @@ std::string CoreApi::MetricsText() {
 
 std::optional<HttpResponse> CoreApi::Handle(RequestContext& ctx) {
   const auto& parts = ctx.parts;
-  const auto& config = *ctx.config;
-  if (ctx.Is("GET", {"me"})) {
-    const domain::Unit* unit = config.org.FindUnit(ctx.actor.unit);
-    return Json(200, {{"login", ctx.login},
-                      {"name", ctx.actor.name},
-                      {"role", domain::Code(ctx.actor.role)},
-                      {"role_name", domain::ChineseName(ctx.actor.role)},
-                      {"unit", ctx.actor.unit.value()},
-                      {"unit_name", unit != nullptr ? unit->name : ""}});
+  const bool tickets = !parts.empty() && parts[0] == "tickets";
+  if (tickets && parts.size() == 2 &&
+      (parts[1] == "similar" || parts[1] == "clusters" ||
+       parts[1].find('.') != std::string::npos)) {
+    return std::nullopt;  // other modules' routes (similar tickets, exports)
   }
-  if (!parts.empty() && parts[0] == "tickets") {
-    if (ctx.Is("POST", {"tickets"})) {
-      return Register(ctx);
-    }
-    if (ctx.Is("GET", {"tickets"})) {
-      return List(ctx);
-    }
-    if (parts.size() == 2 && (parts[1] == "similar" || parts[1] == "clusters" ||
-                              parts[1].find('.') != std::string::npos)) {
-      return std::nullopt;  // other modules' routes (similar tickets, exports)
-    }
-    if (ctx.Is("GET", {"tickets", "*"})) {
-      auto view = service_.Show(parts[1]);
-      if (!view.has_value()) {
-        return FromError(view.error());
-      }
-      // Another unit's ticket is answered as if it did not exist.
-      if (!domain::MayView(ctx.actor, view->ticket, config.org)) {
-        return NotFoundResponse("工单不存在: " + parts[1]);
-      }
-      return Show(ctx, view->ticket, view->history);
-    }
-    if (ctx.Is("POST", {"tickets", "*", "actions", "*"})) {
-      return Act(ctx);
-    }
-    if (parts.size() <= 4) {
-      return ErrorResponse(405, "method_not_allowed",
-                           "不支持的方法: " + ctx.method() + " " + ctx.path);
-    }
-    return std::nullopt;
+  if (auto response = ServeRoute(*this, Table(), ctx)) {
+    return response;
   }
-  if (parts.size() == 2 && parts[0] == "queues" && ctx.method() == "GET") {
-    return Queue(ctx);
-  }
-  if (ctx.Is("GET", {"org", "units"})) {
-    json arr = json::array();
-    for (const auto& u : config.org.units()) {
-      arr.push_back({{"id", u.id.value()},
-                     {"code", u.code},
-                     {"name", u.name},
-                     {"level", domain::Code(u.level)},
-                     {"kind", domain::Code(u.kind)},
-                     {"parent", u.parent.value()},
-                     {"region", u.region.value()}});
-    }
-    return Json(200, {{"units", arr}});
-  }
-  if (ctx.Is("GET", {"org", "regions"})) {
-    json arr = json::array();
-    for (const auto& r : config.org.regions()) {
-      arr.push_back({{"id", r.id.value()},
-                     {"code", r.code},
-                     {"name", r.name},
-                     {"level", domain::Code(r.level)},
-                     {"parent", r.parent.value()}});
-    }
-    return Json(200, {{"regions", arr}});
-  }
-  if (ctx.Is("GET", {"categories"})) {
-    json arr = json::array();
-    for (const auto& c : config.categories.all()) {
-      arr.push_back({{"id", c.id.value()},
-                     {"name", c.name},
-                     {"parent", c.parent.value()},
-                     {"level", c.level},
-                     {"path", config.categories.PathOf(c.id)}});
-    }
-    return Json(200, {{"categories", arr}});
-  }
-  if (ctx.Is("GET", {"routing", "suggest"})) {
-    auto cat = domain::ParseInt64(ctx.query["category"]);
-    auto region = domain::ParseInt64(ctx.query["region"]);
-    if (!cat.has_value() || !region.has_value()) {
-      return BadRequest("需要整数参数 category 和 region");
-    }
-    auto s = service_.SuggestUnit(domain::CategoryId{*cat}, domain::RegionId{*region});
-    if (!s.has_value()) {
-      return FromError(s.error());
-    }
-    const domain::Unit* u = config.org.FindUnit(s->lead_unit);
-    json co = json::array();
-    for (auto id : s->co_units) {
-      const domain::Unit* cu = config.org.FindUnit(id);
-      co.push_back({{"id", id.value()}, {"name", cu != nullptr ? cu->name : ""}});
-    }
-    return Json(200, {{"lead_unit", s->lead_unit.value()},
-                      {"lead_unit_name", u != nullptr ? u->name : ""},
-                      {"co_units", co},
-                      {"fallback", s->fallback},
-                      {"explanation", s->explanation}});
+  if (tickets && parts.size() <= 4) {
+    return ErrorResponse(405, "method_not_allowed",
+                         "不支持的方法: " + ctx.method() + " " + ctx.path);
   }
   return std::nullopt;
+}
+
+HttpResponse CoreApi::Me(RequestContext& ctx) {
+  const domain::Unit* unit = ctx.config->org.FindUnit(ctx.actor.unit);
+  return Json(200, {{"login", ctx.login},
+                    {"name", ctx.actor.name},
+                    {"role", domain::Code(ctx.actor.role)},
+                    {"role_name", domain::ChineseName(ctx.actor.role)},
+                    {"unit", ctx.actor.unit.value()},
+                    {"unit_name", unit != nullptr ? unit->name : ""}});
+}
+
+HttpResponse CoreApi::Units(RequestContext& ctx) {
+  json arr = json::array();
+  for (const auto& u : ctx.config->org.units()) {
+    arr.push_back({{"id", u.id.value()},
+                   {"code", u.code},
+                   {"name", u.name},
+                   {"level", domain::Code(u.level)},
+                   {"kind", domain::Code(u.kind)},
+                   {"parent", u.parent.value()},
+                   {"region", u.region.value()}});
+  }
+  return Json(200, {{"units", arr}});
+}
+
+HttpResponse CoreApi::Regions(RequestContext& ctx) {
+  json arr = json::array();
+  for (const auto& r : ctx.config->org.regions()) {
+    arr.push_back({{"id", r.id.value()},
+                   {"code", r.code},
+                   {"name", r.name},
+                   {"level", domain::Code(r.level)},
+                   {"parent", r.parent.value()}});
+  }
+  return Json(200, {{"regions", arr}});
+}
+
+HttpResponse CoreApi::Categories(RequestContext& ctx) {
+  const auto& categories = ctx.config->categories;
+  json arr = json::array();
+  for (const auto& c : categories.all()) {
+    arr.push_back({{"id", c.id.value()},
+                   {"name", c.name},
+                   {"parent", c.parent.value()},
+                   {"level", c.level},
+                   {"path", categories.PathOf(c.id)}});
+  }
+  return Json(200, {{"categories", arr}});
+}
+
+HttpResponse CoreApi::SuggestUnit(RequestContext& ctx) {
+  const auto& org = ctx.config->org;
+  auto cat = domain::ParseInt64(ctx.query["category"]);
+  auto region = domain::ParseInt64(ctx.query["region"]);
+  if (!cat.has_value() || !region.has_value()) {
+    return BadRequest("需要整数参数 category 和 region");
+  }
+  auto s = service_.SuggestUnit(domain::CategoryId{*cat}, domain::RegionId{*region});
+  if (!s.has_value()) {
+    return FromError(s.error());
+  }
+  const domain::Unit* u = org.FindUnit(s->lead_unit);
+  json co = json::array();
+  for (auto id : s->co_units) {
+    const domain::Unit* cu = org.FindUnit(id);
+    co.push_back({{"id", id.value()}, {"name", cu != nullptr ? cu->name : ""}});
+  }
+  return Json(200, {{"lead_unit", s->lead_unit.value()},
+                    {"lead_unit_name", u != nullptr ? u->name : ""},
+                    {"co_units", co},
+                    {"fallback", s->fallback},
+                    {"explanation", s->explanation}});
 }
 
 HttpResponse CoreApi::Register(RequestContext& ctx) {
@@ -323,8 +314,16 @@ HttpResponse CoreApi::List(RequestContext& ctx) {
                     {"next_after", more ? json(list->back().id.value()) : json(nullptr)}});
 }
 
-HttpResponse CoreApi::Show(RequestContext& ctx, const domain::Ticket& ticket,
-                           const std::vector<domain::TicketEvent>& history) {
+HttpResponse CoreApi::Show(RequestContext& ctx) {
+  auto view = service_.Show(ctx.parts[1]);
+  if (!view.has_value()) {
+    return FromError(view.error());
+  }
+  const domain::Ticket& ticket = view->ticket;
+  // Another unit's ticket is answered as if it did not exist.
+  if (!domain::MayView(ctx.actor, ticket, ctx.config->org)) {
+    return NotFoundResponse("工单不存在: " + ctx.parts[1]);
+  }
   json j = TicketJson(ticket, ctx.actor, *ctx.config, ctx.now);
   if (ReadsPersonalData(ctx.actor, ticket)) {
     ctx.audit("personal_data.read", ticket.number, "ticket");
@@ -332,7 +331,7 @@ HttpResponse CoreApi::Show(RequestContext& ctx, const domain::Ticket& ticket,
   json h = json::array();
   // The registration event carries the citizen's data: mask it as the ticket is.
   domain::Ticket shown = domain::ForViewer(ctx.actor, ticket);
-  for (auto e : history) {
+  for (auto e : view->history) {
     for (auto [key, value] : {std::pair{"citizen_phone", &shown.citizen_phone},
                               std::pair{"citizen_name", &shown.citizen_name}}) {
       if (e.fields.contains(key)) {

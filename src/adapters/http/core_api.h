@@ -4,6 +4,7 @@
 #pragma once
 
 #include "adapters/http/api_module.h"
+#include "adapters/http/route_table.h"
 #include "ports/directory_store.h"
 #include "ports/ticket_store.h"
 
@@ -21,12 +22,21 @@ class CoreApi final : public ApiModule {
   std::string MetricsText() override;
 
  private:
+  using Route = RouteEntry<PlainHandler<CoreApi>>;
+  // Serves the routes and documents them (route_table.h).
+  static const std::vector<Route>& Table();
+
+  HttpResponse Me(RequestContext& ctx);
   HttpResponse Register(RequestContext& ctx);
   HttpResponse List(RequestContext& ctx);
-  HttpResponse Show(RequestContext& ctx, const domain::Ticket& ticket,
-                    const std::vector<domain::TicketEvent>& history);
+  // The ticket whose number is the path's second segment, with its history.
+  HttpResponse Show(RequestContext& ctx);
   HttpResponse Act(RequestContext& ctx);
   HttpResponse Queue(RequestContext& ctx);
+  HttpResponse Units(RequestContext& ctx);
+  HttpResponse Regions(RequestContext& ctx);
+  HttpResponse Categories(RequestContext& ctx);
+  HttpResponse SuggestUnit(RequestContext& ctx);
 
   app::TicketService& service_;
   ports::TicketStore& tickets_;

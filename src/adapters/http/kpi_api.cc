@@ -92,28 +92,24 @@ Result<app::KpiRequest> RequestOf(const RequestContext& ctx, const app::KpiServi
 
 }  // namespace
 
-std::vector<RouteDoc> KpiApi::Routes() const {
-  return {
-      {"get", "/api/v1/kpi",
-       "考核指标：from, to (YYYY-MM-DD), region, unit, category, type, channel；"
-       "含分子分母、按区域/单位/分类分解及每日趋势（按数据范围）",
-       true},
-      {"get", "/api/v1/kpi/{id}/tickets",
-       "指标下钻：构成该指标的工单编号（同样的期间和过滤条件，after 游标分页）", true},
+const std::vector<KpiApi::Route>& KpiApi::Table() {
+  static const std::vector<Route> table = {
+      {{"get", "/api/v1/kpi",
+        "考核指标：from, to (YYYY-MM-DD), region, unit, category, type, channel；"
+        "含分子分母、按区域/单位/分类分解及每日趋势（按数据范围）",
+        true},
+       &KpiApi::Dashboard},
+      {{"get", "/api/v1/kpi/{id}/tickets",
+        "指标下钻：构成该指标的工单编号（同样的期间和过滤条件，after 游标分页）", true},
+       &KpiApi::Drill},
   };
+  return table;
 }
 
+std::vector<RouteDoc> KpiApi::Routes() const { return RouteDocs(Table()); }
+
 std::optional<HttpResponse> KpiApi::Handle(RequestContext& ctx) {
-  if (ctx.parts.empty() || ctx.parts[0] != "kpi") {
-    return std::nullopt;
-  }
-  if (ctx.Is("GET", {"kpi"})) {
-    return Dashboard(ctx);
-  }
-  if (ctx.Is("GET", {"kpi", "*", "tickets"})) {
-    return Drill(ctx, ctx.parts[1]);
-  }
-  return std::nullopt;
+  return ServeRoute(*this, Table(), ctx);
 }
 
 HttpResponse KpiApi::Dashboard(RequestContext& ctx) {
@@ -142,7 +138,8 @@ HttpResponse KpiApi::Dashboard(RequestContext& ctx) {
                     {"trend_granularity", report->trend_granularity}});
 }
 
-HttpResponse KpiApi::Drill(RequestContext& ctx, const std::string& kpi) {
+HttpResponse KpiApi::Drill(RequestContext& ctx) {
+  const std::string& kpi = ctx.parts[1];
   auto req = RequestOf(ctx, kpis_);
   if (!req.has_value()) {
     return FromError(req.error());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "adapters/http/api_module.h"
+#include "adapters/http/route_table.h"
 #include "app/kpi_service.h"
 #include "ports/kpi_store.h"
 
@@ -22,8 +23,13 @@ class KpiApi final : public ApiModule {
   std::vector<RouteDoc> Routes() const override;
 
  private:
+  using Route = RouteEntry<PlainHandler<KpiApi>>;
+  // Serves the routes and documents them (route_table.h).
+  static const std::vector<Route>& Table();
+
   HttpResponse Dashboard(RequestContext& ctx);
-  HttpResponse Drill(RequestContext& ctx, const std::string& kpi);
+  // The tickets behind the KPI named by the path's second segment.
+  HttpResponse Drill(RequestContext& ctx);
 
   app::KpiService kpis_;
 };

@@ -168,5 +168,13 @@ TEST_F(KpiApiTest, RoutesAreInTheOpenApiDocument) {
   EXPECT_TRUE(paths.contains("/api/v1/kpi/{id}/tickets"));
 }
 
+// One route table serves and documents the routes: each documented route is answered, and
+// a method the table does not list is not.
+TEST_F(KpiApiTest, EveryDocumentedRouteIsServed) {
+  ExpectRoutesServed(KpiApi(*service_, *store_).Routes(), "boss", {{"id", "received"}});
+  ExpectError(Req("boss", "POST", "/api/v1/kpi", "{}"), 404, "not_found");
+  ExpectError(Req("boss", "GET", "/api/v1/kpi/received"), 404, "not_found");
+}
+
 }  // namespace
 }  // namespace hotline::adapters::http

@@ -32,31 +32,31 @@ std::string StringField(const json& body, const char* key) {
 
 }  // namespace
 
-std::vector<RouteDoc> PublicApi::Routes() const {
-  return {
-      {"post", "/api/v1/public/requests",
-       "市民提交诉求（无需登录，按来源地址限流）：phone, content 必填；name, type, region, "
-       "address 可选",
-       false},
-      {"get", "/api/v1/public/requests/{number}", "市民凭编号和手机号（?phone=）查询办理进度与答复",
-       false},
-      {"post", "/api/v1/public/requests/{number}/rating",
-       "市民评价答复：phone, satisfaction（满意/基本满意/不满意）, resolved, comment", false},
+const std::vector<PublicApi::Route>& PublicApi::Table() {
+  static const std::vector<Route> table = {
+      {{"post", "/api/v1/public/requests",
+        "市民提交诉求（无需登录，按来源地址限流）：phone, content 必填；name, type, region, "
+        "address 可选",
+        false},
+       &PublicApi::Submit},
+      {{"get", "/api/v1/public/requests/{number}",
+        "市民凭编号和手机号（?phone=）查询办理进度与答复", false},
+       &PublicApi::Track},
+      {{"post", "/api/v1/public/requests/{number}/rating",
+        "市民评价答复：phone, satisfaction（满意/基本满意/不满意）, resolved, comment", false},
+       &PublicApi::Rate},
   };
+  return table;
 }
+
+std::vector<RouteDoc> PublicApi::Routes() const { return RouteDocs(Table()); }
 
 std::optional<HttpResponse> PublicApi::HandlePublic(RequestContext& ctx) {
   if (ctx.parts.size() < 2 || ctx.parts[1] != "requests") {
     return std::nullopt;
   }
-  if (ctx.Is("POST", {"public", "requests"})) {
-    return Submit(ctx);
-  }
-  if (ctx.Is("GET", {"public", "requests", "*"})) {
-    return Track(ctx, ctx.query["phone"]);
-  }
-  if (ctx.Is("POST", {"public", "requests", "*", "rating"})) {
-    return Rate(ctx);
+  if (auto response = ServeRoute(*this, Table(), ctx)) {
+    return response;
   }
   return ErrorResponse(405, "method_not_allowed", "不支持的方法: " + ctx.method() + " " + ctx.path);
 }
@@ -114,7 +114,8 @@ HttpResponse PublicApi::Submit(RequestContext& ctx) {
                     {"message", "诉求已提交，请记下编号，凭编号和手机号查询办理进度"}});
 }
 
-HttpResponse PublicApi::Track(RequestContext& ctx, const std::string& phone) {
+HttpResponse PublicApi::Track(RequestContext& ctx) {
+  const std::string& phone = ctx.query["phone"];
   const std::string& number = ctx.parts[2];
   auto view = service_.Show(number);
   if (!view.has_value() || phone.empty() || view->ticket.citizen_phone.empty() ||

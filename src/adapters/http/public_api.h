@@ -7,6 +7,7 @@
 #include <string>
 
 #include "adapters/http/api_module.h"
+#include "adapters/http/route_table.h"
 
 namespace hotline::adapters::http {
 
@@ -21,8 +22,13 @@ class PublicApi final : public ApiModule {
   std::vector<RouteDoc> Routes() const override;
 
  private:
+  using Route = RouteEntry<PlainHandler<PublicApi>>;
+  // Serves the routes and documents them (route_table.h).
+  static const std::vector<Route>& Table();
+
   HttpResponse Submit(RequestContext& ctx);
-  HttpResponse Track(RequestContext& ctx, const std::string& phone);
+  // The request whose number is the path's third segment, for the phone in ?phone=.
+  HttpResponse Track(RequestContext& ctx);
   HttpResponse Rate(RequestContext& ctx);
 
   app::TicketService& service_;

@@ -47,28 +47,27 @@ void ReportApi::EnableCampaigns(ports::ProgrammeStore& store, ports::TicketStore
   reports_.SetProgrammes(programmes_.get());
 }
 
-std::vector<RouteDoc> ReportApi::Routes() const {
-  return {
-      {"get", "/api/v1/assessment",
-       "单位考核：period=YYYY-MM 或 YYYYQn；按层级排名，含各项得分、指标分子分母和扣分工单编号"
-       "（领导、督办、质检、管理员看全部单位；单位用户只看本单位得分和名次）",
-       true},
-      {"get", "/api/v1/reports/{kind}",
-       "报告：kind=daily|weekly|monthly|theme（或 thematic），date=YYYY-MM-DD，"
-       "format=html|xlsx|pdf；专题报告须给 category（分类编号）或 campaign（专题活动编号，"
-       "期间默认为专题期间），可给 from、to；xlsx 以附件下载（领导、督办、质检、管理员）",
-       true},
+const std::vector<ReportApi::Route>& ReportApi::Table() {
+  static const std::vector<Route> table = {
+      {{"get", "/api/v1/assessment",
+        "单位考核：period=YYYY-MM 或 YYYYQn；按层级排名，含各项得分、指标分子分母和扣分工单编号"
+        "（领导、督办、质检、管理员看全部单位；单位用户只看本单位得分和名次）",
+        true},
+       &ReportApi::Assessment},
+      {{"get", "/api/v1/reports/{kind}",
+        "报告：kind=daily|weekly|monthly|theme（或 thematic），date=YYYY-MM-DD，"
+        "format=html|xlsx|pdf；专题报告须给 category（分类编号）或 campaign（专题活动编号，"
+        "期间默认为专题期间），可给 from、to；xlsx 以附件下载（领导、督办、质检、管理员）",
+        true},
+       &ReportApi::Report},
   };
+  return table;
 }
 
+std::vector<RouteDoc> ReportApi::Routes() const { return RouteDocs(Table()); }
+
 std::optional<HttpResponse> ReportApi::Handle(RequestContext& ctx) {
-  if (ctx.Is("GET", {"assessment"})) {
-    return Assessment(ctx);
-  }
-  if (ctx.Is("GET", {"reports", "*"})) {
-    return Report(ctx, ctx.parts[1]);
-  }
-  return std::nullopt;
+  return ServeRoute(*this, Table(), ctx);
 }
 
 HttpResponse ReportApi::Assessment(RequestContext& ctx) {
@@ -83,7 +82,8 @@ HttpResponse ReportApi::Assessment(RequestContext& ctx) {
   return Json(200, report::AssessmentJson(*a));
 }
 
-HttpResponse ReportApi::Report(RequestContext& ctx, const std::string& kind_code) {
+HttpResponse ReportApi::Report(RequestContext& ctx) {
+  const std::string& kind_code = ctx.parts[1];
   if (!MayReadReports(ctx.actor.role)) {
     return Forbidden(fmt::format("角色“{}”无权查看报告", domain::ChineseName(ctx.actor.role)));
   }

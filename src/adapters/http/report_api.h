@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "adapters/http/api_module.h"
+#include "adapters/http/route_table.h"
 #include "app/report_service.h"
 #include "ports/directory_store.h"
 #include "ports/kpi_store.h"
@@ -33,8 +34,13 @@ class ReportApi final : public ApiModule {
   }
 
  private:
+  using Route = RouteEntry<PlainHandler<ReportApi>>;
+  // Serves the routes and documents them (route_table.h).
+  static const std::vector<Route>& Table();
+
   HttpResponse Assessment(RequestContext& ctx);
-  HttpResponse Report(RequestContext& ctx, const std::string& kind);
+  // The report of the kind named by the path's second segment.
+  HttpResponse Report(RequestContext& ctx);
 
   app::AssessmentService assessments_;
   app::ReportService reports_;

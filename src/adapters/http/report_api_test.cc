@@ -122,6 +122,15 @@ TEST_F(ReportApiTest, RoutesAreInTheOpenApiDocument) {
   EXPECT_TRUE(paths.contains("/api/v1/reports/{kind}"));
 }
 
+// One route table serves and documents the routes: each documented route is answered, and
+// a path or method the table does not list is not.
+TEST_F(ReportApiTest, EveryDocumentedRouteIsServed) {
+  ExpectRoutesServed(ReportApi(*s_.service, *s_.store, *s_.store).Routes(), "boss",
+                     {{"kind", "daily"}});
+  ExpectError(Req("boss", "POST", "/api/v1/assessment", "{}"), 404, "not_found");
+  ExpectError(Req("boss", "GET", "/api/v1/reports/daily/x"), 404, "not_found");
+}
+
 // The same API with campaigns enabled for the reports, and the campaigns' own routes.
 class ReportCampaignApiTest : public ReportApiTest {
  protected:

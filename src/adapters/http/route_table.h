@@ -5,6 +5,7 @@
 // built once and never change: thread-safe.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "adapters/http/api_module.h"
@@ -46,6 +47,24 @@ std::vector<RouteDoc> RouteDocs(const std::vector<RouteEntry<Handler>>& table) {
     out.push_back(route.doc);
   }
   return out;
+}
+
+// A module's handler that needs nothing but the request (it reads path segments from
+// ctx.parts itself).
+template <typename Module>
+using PlainHandler = HttpResponse (Module::*)(RequestContext&);
+
+// Answers the request with the first route of `table` it matches, calling the handler on
+// `module`; nullopt when no route matches (the path is another module's).
+template <typename Module>
+std::optional<HttpResponse> ServeRoute(Module& module,
+                                       const std::vector<RouteEntry<PlainHandler<Module>>>& table,
+                                       RequestContext& ctx) {
+  const auto* route = FindRoute(table, ctx);
+  if (route == nullptr) {
+    return std::nullopt;
+  }
+  return (module.*route->handler)(ctx);
 }
 
 }  // namespace hotline::adapters::http

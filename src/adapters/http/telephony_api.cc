@@ -205,40 +205,33 @@ json OptTime(const std::optional<Instant>& t) { return t ? json(FormatLocal(*t))
 
 }  // namespace
 
-std::vector<RouteDoc> TelephonyApi::Routes() const {
-  return {
-      {"post", "/api/v1/telephony/calls",
-       "话务系统推送通话记录（单条或 {\"calls\":[...]} 批量，按 call_id 幂等，整批成功或整批拒绝；"
-       "system 或 admin）",
-       true},
-      {"post", "/api/v1/telephony/agent-states",
-       "话务系统推送坐席状态变化（单条或 {\"states\":[...]} 批量，幂等；system 或 admin）", true},
-      {"get", "/api/v1/telephony/kpi",
-       "话务指标：from, to (YYYY-MM-DD), agent；有效接通率、15秒接通率等（含分子分母），"
-       "每半小时在岗坐席数，坐席占用率（中心角色）",
-       true},
-      {"get", "/api/v1/telephony/calls",
-       "通话记录下钻：from, to, agent, after（游标）, limit（中心角色）", true},
+const std::vector<TelephonyApi::Route>& TelephonyApi::Table() {
+  using T = TelephonyApi;
+  static const std::vector<Route> table = {
+      {{"post", "/api/v1/telephony/calls",
+        "话务系统推送通话记录（单条或 {\"calls\":[...]} 批量，按 call_id 幂等，整批成功或整批拒绝；"
+        "system 或 admin）",
+        true},
+       &T::PostCalls},
+      {{"post", "/api/v1/telephony/agent-states",
+        "话务系统推送坐席状态变化（单条或 {\"states\":[...]} 批量，幂等；system 或 admin）", true},
+       &T::PostAgentStates},
+      {{"get", "/api/v1/telephony/kpi",
+        "话务指标：from, to (YYYY-MM-DD), agent；有效接通率、15秒接通率等（含分子分母），"
+        "每半小时在岗坐席数，坐席占用率（中心角色）",
+        true},
+       &T::Kpi},
+      {{"get", "/api/v1/telephony/calls",
+        "通话记录下钻：from, to, agent, after（游标）, limit（中心角色）", true},
+       &T::Calls},
   };
+  return table;
 }
 
+std::vector<RouteDoc> TelephonyApi::Routes() const { return RouteDocs(Table()); }
+
 std::optional<HttpResponse> TelephonyApi::Handle(RequestContext& ctx) {
-  if (ctx.parts.empty() || ctx.parts[0] != "telephony") {
-    return std::nullopt;
-  }
-  if (ctx.Is("POST", {"telephony", "calls"})) {
-    return PostCalls(ctx);
-  }
-  if (ctx.Is("POST", {"telephony", "agent-states"})) {
-    return PostAgentStates(ctx);
-  }
-  if (ctx.Is("GET", {"telephony", "kpi"})) {
-    return Kpi(ctx);
-  }
-  if (ctx.Is("GET", {"telephony", "calls"})) {
-    return Calls(ctx);
-  }
-  return std::nullopt;
+  return ServeRoute(*this, Table(), ctx);
 }
 
 HttpResponse TelephonyApi::PostCalls(RequestContext& ctx) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "adapters/http/api_module.h"
+#include "adapters/http/route_table.h"
 #include "ports/telephony_store.h"
 
 namespace hotline::adapters::http {
@@ -25,6 +26,10 @@ class TelephonyApi final : public ApiModule {
   std::vector<RouteDoc> Routes() const override;
 
  private:
+  using Route = RouteEntry<PlainHandler<TelephonyApi>>;
+  // Serves the routes and documents them (route_table.h).
+  static const std::vector<Route>& Table();
+
   HttpResponse PostCalls(RequestContext& ctx);
   HttpResponse PostAgentStates(RequestContext& ctx);
   HttpResponse Kpi(RequestContext& ctx);

@@ -258,5 +258,13 @@ TEST_F(TelephonyApiTest, Roles) {
   EXPECT_TRUE(found);
 }
 
+// One route table serves and documents the routes: each documented route is answered, and
+// a method the table does not list is not.
+TEST_F(TelephonyApiTest, EveryDocumentedRouteIsServed) {
+  ExpectRoutesServed(TelephonyApi(*store_).Routes(), "admin");
+  ExpectError(Req("admin", "DELETE", "/api/v1/telephony/calls"), 404, "not_found");
+  ExpectError(Req("admin", "POST", "/api/v1/telephony/kpi", "{}"), 404, "not_found");
+}
+
 }  // namespace
 }  // namespace hotline::adapters::http
