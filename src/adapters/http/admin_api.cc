@@ -106,6 +106,59 @@ Result<std::optional<bool>> BoolField(const json& body, const char* key, const c
   return std::optional<bool>(body[key].get<bool>());
 }
 
+// A unit's body (POST and PATCH /admin/units) with each present field checked for its type
+// and length. Creating needs code, name, level and kind; an update may repeat the unit's id
+// and code, which cannot change (checked against the unit). Level and kind stay text: each
+// route parses them where it checks them (UnknownLevel, UnknownKind).
+struct UnitBody {
+  json raw;
+  std::optional<std::string> code;  // creating only
+  std::optional<std::string> name;
+  std::optional<std::string> level;
+  std::optional<std::string> kind;
+  std::optional<int64_t> parent;
+  std::optional<int64_t> region;
+  std::optional<bool> active;
+};
+
+// Reads a unit's body into `out`; the error response for a bad one.
+std::optional<HttpResponse> ParseUnitBody(const HttpRequest& req, bool create, UnitBody& out) {
+  auto body = ParseBody(req);
+  if (!body.has_value()) {
+    return FromError(body.error());
+  }
+  auto unknown =
+      create ? UnknownField(*body, {"code", "name", "level", "kind", "parent", "region", "active"})
+             : UnknownField(*body,
+                            {"id", "code", "name", "level", "kind", "parent", "region", "active"});
+  if (unknown) {
+    return UnknownFieldResponse(*unknown);
+  }
+  Result<std::optional<std::string>> code = std::optional<std::string>();
+  if (create) {
+    code = TextField(*body, "code", "单位代码", 64, true);
+  }
+  auto name = TextField(*body, "name", "单位名称", kMaxName, create);
+  auto level = TextField(*body, "level", "层级", 16, create);
+  auto kind = TextField(*body, "kind", "类型", 16, create);
+  auto parent = IdField(*body, "parent", "上级单位");
+  auto region = IdField(*body, "region", "所属区域");
+  auto active = BoolField(*body, "active", "是否启用");
+  if (auto bad = FirstError(code, name, level, kind, parent, region, active)) {
+    return bad;
+  }
+  out = UnitBody{std::move(*body), *code, *name, *level, *kind, *parent, *region, *active};
+  return std::nullopt;
+}
+
+HttpResponse UnknownLevel(const std::string& text) {
+  return BadRequest("未知层级: " + text + "（province/city/county/township）");
+}
+
+HttpResponse UnknownKind(const std::string& text) {
+  return BadRequest("未知单位类型: " + text + "（centre/platform/department）");
+}
+
 std::string DateText(std::chrono::year_month_day d) {
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
                      static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
@@ -667,66 +720,52 @@ HttpResponse AdminApi::ListUnits(RequestContext& ctx) {
 }
 
 HttpResponse AdminApi::CreateUnit(RequestContext& ctx) {
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  if (auto unknown =
-          UnknownField(*body, {"code", "name", "level", "kind", "parent", "region", "active"})) {
-    return UnknownFieldResponse(*unknown);
-  }
-  auto code = TextField(*body, "code", "单位代码", 64, true);
-  auto name = TextField(*body, "name", "单位名称", kMaxName, true);
-  auto level_text = TextField(*body, "level", "层级", 16, true);
-  auto kind_text = TextField(*body, "kind", "类型", 16, true);
-  auto parent = IdField(*body, "parent", "上级单位");
-  auto region = IdField(*body, "region", "所属区域");
-  auto active = BoolField(*body, "active", "是否启用");
-  if (auto bad = FirstError(code, name, level_text, kind_text, parent, region, active)) {
+  UnitBody b;
+  if (auto bad = ParseUnitBody(ctx.req, /*create=*/true, b)) {
     return std::move(*bad);
   }
-  if (!IsCode(**code)) {
+  if (!IsCode(*b.code)) {
     return BadRequest("单位代码只能由字母、数字和 - _ . 组成（最多 64 个字符）");
   }
-  auto level = domain::ParseUnitLevel(**level_text);
+  auto level = domain::ParseUnitLevel(*b.level);
   if (!level) {
-    return BadRequest("未知层级: " + **level_text + "（province/city/county/township）");
+    return UnknownLevel(*b.level);
   }
-  auto kind = domain::ParseUnitKind(**kind_text);
+  auto kind = domain::ParseUnitKind(*b.kind);
   if (!kind) {
-    return BadRequest("未知单位类型: " + **kind_text + "（centre/platform/department）");
+    return UnknownKind(*b.kind);
   }
-  if (!parent->has_value() || **parent == 0) {
+  if (!b.parent.has_value() || *b.parent == 0) {
     return BadRequest("缺少字段 parent（上级单位）");
   }
-  if (!region->has_value() || **region == 0) {
+  if (!b.region.has_value() || *b.region == 0) {
     return BadRequest("缺少字段 region（所属区域）");
   }
 
   std::lock_guard lock(write_mu_);
   auto next = CopyOf(service_);
   const domain::OrgTree& org = next->org;
-  if (org.FindUnitByCode(**code) != nullptr) {
-    return ErrorResponse(409, "already_exists", "单位代码已存在: " + **code);
+  if (org.FindUnitByCode(*b.code) != nullptr) {
+    return ErrorResponse(409, "already_exists", "单位代码已存在: " + *b.code);
   }
-  if (org.FindUnit(domain::UnitId{**parent}) == nullptr) {
-    return BadRequest(fmt::format("上级单位不存在: #{}", **parent));
+  if (org.FindUnit(domain::UnitId{*b.parent}) == nullptr) {
+    return BadRequest(fmt::format("上级单位不存在: #{}", *b.parent));
   }
-  if (org.FindRegion(domain::RegionId{**region}) == nullptr) {
-    return BadRequest(fmt::format("所属区域不存在: #{}", **region));
+  if (org.FindRegion(domain::RegionId{*b.region}) == nullptr) {
+    return BadRequest(fmt::format("所属区域不存在: #{}", *b.region));
   }
   int64_t id = 0;
   for (const auto& u : org.units()) {
     id = std::max(id, u.id.value());
   }
   domain::Unit unit{domain::UnitId{id + 1},
-                    **code,
-                    **name,
+                    *b.code,
+                    *b.name,
                     *level,
                     *kind,
-                    domain::UnitId{**parent},
-                    domain::RegionId{**region},
-                    active->value_or(true)};
+                    domain::UnitId{*b.parent},
+                    domain::RegionId{*b.region},
+                    b.active.value_or(true)};
   std::vector<domain::Unit> units = org.units();
   units.push_back(unit);
   auto built = domain::OrgTree::Build(org.regions(), std::move(units), org.users());
@@ -748,21 +787,8 @@ HttpResponse AdminApi::UpdateUnit(RequestContext& ctx) {
   if (!uid.has_value()) {
     return BadRequest("单位编号应为整数");
   }
-  auto body = ParseBody(ctx.req);
-  if (!body.has_value()) {
-    return FromError(body.error());
-  }
-  if (auto unknown = UnknownField(
-          *body, {"id", "code", "name", "level", "kind", "parent", "region", "active"})) {
-    return UnknownFieldResponse(*unknown);
-  }
-  auto name = TextField(*body, "name", "单位名称", kMaxName, false);
-  auto level_text = TextField(*body, "level", "层级", 16, false);
-  auto kind_text = TextField(*body, "kind", "类型", 16, false);
-  auto parent = IdField(*body, "parent", "上级单位");
-  auto region = IdField(*body, "region", "所属区域");
-  auto active = BoolField(*body, "active", "是否启用");
-  if (auto bad = FirstError(name, level_text, kind_text, parent, region, active)) {
+  UnitBody b;
+  if (auto bad = ParseUnitBody(ctx.req, /*create=*/false, b)) {
     return std::move(*bad);
   }
 
@@ -773,50 +799,50 @@ HttpResponse AdminApi::UpdateUnit(RequestContext& ctx) {
   if (current == nullptr) {
     return NotFoundResponse(fmt::format("单位不存在: #{}", *uid));
   }
-  if (body->contains("id") && (*body)["id"] != *uid) {
+  if (b.raw.contains("id") && b.raw["id"] != *uid) {
     return BadRequest("单位编号不能修改");
   }
-  if (body->contains("code") && (*body)["code"] != current->code) {
+  if (b.raw.contains("code") && b.raw["code"] != current->code) {
     return BadRequest("单位代码不能修改（登录名、接口和历史记录都引用它）");
   }
   domain::Unit unit = *current;
-  if (*name) {
-    unit.name = **name;
+  if (b.name) {
+    unit.name = *b.name;
   }
-  if (*level_text) {
-    auto level = domain::ParseUnitLevel(**level_text);
+  if (b.level) {
+    auto level = domain::ParseUnitLevel(*b.level);
     if (!level) {
-      return BadRequest("未知层级: " + **level_text + "（province/city/county/township）");
+      return UnknownLevel(*b.level);
     }
     unit.level = *level;
   }
-  if (*kind_text) {
-    auto kind = domain::ParseUnitKind(**kind_text);
+  if (b.kind) {
+    auto kind = domain::ParseUnitKind(*b.kind);
     if (!kind) {
-      return BadRequest("未知单位类型: " + **kind_text + "（centre/platform/department）");
+      return UnknownKind(*b.kind);
     }
     unit.kind = *kind;
   }
-  if (*parent) {
-    if (**parent == 0 && current->parent.valid()) {
+  if (b.parent) {
+    if (*b.parent == 0 && current->parent.valid()) {
       return BadRequest("只有热线中心可以没有上级单位");
     }
-    if (**parent == unit.id.value()) {
+    if (*b.parent == unit.id.value()) {
       return BadRequest("上级单位不能是本单位");
     }
-    if (**parent != 0 && org.FindUnit(domain::UnitId{**parent}) == nullptr) {
-      return BadRequest(fmt::format("上级单位不存在: #{}", **parent));
+    if (*b.parent != 0 && org.FindUnit(domain::UnitId{*b.parent}) == nullptr) {
+      return BadRequest(fmt::format("上级单位不存在: #{}", *b.parent));
     }
-    unit.parent = domain::UnitId{**parent};
+    unit.parent = domain::UnitId{*b.parent};
   }
-  if (*region) {
-    if (org.FindRegion(domain::RegionId{**region}) == nullptr) {
-      return BadRequest(fmt::format("所属区域不存在: #{}", **region));
+  if (b.region) {
+    if (org.FindRegion(domain::RegionId{*b.region}) == nullptr) {
+      return BadRequest(fmt::format("所属区域不存在: #{}", *b.region));
     }
-    unit.region = domain::RegionId{**region};
+    unit.region = domain::RegionId{*b.region};
   }
-  if (*active) {
-    unit.active = **active;
+  if (b.active) {
+    unit.active = *b.active;
   }
   if (!unit.active && current->active) {
     if (!current->parent.valid()) {

@@ -269,6 +269,39 @@ TEST_F(AdminApiTest, UnitsAreCreatedAndChangedWithTheTreeKeptValid) {
   ExpectError(Admin("POST", "/api/v1/admin/routing", {{"lead_unit", 7}}), 400, "invalid_argument");
 }
 
+// Creating and changing a unit read the body alike: a bad field is refused with the same
+// message by both, and nothing is written.
+TEST_F(AdminApiTest, UnitCreateAndUpdateRefuseABadFieldAlike) {
+  const json good = {{"code", "city-water"}, {"name", "三明市水利局"},
+                     {"level", "city"},      {"kind", "department"},
+                     {"parent", 1},          {"region", 1}};
+  for (const json& change : std::vector<json>{
+           {{"name", ""}},
+           {{"name", 7}},
+           {{"name", std::string(65 * 3, 'x')}},
+           {{"level", 3}},
+           {{"level", "galaxy"}},
+           {{"kind", "club"}},
+           {{"parent", -1}},
+           {{"region", "north"}},
+           {{"active", "yes"}},
+           {{"colour", "blue"}},
+       }) {
+    json body = good;
+    body.update(change);
+    Reply created = Admin("POST", "/api/v1/admin/units", body);
+    Reply updated = Admin("PATCH", "/api/v1/admin/units/5", change);
+    ExpectError(created, 400, "invalid_argument");
+    ExpectError(updated, 400, "invalid_argument");
+    EXPECT_EQ(created.Json()["error"]["message"], updated.Json()["error"]["message"])
+        << change.dump();
+  }
+  auto org = store_->LoadOrg();
+  ASSERT_OK(org);
+  EXPECT_EQ(org->units().size(), city_->org.units().size());
+  EXPECT_EQ(org->FindUnit(domain::UnitId{5})->name, city_->org.FindUnit(domain::UnitId{5})->name);
+}
+
 TEST_F(AdminApiTest, CategoriesAreCreatedAndRenamed) {
   int64_t housing = CategoryId("城乡建设/住房保障");
   int64_t leaf = CategoryId("城乡建设/住房保障/物业管理");
