@@ -15,6 +15,13 @@
 // C (one value, or one per member joined by '+') mindf maxfeat lbigrams sublinear liters
 // nb nbalpha cw title titlechars maxchars combine (avg: mean of calibrated probabilities |
 // stack: log-linear weights fitted on the calibration rows' NLL).
+// Sixth round (docs/classify.md, experiment 3d): views (one feature view per member, joined
+// by '/', e.g. views=w/c13), loss knnN (a member voting with the N most similar training
+// texts, Jaccard over the view's tokens), prior (subtract prior * log(label share) from the
+// combined log-probabilities), self (self-training: unlabelled texts whose calibrated top
+// probability reaches this threshold join the training rows with their predicted label;
+// selfrounds rounds; needs the base argument unlab=TSV with label and text columns, labels
+// ignored).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -136,21 +143,62 @@ std::vector<double> LogSoftmax(const std::vector<double>& z, double t) {
   return p;
 }
 
+// Sorted distinct token hashes of a text's feature lines (for the kNN member).
+std::vector<uint64_t> TokenSet(const std::vector<const std::vector<std::string>*>& lines,
+                               size_t i) {
+  std::vector<uint64_t> out;
+  for (size_t s = 0; s < lines.size(); ++s) {
+    std::string_view line = (*lines[s])[i];
+    while (!line.empty()) {
+      const size_t sp = line.find(' ');
+      const std::string_view tok = line.substr(0, sp);
+      out.push_back(std::hash<std::string_view>{}(tok)*31 + s);
+      line = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  size_t i = 0;
+  size_t j = 0;
+  size_t both = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++both;
+      ++i;
+      ++j;
+    }
+  }
+  const size_t any = a.size() + b.size() - both;
+  return any == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(any);
+}
+
 struct FoldResult {
   Scores combined;
   std::vector<Scores> members;
   std::vector<double> weights;
   double seconds = 0;
+  double pseudo = 0;  // pseudo-labelled rows added (summed over rounds)
 };
 
 // One fold: members trained on `train` (minus the calibration rows), scored on `test`.
 FoldResult RunFold(const std::vector<cls::LabelledText>& data, const std::vector<int>& label_ids,
                    const std::vector<std::string>& labels,
-                   const std::vector<const std::vector<std::string>*>& set_lines,
-                   const std::vector<bool>& bigram_sets,
+                   const std::vector<std::vector<const std::vector<std::string>*>>& view_lines,
+                   const std::vector<std::vector<bool>>& view_bigrams,
                    const std::vector<cls::LinearOptions>& member_options,
                    const std::vector<size_t>& train, const std::vector<size_t>& test, double cal,
-                   const std::string& combine) {
+                   const std::string& combine,
+                   const std::vector<std::vector<const std::vector<std::string>*>>& view_unlab,
+                   double self_threshold, int self_rounds, const std::vector<int>& knn_k,
+                   double prior_power) {
   std::vector<size_t> fit = train;
   std::vector<size_t> calib;
   if (cal > 0.0) {
@@ -167,17 +215,16 @@ FoldResult RunFold(const std::vector<cls::LabelledText>& data, const std::vector
       calib.push_back(train[j]);
     }
   }
+  size_t view = 0;  // the member being trained: its feature view
   auto doc = [&](size_t i) {
     cls::LinearModel::Tokens d;
-    for (const auto* lines : set_lines) {
+    for (const auto* lines : view_lines[view]) {
       d.push_back((*lines)[i]);
     }
     return d;
   };
-  std::vector<cls::LinearModel::Tokens> docs;
   std::vector<int> y;
   for (size_t i : fit) {
-    docs.push_back(doc(i));
     y.push_back(label_ids[i]);
   }
   const int k = static_cast<int>(labels.size());
@@ -195,6 +242,59 @@ FoldResult RunFold(const std::vector<cls::LabelledText>& data, const std::vector
     test_gold.push_back(label_ids[i]);
   }
   for (size_t m = 0; m < member_options.size(); ++m) {
+    view = m;
+    const std::vector<bool>& bigram_sets = view_bigrams[m];
+    std::vector<cls::LinearModel::Tokens> docs;
+    for (size_t i : fit) {
+      docs.push_back(doc(i));
+    }
+    const auto& unlab_lines = view_unlab[m];
+    const size_t n_unlab = unlab_lines.empty() ? 0 : unlab_lines[0]->size();
+    auto unlab_doc = [&](size_t i) {
+      cls::LinearModel::Tokens d;
+      for (const auto* lines : unlab_lines) {
+        d.push_back((*lines)[i]);
+      }
+      return d;
+    };
+    if (knn_k[m] > 0) {
+      // kNN member: score of label c = sum of the Jaccard similarities of the text's
+      // knn_k nearest training texts of label c.
+      std::vector<std::vector<uint64_t>> train_sets;
+      for (size_t i : fit) {
+        train_sets.push_back(TokenSet(view_lines[m], i));
+      }
+      auto knn_scores = [&](size_t row) {
+        const std::vector<uint64_t> q = TokenSet(view_lines[m], row);
+        std::vector<std::pair<double, int>> sims;
+        for (size_t j = 0; j < train_sets.size(); ++j) {
+          sims.emplace_back(Jaccard(q, train_sets[j]), y[j]);
+        }
+        const size_t top = std::min(sims.size(), static_cast<size_t>(knn_k[m]));
+        std::partial_sort(sims.begin(), sims.begin() + static_cast<long>(top), sims.end(),
+                          [](const auto& a, const auto& b) { return a.first > b.first; });
+        std::vector<double> z(static_cast<size_t>(k), 0.0);
+        for (size_t j = 0; j < top; ++j) {
+          z[static_cast<size_t>(sims[j].second)] += sims[j].first;
+        }
+        return z;
+      };
+      std::vector<std::vector<double>> cal_z;
+      for (size_t i : calib) {
+        cal_z.push_back(knn_scores(i));
+      }
+      const double t = calib.empty() ? 1.0 : cls::FitTemperature(cal_z, cal_gold);
+      for (const auto& z : cal_z) {
+        cal_lp[m].push_back(LogSoftmax(z, t));
+      }
+      std::vector<int> predicted;
+      for (size_t i : test) {
+        test_lp[m].push_back(LogSoftmax(knn_scores(i), t));
+        predicted.push_back(Argmax(test_lp[m].back()));
+      }
+      out.members.push_back(Score(test_gold, predicted, labels));
+      continue;
+    }
     auto model = cls::LinearModel::Train(docs, y, k, bigram_sets, member_options[m]);
     if (!model.has_value()) {
       std::fprintf(stderr, "train failed: %s\n", model.error().ToString().c_str());
@@ -204,7 +304,33 @@ FoldResult RunFold(const std::vector<cls::LabelledText>& data, const std::vector
     for (size_t i : calib) {
       cal_z.push_back(model->Scores(doc(i)));
     }
-    const double t = calib.empty() ? 1.0 : cls::FitTemperature(cal_z, cal_gold);
+    double t = calib.empty() ? 1.0 : cls::FitTemperature(cal_z, cal_gold);
+    // Self-training: unlabelled texts whose calibrated top probability reaches the
+    // threshold join the training rows with their predicted label; retrain.
+    for (int round = 0; round < self_rounds && n_unlab > 0 && self_threshold > 0; ++round) {
+      std::vector<cls::LinearModel::Tokens> docs2 = docs;
+      std::vector<int> y2 = y;
+      for (size_t u = 0; u < n_unlab; ++u) {
+        const cls::LinearModel::Tokens d = unlab_doc(u);
+        const std::vector<double> p = cls::SoftmaxWithTemperature(model->Scores(d), t);
+        const int best = Argmax(p);
+        if (p[static_cast<size_t>(best)] >= self_threshold) {
+          docs2.push_back(d);
+          y2.push_back(best);
+        }
+      }
+      out.pseudo += static_cast<double>(docs2.size() - docs.size());
+      model = cls::LinearModel::Train(docs2, y2, k, bigram_sets, member_options[m]);
+      if (!model.has_value()) {
+        std::fprintf(stderr, "train failed: %s\n", model.error().ToString().c_str());
+        std::exit(1);
+      }
+      cal_z.clear();
+      for (size_t i : calib) {
+        cal_z.push_back(model->Scores(doc(i)));
+      }
+      t = calib.empty() ? 1.0 : cls::FitTemperature(cal_z, cal_gold);
+    }
     for (const auto& z : cal_z) {
       cal_lp[m].push_back(LogSoftmax(z, t));
     }
@@ -272,9 +398,21 @@ FoldResult RunFold(const std::vector<cls::LabelledText>& data, const std::vector
       }
     }
   }
+  // Prior adjustment: subtract prior_power * log(share of the label in the training rows).
+  std::vector<double> log_prior(static_cast<size_t>(k), 0.0);
+  for (int label : y) {
+    log_prior[static_cast<size_t>(label)] += 1.0;
+  }
+  for (double& v : log_prior) {
+    v = std::log(std::max(v, 1.0) / static_cast<double>(y.size()));
+  }
   std::vector<int> predicted;
   for (size_t r = 0; r < test.size(); ++r) {
-    predicted.push_back(Argmax(mix(test_lp, r, weights)));
+    std::vector<double> z = mix(test_lp, r, weights);
+    for (size_t c = 0; c < z.size(); ++c) {
+      z[c] -= prior_power * log_prior[c];
+    }
+    predicted.push_back(Argmax(z));
   }
   out.combined = Score(test_gold, predicted, labels);
   out.weights = weights;
@@ -351,6 +489,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   LineCache cache(*data);
+  // Unlabelled texts for self-training (a TSV read like the training file; labels ignored).
+  std::vector<cls::LabelledText> unlab;
+  if (const std::string path = Get(base, "unlab", ""); !path.empty()) {
+    auto u = cls::ReadLabelledTsv(path);
+    if (!u.has_value()) {
+      std::fprintf(stderr, "%s\n", u.error().ToString().c_str());
+      return 1;
+    }
+    unlab = std::move(*u);
+  }
+  LineCache unlab_cache(unlab);
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.empty() || line[0] == '#') {
@@ -362,26 +511,50 @@ int main(int argc, char** argv) {
       config_words.push_back(w);
     }
     Config kv = ParsePairs(config_words);
-    auto sets = cls::ParseFeatureSets(Get(kv, "lsets", "w,c13"));
-    if (!sets.has_value()) {
-      std::fprintf(stderr, "%s\n", sets.error().ToString().c_str());
-      return 2;
+    // One feature view per member: `views` (views joined by '/', e.g. w/c13), else every
+    // member sees `lsets`.
+    const std::vector<std::string> losses0 = SplitOn(Get(kv, "loss", "svm"), '+');
+    std::vector<std::string> view_specs = SplitOn(Get(kv, "views", ""), '/');
+    if (view_specs.empty()) {
+      view_specs.assign(losses0.size(), Get(kv, "lsets", "w,c13"));
     }
-    std::vector<const std::vector<std::string>*> set_lines;
-    std::vector<bool> bigram_sets;
+    std::vector<std::vector<const std::vector<std::string>*>> view_lines;
+    std::vector<std::vector<const std::vector<std::string>*>> view_unlab;
+    std::vector<std::vector<bool>> view_bigrams;
     const bool lbigrams = Num(kv, "lbigrams", 1) != 0;
-    for (cls::FeatureOptions& f : *sets) {
-      f.title_repeat = static_cast<int>(Num(kv, "title", f.title_repeat));
-      f.title_max_chars = static_cast<int>(Num(kv, "titlechars", f.title_max_chars));
-      f.max_chars = static_cast<int>(Num(kv, "maxchars", f.max_chars));
-      set_lines.push_back(&cache.Lines(f));
-      bigram_sets.push_back(lbigrams && f.words && f.char_ngram_max == 0);
+    for (const std::string& spec : view_specs) {
+      auto sets = cls::ParseFeatureSets(spec);
+      if (!sets.has_value()) {
+        std::fprintf(stderr, "%s\n", sets.error().ToString().c_str());
+        return 2;
+      }
+      view_lines.emplace_back();
+      view_unlab.emplace_back();
+      view_bigrams.emplace_back();
+      for (cls::FeatureOptions& f : *sets) {
+        f.title_repeat = static_cast<int>(Num(kv, "title", f.title_repeat));
+        f.title_max_chars = static_cast<int>(Num(kv, "titlechars", f.title_max_chars));
+        f.max_chars = static_cast<int>(Num(kv, "maxchars", f.max_chars));
+        view_lines.back().push_back(&cache.Lines(f));
+        if (!unlab.empty() && Num(kv, "self", 0) > 0) {
+          view_unlab.back().push_back(&unlab_cache.Lines(f));
+        }
+        view_bigrams.back().push_back(lbigrams && f.words && f.char_ngram_max == 0);
+      }
     }
-    const std::vector<std::string> losses = SplitOn(Get(kv, "loss", "svm"), '+');
+    std::vector<std::string> losses = losses0;
+    losses.resize(view_specs.size(), losses0.back());
     const std::vector<std::string> cs = SplitOn(Get(kv, "C", "3"), '+');
     std::vector<cls::LinearOptions> member_options;
+    std::vector<int> knn_k;
     for (size_t m = 0; m < losses.size(); ++m) {
       cls::LinearOptions o;
+      knn_k.push_back(losses[m].rfind("knn", 0) == 0 ? std::max(1, std::atoi(losses[m].c_str() + 3))
+                                                     : 0);
+      if (knn_k.back() > 0) {
+        member_options.push_back(o);
+        continue;
+      }
       auto loss = cls::ParseLinearLoss(losses[m]);
       if (!loss.has_value()) {
         std::fprintf(stderr, "bad loss %s\n", losses[m].c_str());
@@ -403,12 +576,15 @@ int main(int argc, char** argv) {
     const std::string combine = Get(kv, "combine", "avg");
     std::vector<FoldResult> results;
     for (const auto& [train, test] : runs) {
-      results.push_back(RunFold(*data, label_ids, labels, set_lines, bigram_sets, member_options,
-                                train, test, cal, combine));
+      results.push_back(RunFold(*data, label_ids, labels, view_lines, view_bigrams, member_options,
+                                train, test, cal, combine, view_unlab, Num(kv, "self", 0),
+                                static_cast<int>(Num(kv, "selfrounds", 1)), knn_k,
+                                Num(kv, "prior", 0)));
     }
     double acc = 0;
     double f1 = 0;
     double secs = 0;
+    double pseudo = 0;
     std::vector<double> m_acc(member_options.size(), 0.0);
     std::vector<double> m_f1(member_options.size(), 0.0);
     std::vector<double> w(member_options.size(), 0.0);
@@ -418,6 +594,7 @@ int main(int argc, char** argv) {
       acc += r.combined.accuracy / n;
       f1 += r.combined.macro_f1 / n;
       secs += r.seconds / n;
+      pseudo += r.pseudo / n;
       char buf[16];
       std::snprintf(buf, sizeof buf, "%.3f ", r.combined.accuracy);
       per_fold += buf;
@@ -429,6 +606,9 @@ int main(int argc, char** argv) {
     }
     std::printf("%-8s %-60s acc %.4f f1 %.4f [%s] train_s %.1f", mode.c_str(), line.c_str(), acc,
                 f1, per_fold.c_str(), secs);
+    if (pseudo > 0) {
+      std::printf(" pseudo %.0f", pseudo);
+    }
     if (member_options.size() > 1) {
       for (size_t m = 0; m < member_options.size(); ++m) {
         std::printf(" | %s %.4f/%.4f w %.2f", losses[m].c_str(), m_acc[m], m_f1[m], w[m]);

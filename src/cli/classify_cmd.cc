@@ -129,6 +129,13 @@ int RunTrain(TrainArgs args) {
                 std::string(cls::LinearLossName(args.options.linear_options.loss)).c_str(),
                 args.options.linear_options.c, info.linear_weight, 1.0 - info.linear_weight);
   }
+  if (!info.label_bias.empty()) {
+    std::printf("prior correction %g: label bias", args.options.prior_correction);
+    for (size_t c = 0; c < info.labels.size(); ++c) {
+      std::printf(" %s %+.2f", info.labels[c].c_str(), info.label_bias[c]);
+    }
+    std::printf("\n");
+  }
   std::printf("model written: %s (%.1f MB)\n", model_path.string().c_str(),
               static_cast<double>(bytes) / 1e6);
   const Json summary{{"n", data->size()},
@@ -495,6 +502,11 @@ void RegisterClassifyCommands(CLI::App& app) {
   train
       ->add_option("--calibration-fraction", o.calibration_fraction,
                    "rows held out to fit the temperature (0 = none)")
+      ->capture_default_str();
+  train
+      ->add_option("--prior-correction", o.prior_correction,
+                   "favour smaller labels: -p * log(label share) on the calibrated log-probability "
+                   "(0 = off)")
       ->capture_default_str();
   train->add_flag("--refit", o.refit_on_all,
                   "after calibrating, retrain on all rows (twice the time)");

@@ -51,7 +51,7 @@ constexpr char kMagic[] = "HLCLSF01";
 constexpr size_t kMagicSize = 8;
 // Format 1: fastText members only. Format 2 adds the linear member (options in the
 // header, its own self-checking image after the fastText members).
-constexpr int kFormatVersion = 2;
+constexpr int kFormatVersion = 3;  // 3: label_bias (prior correction)
 constexpr int kOldestFormatVersion = 1;
 constexpr size_t kChecksumSize = 8;
 // fastText's own file signature (FASTTEXT_FILEFORMAT_MAGIC_INT32 and version 12).
@@ -198,6 +198,7 @@ Json TrainToJson(const TrainOptions& t) {
               {"balance", t.balance},
               {"calibration_fraction", t.calibration_fraction},
               {"refit_on_all", t.refit_on_all},
+              {"prior_correction", t.prior_correction},
               {"linear", LinearToJson(t)}};
 }
 
@@ -217,6 +218,7 @@ TrainOptions TrainFromJson(const Json& j, std::vector<FeatureOptions> feature_se
   t.calibration_fraction = j.at("calibration_fraction").get<double>();
   t.refit_on_all = j.at("refit_on_all").get<bool>();
   t.linear = false;  // format 1 has no linear member; format 2 reads "linear" after this
+  t.prior_correction = j.value("prior_correction", 0.0);  // absent before format 3
   return t;
 }
 
@@ -231,7 +233,8 @@ Json InfoToJson(const ModelInfo& m) {
               {"calibration_ece_after", m.calibration_ece_after},
               {"train_seconds", m.train_seconds},
               {"linear_weight", m.linear_weight},
-              {"linear_scale", m.linear_scale}};
+              {"linear_scale", m.linear_scale},
+              {"label_bias", m.label_bias}};
 }
 
 ModelInfo InfoFromJson(const Json& j) {
@@ -247,6 +250,7 @@ ModelInfo InfoFromJson(const Json& j) {
   m.train_seconds = j.at("train_seconds").get<double>();
   m.linear_weight = j.value("linear_weight", 0.0);  // absent in format 1
   m.linear_scale = j.value("linear_scale", 1.0);
+  m.label_bias = j.value("label_bias", std::vector<double>{});  // absent before format 3
   return m;
 }
 
@@ -268,6 +272,9 @@ Status ValidateOptions(const TrainOptions& o) {
   }
   if (o.balance < 0.0 || o.balance > 1.0) {
     return InvalidArgument("training options: balance must be in [0, 1]");
+  }
+  if (!(std::abs(o.prior_correction) <= 2.0)) {
+    return InvalidArgument("training options: prior_correction must be in [-2, 2]");
   }
   if (o.calibration_fraction < 0.0 || o.calibration_fraction >= 0.5) {
     return InvalidArgument("training options: calibration_fraction must be in [0, 0.5)");
@@ -647,6 +654,16 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Train(const std::vector<La
     // Without held-out rows: an even mix (or the only member).
     info.linear_weight = !options.linear ? 0.0 : members.empty() ? 1.0 : 0.5;
   }
+  if (options.prior_correction != 0.0) {
+    std::vector<double> count(info.labels.size(), 0.0);
+    for (int id : label_ids) {
+      count[static_cast<size_t>(id)] += 1.0;
+    }
+    for (double c : count) {
+      info.label_bias.push_back(-options.prior_correction *
+                                std::log(c / static_cast<double>(label_ids.size())));
+    }
+  }
   info.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return std::unique_ptr<FastTextModel>(
@@ -755,7 +772,13 @@ Result<std::vector<double>> FastTextModel::Logits(std::string_view text) const {
 
 Result<std::vector<double>> FastTextModel::Probabilities(std::string_view text) const {
   HOTLINE_ASSIGN_OR_RETURN(std::vector<double> logits, Logits(text));
-  return SoftmaxWithTemperature(logits, info_.temperature);
+  if (info_.label_bias.empty()) {
+    return SoftmaxWithTemperature(logits, info_.temperature);
+  }
+  for (size_t c = 0; c < logits.size(); ++c) {
+    logits[c] = logits[c] / info_.temperature + info_.label_bias[c];
+  }
+  return SoftmaxWithTemperature(logits, 1.0);
 }
 
 Result<std::vector<Prediction>> FastTextModel::Predict(std::string_view text, int k) const {
@@ -908,6 +931,11 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
   }
   if (info.labels.size() < 2 || !(info.temperature > 0.0)) {
     return InvalidArgument("the classifier model header has too few labels or a bad temperature");
+  }
+  if ((!info.label_bias.empty() && info.label_bias.size() != info.labels.size()) ||
+      !std::all_of(info.label_bias.begin(), info.label_bias.end(),
+                   [](double b) { return std::isfinite(b); })) {
+    return InvalidArgument("the classifier model header has a bad label_bias");
   }
   if (options.linear && options.linear_feature_sets.empty()) {
     return InvalidArgument("the classifier model's linear member has no feature set");

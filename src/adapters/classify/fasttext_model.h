@@ -64,6 +64,11 @@ struct TrainOptions {
   bool linear = true;
   std::vector<FeatureOptions> linear_feature_sets = DefaultLinearFeatureSets();
   LinearOptions linear_options;
+  // Prior correction: the calibrated log-probability of label c gets
+  // -prior_correction * log(share of c among the training rows) added (then renormalised),
+  // which moves borderline texts towards the smaller labels. 0 = off. Chosen by 5-fold CV
+  // (docs/classify.md, experiment 3d).
+  double prior_correction = 0.3;
 };
 
 struct ModelInfo {
@@ -80,6 +85,9 @@ struct ModelInfo {
   // w = 0 without a linear member, 1 without fastText members.
   double linear_weight = 0.0;
   double linear_scale = 1.0;
+  // Added to the label's calibrated logit (z / T) before the softmax: the prior correction
+  // (TrainOptions::prior_correction). Empty = none (files of format 1 and 2).
+  std::vector<double> label_bias;
 };
 
 // The members' scores for one text before mixing (for experiments and tests).

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "adapters/classify/byte_io.h"
+#include "adapters/classify/calibration.h"
 #include "adapters/classify/fasttext_model.h"
 #include "adapters/classify/synthetic_corpus.h"
 #include "testing/matchers.h"
@@ -327,29 +328,102 @@ TEST_F(LinearMemberTest, CorruptLinearSectionIsRefusedWithAClearError) {
   EXPECT_THAT(FastTextModel::Deserialize(cut), HasErrorCode(ErrorCode::kInvalidArgument));
 }
 
-// A format 2 file written before NB scaling and class weights has no such header keys: it
-// loads, reads them as off, and predicts exactly as before (the weights hold the model).
+// The probabilities a model file without a prior correction (format 1 or 2) gives: the
+// softmax of the mixed scores at the temperature, no label bias.
+std::vector<double> WithoutPriorCorrection(const FastTextModel& model, std::string_view text) {
+  auto logits = model.Logits(text);
+  EXPECT_OK(logits);
+  return SoftmaxWithTemperature(*logits, model.info().temperature);
+}
+
+// A format 2 file written before NB scaling, class weights and the prior correction has no
+// such header keys: it loads, reads them as off, and predicts exactly as before (the weights
+// hold the model; no label bias).
 TEST_F(LinearMemberTest, FormatTwoFilesWithoutTheNewOptionsStillLoad) {
   auto bytes = linear_only_->Serialize();
   ASSERT_OK(bytes);
   const std::string old = WithHeader(*bytes, [](nlohmann::json& header) {
-    ASSERT_EQ(header.at("format"), 2);
+    ASSERT_EQ(header.at("format"), 3);
+    header["format"] = 2;
     ASSERT_TRUE(header["train"]["linear"].at("nb_scale").get<bool>());
     for (const char* key : {"nb_scale", "nb_alpha", "class_weight"}) {
       header["train"]["linear"].erase(key);
     }
+    header["train"].erase("prior_correction");
+    header["info"].erase("label_bias");
   });
   auto loaded = FastTextModel::Deserialize(old);
   ASSERT_OK(loaded);
   EXPECT_FALSE((*loaded)->options().linear_options.nb_scale);
   EXPECT_EQ((*loaded)->options().linear_options.class_weight, 0.0);
+  EXPECT_EQ((*loaded)->options().prior_correction, 0.0);
+  EXPECT_TRUE((*loaded)->info().label_bias.empty());
   for (const LabelledText& row : SyntheticCorpus(5, 321)) {
-    auto before = linear_only_->Probabilities(row.text);
     auto after = (*loaded)->Probabilities(row.text);
-    ASSERT_OK(before);
     ASSERT_OK(after);
-    EXPECT_EQ(*before, *after);
+    EXPECT_EQ(WithoutPriorCorrection(*linear_only_, row.text), *after);
   }
+}
+
+// The prior correction favours a small label: the same model (training is deterministic
+// with one thread) with and without it, on data where one label has a sixth of the rows.
+TEST(LinearMember, PriorCorrectionFavoursSmallLabelsAndSurvivesSaveAndLoad) {
+  std::vector<LabelledText> data;
+  int small_rows = 0;
+  for (const LabelledText& row : SyntheticCorpus(60, 5)) {
+    if (row.label == "交通运输" && ++small_rows > 10) {
+      continue;
+    }
+    data.push_back(row);
+  }
+  TrainOptions plain = SmallOptions();
+  plain.feature_sets.clear();
+  plain.prior_correction = 0.0;
+  TrainOptions corrected = plain;
+  corrected.prior_correction = 0.5;
+  auto a = FastTextModel::Train(data, plain);
+  auto b = FastTextModel::Train(data, corrected);
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_TRUE((*a)->info().label_bias.empty());
+  const auto& labels = (*b)->labels();
+  const size_t small =
+      static_cast<size_t>(std::find(labels.begin(), labels.end(), "交通运输") - labels.begin());
+  ASSERT_LT(small, labels.size());
+  const std::vector<double>& bias = (*b)->info().label_bias;
+  ASSERT_EQ(bias.size(), labels.size());
+  for (size_t c = 0; c < labels.size(); ++c) {
+    if (c != small) {
+      EXPECT_GT(bias[small], bias[c] + 0.5 * std::log(5.0) - 1e-9);  // 60 rows vs 10
+    }
+  }
+  auto bytes = (*b)->Serialize();
+  ASSERT_OK(bytes);
+  auto loaded = FastTextModel::Deserialize(*bytes);
+  ASSERT_OK(loaded);
+  EXPECT_EQ((*loaded)->info().label_bias, bias);
+  int raised = 0;  // texts whose small-label probability strictly rose (not saturated at 1)
+  const auto rows = SyntheticCorpus(5, 77);
+  for (const LabelledText& row : rows) {
+    auto p_plain = (*a)->Probabilities(row.text);
+    auto p_corrected = (*b)->Probabilities(row.text);
+    auto p_loaded = (*loaded)->Probabilities(row.text);
+    ASSERT_OK(p_plain);
+    ASSERT_OK(p_corrected);
+    ASSERT_OK(p_loaded);
+    EXPECT_GE((*p_corrected)[small], (*p_plain)[small]) << row.text;
+    raised += (*p_corrected)[small] > (*p_plain)[small] ? 1 : 0;
+    EXPECT_NEAR(std::accumulate(p_corrected->begin(), p_corrected->end(), 0.0), 1.0, 1e-9);
+    EXPECT_EQ(*p_corrected, *p_loaded);
+  }
+  EXPECT_GE(raised, static_cast<int>(rows.size()) / 2);
+  // A label bias that does not fit the labels is refused by name.
+  const std::string bad = WithHeader(*bytes, [](nlohmann::json& header) {
+    header["info"]["label_bias"] = std::vector<double>{0.1, 0.2};
+  });
+  auto refused = FastTextModel::Deserialize(bad);
+  EXPECT_THAT(refused, HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(refused.error().message, HasSubstr("label_bias"));
 }
 
 // A model file of format 1 (before the linear member) still loads and predicts.
@@ -362,20 +436,20 @@ TEST(LinearMember, FormatOneFilesStillLoad) {
   ASSERT_OK(bytes);
   // Rewrite the header as format 1 wrote it: no "linear" options, no mixing fields.
   const std::string old = WithHeader(*bytes, [](nlohmann::json& header) {
-    ASSERT_EQ(header.at("format"), 2);
+    ASSERT_EQ(header.at("format"), 3);
     header["format"] = 1;
     header["train"].erase("linear");
+    header["train"].erase("prior_correction");
+    header["info"].erase("label_bias");
     header["info"].erase("linear_weight");
     header["info"].erase("linear_scale");
   });
   auto loaded = FastTextModel::Deserialize(old);
   ASSERT_OK(loaded);
   EXPECT_FALSE((*loaded)->has_linear());
-  auto before = (*model)->Probabilities("医院挂号太难");
   auto after = (*loaded)->Probabilities("医院挂号太难");
-  ASSERT_OK(before);
   ASSERT_OK(after);
-  EXPECT_EQ(*before, *after);
+  EXPECT_EQ(WithoutPriorCorrection(**model, "医院挂号太难"), *after);
 }
 
 }  // namespace
