@@ -100,6 +100,10 @@ void RunServe(ServeArgs args) {
   if (!kb.has_value()) {
     return Fail(kb.error());
   }
+  // KB searches are served from an in-memory index loaded in the background (docs/kb.md).
+  if (auto memory = (*kb)->EnableMemoryIndex(); !memory.has_value()) {
+    return Fail(memory.error());
+  }
   const std::shared_ptr<const adapters::text::Tokenizer> tokenizer = (*kb)->tokenizer();
   // The classifier: a --model file wins; else the store's active version (followed by the
   // classifier thread below, so an activated version is hot-swapped); else

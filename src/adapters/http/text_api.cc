@@ -248,11 +248,9 @@ HttpResponse TextApi::KbSearch(RequestContext& ctx) {
   query.filter.department = ctx.query["department"];
   query.filter.region = ctx.query["region"];
   query.filter.published_only = true;
-  Result<std::vector<ports::KbSearchHit>> hits = std::vector<ports::KbSearchHit>{};
-  {
-    std::lock_guard lock(kb_mu_);
-    hits = deps_.kb->Search(query);
-  }
+  // Not under kb_mu_: the store behind the server's module (SharedKb) is thread-safe, and
+  // searches from its in-memory index run concurrently.
+  const Result<std::vector<ports::KbSearchHit>> hits = deps_.kb->Search(query);
   if (!hits.has_value()) {
     return FromError(hits.error());
   }

@@ -24,7 +24,9 @@ namespace hotline::adapters::http {
 struct TextApiDeps {
   app::TicketService& service;
   ports::TicketStore& tickets;
-  std::unique_ptr<ports::KbStore> kb;                // null: no knowledge base
+  // null: no knowledge base. Searched from several threads at once: thread-safe (SharedKb::
+  // Proxy) unless requests come one at a time; its other calls are made under a lock.
+  std::unique_ptr<ports::KbStore> kb;
   const text::Tokenizer& tokenizer;                  // outlives the module
   const classify::Classifier* classifier = nullptr;  // null: no suggestions
 };

@@ -80,6 +80,13 @@ constexpr const char* kSelectAll =
     "SELECT doc, " HOTLINE_KB_COLUMNS " FROM kb_articles ORDER BY doc";
 constexpr const char* kSelectByDoc =
     "SELECT doc, " HOTLINE_KB_COLUMNS " FROM kb_articles WHERE doc = ?1";
+// The change log (migration 017) and the lexicon revision, for SharedKb's in-memory index.
+constexpr const char* kPosition =
+    "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'kb_changes'), "
+    "(SELECT revision FROM kb_lexicon_revision WHERE id = 1)";
+constexpr const char* kFirstChange = "SELECT MIN(seq) FROM kb_changes WHERE seq > ?1";
+constexpr const char* kChangedDocs =
+    "SELECT DISTINCT doc FROM kb_changes WHERE seq > ?1 ORDER BY doc";
 #undef HOTLINE_KB_COLUMNS
 
 // At most this many distinct query terms are highlighted in a snippet.
@@ -737,15 +744,7 @@ Result<std::vector<ports::KbSearchHit>> SqliteKbStore::Search(
     return FailedPrecondition("知识库的分词器尚未就绪");
   }
   // The query's distinct terms, highlighted in the snippets.
-  std::vector<std::string> terms;
-  std::set<std::string> seen;
-  for (const auto& part : parts) {
-    for (auto& term : tokenizer_->Terms(part.text)) {
-      if (terms.size() < kMaxQueryTerms && seen.insert(term).second) {
-        terms.push_back(std::move(term));
-      }
-    }
-  }
+  const std::vector<std::string> terms = HighlightTerms(*tokenizer_, parts);
   std::vector<ports::KbSearchHit> hits;
   if (terms.empty() || query.limit == 0) {
     return hits;
@@ -903,10 +902,102 @@ Result<std::vector<ports::KbSearchHit>> SqliteKbStore::Search(
   (void)db_->Exec("RELEASE kb_search");
   HOTLINE_RETURN_IF_ERROR(loaded);
   for (auto& hit : hits) {
-    const std::string body = domain::kb::SearchBody(hit.article);
-    hit.snippet = snippets_->Snippet(body.empty() ? hit.article.title : body, terms, kSnippetChars);
+    hit.snippet = HitSnippet(*snippets_, hit.article, terms);
   }
   return hits;
+}
+
+std::vector<std::string> SqliteKbStore::HighlightTerms(const text::Tokenizer& tokenizer,
+                                                       const std::vector<text::QueryPart>& parts) {
+  std::vector<std::string> terms;
+  std::set<std::string> seen;
+  for (const auto& part : parts) {
+    for (auto& term : tokenizer.Terms(part.text)) {
+      if (terms.size() < kMaxQueryTerms && seen.insert(term).second) {
+        terms.push_back(std::move(term));
+      }
+    }
+  }
+  return terms;
+}
+
+std::string SqliteKbStore::HitSnippet(const text::InvertedIndex& index, const Article& article,
+                                      const std::vector<std::string>& terms) {
+  const std::string body = domain::kb::SearchBody(article);
+  return index.Snippet(body.empty() ? article.title : body, terms, kSnippetChars);
+}
+
+std::vector<std::string> SqliteKbStore::RankedFields(const Article& article) {
+  return {article.title, domain::kb::SearchBody(article), JoinKeywords(article.keywords)};
+}
+
+Result<SqliteKbStore::ChangePosition> SqliteKbStore::Position() {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * select, db_->Prepare(kPosition));
+  HOTLINE_ASSIGN_OR_RETURN(const bool row, select->Step());
+  ChangePosition position;
+  if (row) {
+    position.seq = select->Int(0);
+    position.lexicon_revision = select->Int(1);
+  }
+  select->Reset();
+  return position;
+}
+
+Result<SqliteKbStore::Snapshot> SqliteKbStore::ReadSnapshot() {
+  HOTLINE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT kb_snapshot"));
+  auto read = [&]() -> Result<Snapshot> {
+    Snapshot snapshot;
+    HOTLINE_ASSIGN_OR_RETURN(snapshot.position, Position());
+    HOTLINE_ASSIGN_OR_RETURN(snapshot.lexicon, LexiconEntries());
+    HOTLINE_ASSIGN_OR_RETURN(snapshot.articles, ArticlesForIndex());
+    return snapshot;
+  }();
+  (void)db_->Exec("RELEASE kb_snapshot");
+  return read;
+}
+
+Result<SqliteKbStore::ChangesAfter> SqliteKbStore::ReadChangesAfter(int64_t seq,
+                                                                    size_t max_changes) {
+  HOTLINE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT kb_changes_after"));
+  auto read = [&]() -> Result<ChangesAfter> {
+    ChangesAfter out;
+    HOTLINE_ASSIGN_OR_RETURN(out.position, Position());
+    if (out.position.seq <= seq) {
+      return out;
+    }
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * first, db_->Prepare(kFirstChange));
+    first->Bind(1, seq);
+    HOTLINE_ASSIGN_OR_RETURN(const bool has_first, first->Step());
+    const int64_t first_seq = has_first ? first->Int(0) : 0;
+    first->Reset();
+    if (!has_first || first_seq != seq + 1) {
+      out.complete = false;  // pruned (or never logged): the reader reloads
+      return out;
+    }
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * docs, db_->Prepare(kChangedDocs));
+    docs->Bind(1, seq);
+    std::vector<int64_t> changed;
+    HOTLINE_RETURN_IF_ERROR(docs->Each([&](const Stmt& row) { changed.push_back(row.Int(0)); }));
+    docs->Reset();
+    if (changed.size() > max_changes) {
+      out.complete = false;
+      return out;
+    }
+    HOTLINE_ASSIGN_OR_RETURN(Stmt * by_doc, db_->Prepare(kSelectByDoc));
+    for (const int64_t doc : changed) {
+      by_doc->Bind(1, doc);
+      HOTLINE_ASSIGN_OR_RETURN(const bool row, by_doc->Step());
+      if (row) {
+        out.upserted.push_back({doc, ReadArticle(*by_doc, 1)});
+      } else {
+        out.removed.push_back(doc);
+      }
+      by_doc->Reset();
+    }
+    return out;
+  }();
+  (void)db_->Exec("RELEASE kb_changes_after");
+  return read;
 }
 
 Result<std::vector<text::LexiconEntry>> SqliteKbStore::LexiconEntries() {

@@ -110,6 +110,43 @@ class SqliteKbStore final : public ports::KbStore {
   Status CommitStaged(const text::Tokenizer& tokenizer);
   void RollbackStaged();
 
+  // The knowledge base's change position (migration 017): the sequence number of the last
+  // article written, by any process, and the lexicon revision. One cheap read.
+  struct ChangePosition {
+    int64_t seq = 0;
+    int64_t lexicon_revision = 0;
+  };
+  Result<ChangePosition> Position();
+  // Every article with its doc, the lexicon and the change position, from one snapshot.
+  struct Snapshot {
+    ChangePosition position;
+    std::vector<text::LexiconEntry> lexicon;  // LexiconEntries() of that revision
+    std::vector<IndexedArticle> articles;
+  };
+  Result<Snapshot> ReadSnapshot();
+  // The articles written after change `seq`, from one snapshot: `upserted` as they are now,
+  // `removed` the docs no longer stored, `position` where that leaves the reader; `complete`
+  // is false when change rows after `seq` were pruned already (the reader must reload).
+  // At most `max_changes` docs: beyond that, `complete` is false too.
+  struct ChangesAfter {
+    ChangePosition position;
+    bool complete = true;
+    std::vector<IndexedArticle> upserted;
+    std::vector<int64_t> removed;
+  };
+  Result<ChangesAfter> ReadChangesAfter(int64_t seq, size_t max_changes);
+
+  // What Search highlights and how: the distinct terms of the query's parts (at most 64), and
+  // the snippet of a hit (the best passage of its search body, or of its title when the body
+  // is empty), shared with the in-memory index that serves the same searches (SharedKb).
+  static std::vector<std::string> HighlightTerms(const text::Tokenizer& tokenizer,
+                                                 const std::vector<text::QueryPart>& parts);
+  static std::string HitSnippet(const text::InvertedIndex& index,
+                                const domain::kb::Article& article,
+                                const std::vector<std::string>& terms);
+  // The texts the ranking reads, in DefaultRankingOptions().fields order.
+  static std::vector<std::string> RankedFields(const domain::kb::Article& article);
+
   // Indexes and searches with `tokenizer` from now on, without re-indexing (another process
   // changed the lexicon and re-indexed). It must outlive the store.
   void UseTokenizer(const text::Tokenizer& tokenizer);

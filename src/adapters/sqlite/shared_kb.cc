@@ -3,12 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 namespace hotline::adapters::sqlite {
 
 namespace {
 
 using domain::kb::Article;
+
+// A catch-up applies at most this many changed articles while searches wait; beyond that
+// (a large import by another process) the index is reloaded aside and searches go to the
+// store meanwhile.
+constexpr size_t kMaxCatchUp = 2000;
 
 class ProxyKb final : public ports::KbStore {
  public:
@@ -42,6 +49,7 @@ class ProxyKb final : public ports::KbStore {
 
 Result<std::shared_ptr<SharedKb>> SharedKb::Open(const std::string& path, bool create) {
   std::shared_ptr<SharedKb> kb(new SharedKb());
+  kb->path_ = path;
   // The writer opens first: it creates the file and applies the migrations.
   HOTLINE_ASSIGN_OR_RETURN(kb->writer_.store, SqliteKbStore::OpenWithoutTokenizer(path, create));
   if (path == ":memory:") {
@@ -147,6 +155,9 @@ Result<std::vector<int64_t>> SharedKb::Change(const std::vector<text::LexiconEnt
       listeners.push_back(listener);
     }
   }
+  if (memory_enabled_) {
+    RequestLoad({-1, committed_revision});  // rebuilt aside; the store answers meanwhile
+  }
   for (const auto& listener : listeners) {
     listener(tokenizer);
   }
@@ -234,20 +245,201 @@ Result<text::LexiconEntry> SharedKb::RemoveLexiconEntry(int64_t id, std::string_
   return *found;
 }
 
-SharedKb::~SharedKb() = default;
+SharedKb::~SharedKb() {
+  {
+    std::lock_guard lock(loader_mu_);
+    stopping_ = true;
+  }
+  loader_cv_.notify_all();
+  if (loader_.joinable()) {
+    loader_.join();
+  }
+}
+
+Status SharedKb::EnableMemoryIndex() {
+  if (memory_enabled_.exchange(true)) {
+    return FailedPrecondition("知识库内存检索索引已启用");
+  }
+  {
+    std::lock_guard lock(sync_mu_);
+    auto sync = SqliteKbStore::OpenWithoutTokenizer(path_, false);
+    if (!sync.has_value()) {
+      memory_enabled_ = false;
+      return sync.error();
+    }
+    sync_ = std::move(*sync);
+  }
+  auto load = SqliteKbStore::OpenWithoutTokenizer(path_, false);
+  if (!load.has_value()) {
+    memory_enabled_ = false;
+    return load.error();
+  }
+  {
+    std::lock_guard lock(loader_mu_);
+    load_wanted_ = true;
+    load_covered_ = {-1, -1};
+  }
+  loader_ = std::thread(
+      [this, store = std::shared_ptr<SqliteKbStore>(std::move(*load))] { RunLoader(*store); });
+  return OkStatus();
+}
+
+void SharedKb::RequestLoad(const SqliteKbStore::ChangePosition& position) {
+  {
+    std::lock_guard lock(loader_mu_);
+    if (load_wanted_ || load_reading_ ||
+        (position.lexicon_revision <= load_covered_.lexicon_revision &&
+         position.seq <= load_covered_.seq)) {
+      return;  // a load that will see this position is wanted or under way, or done
+    }
+    load_wanted_ = true;
+  }
+  loader_cv_.notify_all();
+}
+
+void SharedKb::RunLoader(SqliteKbStore& store) {
+  while (true) {
+    {
+      std::unique_lock lock(loader_mu_);
+      loader_cv_.wait(lock, [&] { return load_wanted_ || stopping_; });
+      if (stopping_) {
+        return;
+      }
+      load_wanted_ = false;
+      load_reading_ = true;
+    }
+    if (load_hook_) {
+      load_hook_();
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto snapshot = store.ReadSnapshot();
+    {
+      std::lock_guard lock(loader_mu_);
+      load_reading_ = false;
+      if (snapshot.has_value()) {
+        load_covered_ = snapshot->position;
+      }
+    }
+    auto built = [&]() -> Result<std::unique_ptr<KbMemoryIndex>> {
+      if (!snapshot.has_value()) {
+        return snapshot.error();
+      }
+      HOTLINE_ASSIGN_OR_RETURN(auto tokenizer, TokenizerOf(snapshot->position.lexicon_revision,
+                                                           std::move(snapshot->lexicon)));
+      auto index = std::make_unique<KbMemoryIndex>(std::move(tokenizer),
+                                                   SqliteKbStore::DefaultRankingOptions());
+      for (auto& [doc, article] : snapshot->articles) {
+        if (stopping_) {
+          return Aborted("stopping");
+        }
+        HOTLINE_RETURN_IF_ERROR(index->Put(doc, std::move(article)));
+      }
+      snapshot->articles.clear();
+      index->Refresh();
+      return index;
+    }();
+    if (!built.has_value()) {
+      if (!stopping_) {
+        std::fprintf(stderr, "hotline: 知识库内存检索索引载入失败，检索改用数据库: %s\n",
+                     built.error().message.c_str());
+      }
+      continue;
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    {
+      std::lock_guard sync_lock(sync_mu_);
+      std::unique_lock lock(memory_mu_);
+      memory_ = std::move(*built);
+      memory_position_ = snapshot->position;
+    }
+    {
+      std::lock_guard lock(loader_mu_);
+      load_seconds_ = seconds;
+    }
+    ++loads_;
+  }
+}
+
+Result<bool> SharedKb::SyncMemory() {
+  std::lock_guard sync_lock(sync_mu_);
+  HOTLINE_ASSIGN_OR_RETURN(const auto position, sync_->Position());
+  SqliteKbStore::ChangePosition at;
+  {
+    std::shared_lock lock(memory_mu_);
+    if (memory_ == nullptr) {
+      return false;  // still loading
+    }
+    at = memory_position_;
+  }
+  if (position.lexicon_revision != at.lexicon_revision) {
+    RequestLoad(position);  // built with another lexicon: rebuilt aside
+    return false;
+  }
+  if (position.seq == at.seq) {
+    return true;
+  }
+  HOTLINE_ASSIGN_OR_RETURN(auto changes, sync_->ReadChangesAfter(at.seq, kMaxCatchUp));
+  if (!changes.complete || changes.position.lexicon_revision != at.lexicon_revision) {
+    RequestLoad(changes.position);
+    return false;
+  }
+  std::unique_lock lock(memory_mu_);
+  for (const int64_t doc : changes.removed) {
+    memory_->Remove(doc);
+  }
+  for (auto& [doc, article] : changes.upserted) {
+    HOTLINE_RETURN_IF_ERROR(memory_->Put(doc, std::move(article)));
+  }
+  memory_->Refresh();
+  memory_position_ = changes.position;
+  ++catch_ups_;
+  return true;
+}
+
+SharedKb::MemoryIndexInfo SharedKb::memory_index_info() const {
+  MemoryIndexInfo info;
+  info.enabled = memory_enabled_;
+  {
+    std::shared_lock lock(memory_mu_);
+    info.ready = memory_ != nullptr;
+    info.articles = memory_ != nullptr ? memory_->size() : 0;
+  }
+  {
+    std::lock_guard lock(loader_mu_);
+    info.load_seconds = load_seconds_;
+  }
+  info.loads = loads_;
+  info.catch_ups = catch_ups_;
+  info.index_searches = index_searches_;
+  info.store_searches = store_searches_;
+  return info;
+}
 
 Result<ports::KbSaveSummary> SharedKb::Save(const std::vector<Article>& articles,
                                             std::string_view actor, int64_t now) {
-  std::lock_guard lock(write_mu_);
-  HOTLINE_RETURN_IF_ERROR(Refresh(writer_));
-  return writer_.store->Save(articles, actor, now);
+  auto saved = [&]() -> Result<ports::KbSaveSummary> {
+    std::lock_guard lock(write_mu_);
+    HOTLINE_RETURN_IF_ERROR(Refresh(writer_));
+    return writer_.store->Save(articles, actor, now);
+  }();
+  if (saved.has_value() && memory_enabled_) {
+    (void)SyncMemory();  // the next search finds the index current
+  }
+  return saved;
 }
 
 Result<Article> SharedKb::SaveVersion(const Article& article, int64_t expected_version,
                                       std::string_view actor, int64_t now) {
-  std::lock_guard lock(write_mu_);
-  HOTLINE_RETURN_IF_ERROR(Refresh(writer_));
-  return writer_.store->SaveVersion(article, expected_version, actor, now);
+  auto saved = [&]() -> Result<Article> {
+    std::lock_guard lock(write_mu_);
+    HOTLINE_RETURN_IF_ERROR(Refresh(writer_));
+    return writer_.store->SaveVersion(article, expected_version, actor, now);
+  }();
+  if (saved.has_value() && memory_enabled_) {
+    (void)SyncMemory();
+  }
+  return saved;
 }
 
 Result<Article> SharedKb::Find(std::string_view id) {
@@ -276,6 +468,17 @@ Result<std::vector<Article>> SharedKb::DueForReview(std::string_view today,
 }
 
 Result<std::vector<ports::KbSearchHit>> SharedKb::Search(const ports::KbSearchQuery& query) {
+  if (memory_enabled_) {
+    // A failed check (an SQL error) falls back to the store, which reports it if it persists.
+    if (const auto current = SyncMemory(); current.has_value() && *current) {
+      std::shared_lock lock(memory_mu_);
+      if (memory_ != nullptr) {
+        ++index_searches_;
+        return memory_->Search(query, {{query.text, 1.0}});
+      }
+    }
+  }
+  ++store_searches_;
   std::lock_guard lock(read_mu_);
   HOTLINE_RETURN_IF_ERROR(Refresh(reader_));
   return reader_.store->Search(query);

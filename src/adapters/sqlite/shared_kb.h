@@ -8,15 +8,27 @@
 // tokenizer, atomically for them. A change made by another process (the CLI) is noticed by
 // the revision it bumps, at the next call, and the tokenizer rebuilt.
 //
+// A server also keeps an in-memory copy of the search index (EnableMemoryIndex, KbMemoryIndex)
+// and answers Search from it with the store's results: loaded in the background at start,
+// kept in step through the store's change log (migration 017: a trigger-written sequence of
+// the articles written, by any process), which every search checks with one cheap read and
+// catches up with; rebuilt aside after a lexicon change. Until it is loaded or rebuilt,
+// searches go to the store (docs/kb.md, "In-memory search index").
+//
 // Thread-safe: every method may be called from any thread.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "adapters/sqlite/kb_memory_index.h"
 #include "adapters/sqlite/kb_store.h"
 #include "adapters/text/tokenizer.h"
 #include "ports/kb_store.h"
@@ -70,6 +82,23 @@ class SharedKb final : public ports::KbStore {
   // before they are written (searches and saves go on meanwhile).
   void SetRebuildHook(std::function<void()> hook) { rebuild_hook_ = std::move(hook); }
 
+  // Serves Search from an in-memory index from now on, loaded on a background thread (its
+  // own connection); searches go to the store until it is loaded. Call once.
+  Status EnableMemoryIndex();
+  struct MemoryIndexInfo {
+    bool enabled = false;
+    bool ready = false;  // loaded, and current at the last check
+    size_t articles = 0;
+    double load_seconds = 0;  // the last full load: read, tokenize, index
+    int64_t loads = 0;        // full loads done (start, lexicon changes, long absences)
+    int64_t catch_ups = 0;    // incremental catch-ups applied
+    int64_t index_searches = 0;
+    int64_t store_searches = 0;
+  };
+  MemoryIndexInfo memory_index_info() const;
+  // Test hook: called on the loader thread before each full load reads the store.
+  void SetLoadHook(std::function<void()> hook) { load_hook_ = std::move(hook); }
+
   // A ports::KbStore forwarding to `kb`, for a module that owns a unique_ptr to its store.
   static std::unique_ptr<ports::KbStore> Proxy(std::shared_ptr<SharedKb> kb);
 
@@ -93,7 +122,14 @@ class SharedKb final : public ports::KbStore {
                                       const std::vector<int64_t>& remove, std::string_view actor,
                                       int64_t now);
 
-  // Lock order: lexicon_mu_, write_mu_, read_mu_, tok_mu_.
+  // The in-memory index: whether it answers for the store as it is now, catching up with
+  // the articles written since it was loaded (false: being loaded or rebuilt, or an error).
+  Result<bool> SyncMemory();
+  // Asks the loader for a full load covering `position`.
+  void RequestLoad(const SqliteKbStore::ChangePosition& position);
+  void RunLoader(SqliteKbStore& store);
+
+  // Lock order: lexicon_mu_, write_mu_, read_mu_, sync_mu_, memory_mu_, loader_mu_, tok_mu_.
   std::mutex lexicon_mu_;  // one lexicon change at a time, held through the rebuild
   std::mutex write_mu_;    // writer_
   std::mutex read_mu_;     // reader_; taken by a lexicon change only for its commit
@@ -106,6 +142,24 @@ class SharedKb final : public ports::KbStore {
       listeners_;  // tok_mu_
   int64_t next_listener_ = 1;
   std::function<void()> rebuild_hook_;
+
+  std::string path_;
+  std::atomic<bool> memory_enabled_{false};
+  std::mutex sync_mu_;                   // sync_, catch-ups, installing a loaded index
+  std::unique_ptr<SqliteKbStore> sync_;  // reads the change position for every search
+  mutable std::shared_mutex memory_mu_;  // memory_ and its position
+  std::unique_ptr<KbMemoryIndex> memory_;
+  SqliteKbStore::ChangePosition memory_position_;
+  mutable std::mutex loader_mu_;  // the loader's state below
+  std::condition_variable loader_cv_;
+  bool load_wanted_ = false;
+  bool load_reading_ = false;                   // a load is reading its snapshot now
+  SqliteKbStore::ChangePosition load_covered_;  // the snapshot of the last load
+  std::atomic<bool> stopping_{false};
+  std::thread loader_;
+  std::function<void()> load_hook_;
+  double load_seconds_ = 0;  // loader_mu_
+  std::atomic<int64_t> loads_{0}, catch_ups_{0}, index_searches_{0}, store_searches_{0};
 };
 
 }  // namespace hotline::adapters::sqlite
