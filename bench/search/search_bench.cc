@@ -6,6 +6,9 @@
 //   search_bench [--articles 100000] [--tickets 1000000] [--queries 1000] [--seed 1]
 //                [--fusion-depth N]  (KB search: BM25F hits re-scored by fusion; 0 = off)
 //                [--store 0|1]  (KB search also through the SQLite knowledge-base store)
+//                [--server 0|1]  (and through the server's path: SharedKb with its in-memory
+//                                 index, as `hotline serve` runs GET /api/v1/kb/search)
+//                [--clients N]  (server path: also N threads searching at once; 0 = off)
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -17,11 +20,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/sqlite/kb_store.h"
+#include "adapters/sqlite/shared_kb.h"
 #include "adapters/text/inverted_index.h"
 #include "adapters/text/similar.h"
 #include "adapters/text/tokenizer.h"
@@ -117,9 +123,112 @@ size_t ArgOr(int argc, char** argv, const char* name, size_t fallback) {
   return fallback;
 }
 
+// The 1-minute load average and the number of CPUs, printed with each figure.
+std::string Load() {
+  std::ifstream in("/proc/loadavg");
+  std::string one = "?";
+  in >> one;
+  return "load " + one + " on " + std::to_string(std::thread::hardware_concurrency()) + " CPUs";
+}
+
 void Report(const char* what, const std::vector<double>& ms) {
-  std::printf("%-36s p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms   (%zu queries)\n", what,
-              Percentile(ms, 0.5), Percentile(ms, 0.99), Percentile(ms, 1.0), ms.size());
+  std::printf("%-36s p50 %7.2f ms   p99 %7.2f ms   max %7.2f ms   (%zu queries; %s)\n", what,
+              Percentile(ms, 0.5), Percentile(ms, 0.99), Percentile(ms, 1.0), ms.size(),
+              Load().c_str());
+}
+
+namespace sqlite = hotline::adapters::sqlite;
+
+// The server's path for GET /api/v1/kb/search (the call its handler makes: SharedKb::Search,
+// answered from the in-memory index with filters and snippets), checked against the store's
+// results, and timed alone and with `clients` threads searching at once.
+bool ServerPath(const std::string& path, const std::vector<std::string>& queries,
+                sqlite::SqliteKbStore& store, size_t clients) {
+  auto kb = sqlite::SharedKb::Open(path, false);
+  if (!kb.has_value()) {
+    std::fprintf(stderr, "search_bench: %s\n", kb.error().message.c_str());
+    return false;
+  }
+  const auto load_start = Clock::now();
+  if (const auto enabled = (*kb)->EnableMemoryIndex(); !enabled.has_value()) {
+    std::fprintf(stderr, "search_bench: %s\n", enabled.error().message.c_str());
+    return false;
+  }
+  while ((*kb)->memory_index_info().loads < 1) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto info = (*kb)->memory_index_info();
+  std::printf(
+      "KB server index (SharedKb, in memory): %zu articles loaded in %.1f s (in the background; "
+      "first index answer %.1f s after start; %s)\n",
+      info.articles, info.load_seconds, Seconds(load_start), Load().c_str());
+  // Published only, as for operators; then also a region filter (about 1 article in 7).
+  for (const bool filtered : {false, true}) {
+    std::vector<double> ms;
+    size_t same = 0;
+    size_t scores_equal = 0;
+    for (const auto& text_query : queries) {
+      hotline::ports::KbSearchQuery query{text_query, {}, 10};
+      query.filter.published_only = true;
+      if (filtered) {
+        query.filter.region = "A1区";
+      }
+      const auto t0 = Clock::now();
+      const auto hits = (*kb)->Search(query);
+      ms.push_back(Seconds(t0) * 1e3);
+      const auto expected = store.Search(query);
+      if (!hits.has_value() || !expected.has_value()) {
+        std::fprintf(stderr, "search_bench: search failed\n");
+        return false;
+      }
+      bool ids = hits->size() == expected->size();
+      bool scores = ids;
+      for (size_t i = 0; ids && i < hits->size(); ++i) {
+        ids = (*hits)[i].article.id == (*expected)[i].article.id &&
+              (*hits)[i].snippet == (*expected)[i].snippet;
+        scores = scores && std::fabs((*hits)[i].score - (*expected)[i].score) <= 1e-9;
+      }
+      same += ids ? 1 : 0;
+      scores_equal += ids && scores ? 1 : 0;
+    }
+    Report(filtered ? "KB search, server (region filter)" : "KB search, server (top 10+snippets)",
+           ms);
+    std::printf(
+        "  equal to the store's (ids, order, snippets): %zu of %zu; scores within 1e-9: %zu\n",
+        same, queries.size(), scores_equal);
+  }
+  const auto now = (*kb)->memory_index_info();
+  std::printf("  answered from the index: %lld, from the store: %lld\n",
+              static_cast<long long>(now.index_searches),
+              static_cast<long long>(now.store_searches));
+  if (clients > 1) {
+    std::vector<std::vector<double>> per_client(clients);
+    std::vector<std::thread> threads;
+    const auto start = Clock::now();
+    for (size_t c = 0; c < clients; ++c) {
+      threads.emplace_back([&, c] {
+        for (size_t q = c; q < queries.size(); q += clients) {
+          hotline::ports::KbSearchQuery query{queries[q], {}, 10};
+          query.filter.published_only = true;
+          const auto t0 = Clock::now();
+          (void)(*kb)->Search(query);
+          per_client[c].push_back(Seconds(t0) * 1e3);
+        }
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    const double wall = Seconds(start);
+    std::vector<double> all;
+    for (const auto& v : per_client) {
+      all.insert(all.end(), v.begin(), v.end());
+    }
+    const std::string label = "KB search, server, " + std::to_string(clients) + " threads";
+    Report(label.c_str(), all);
+    std::printf("  throughput %.0f searches/s\n", static_cast<double>(all.size()) / wall);
+  }
+  return true;
 }
 
 }  // namespace
@@ -171,8 +280,12 @@ int main(int argc, char** argv) {
         article.status = hotline::domain::kb::ArticleStatus::kPublished;
         kb_articles.push_back(std::move(article));
       }
+      std::string region = gen.Region();
+      if (with_store) {
+        kb_articles.back().region = region;
+      }
       text::IndexDocument doc{
-          std::move(id), {std::move(title), std::move(body)}, {{"region", gen.Region()}}, 0};
+          std::move(id), {std::move(title), std::move(body)}, {{"region", std::move(region)}}, 0};
       if (!index.Upsert(std::move(doc)).has_value()) {
         return 1;
       }
@@ -264,6 +377,11 @@ int main(int argc, char** argv) {
       Report("KB search, store (top 10 + snippets)", store_ms);
       std::printf("  store top 10 equal to the index's (ids and order): %zu of %zu queries\n", same,
                   kb_queries.size());
+      if (ArgOr(argc, argv, "--server", 1) != 0) {
+        if (!ServerPath(path, kb_queries, **store, ArgOr(argc, argv, "--clients", 4))) {
+          return 1;
+        }
+      }
       store->reset();
       remove();
     }
