@@ -1,16 +1,14 @@
 #include "adapters/http/export_api.h"
 
-#include <unistd.h>
 #include <xlsxwriter.h>
 
-#include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "adapters/http/api_support.h"
 #include "adapters/http/core_api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/render/xlsx.h"
 #include "domain/privacy.h"
 
 namespace hotline::adapters::http {
@@ -60,17 +58,11 @@ std::string Cell(const json& t, const char* key) {
   return it->dump();
 }
 
-// A workbook in a temporary file, read back whole (libxlsxwriter writes files).
-Result<std::string> Workbook(const std::vector<json>& rows, const std::string& title) {
-  char path[] = "/tmp/hotline-export-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) {
-    return Internal("无法创建临时文件");
-  }
-  close(fd);
-  lxw_workbook* wb = workbook_new(path);
+// Writes the workbook of `rows` to `path`.
+Status WriteWorkbook(const std::vector<json>& rows, const std::string& title,
+                     const std::filesystem::path& path) {
+  lxw_workbook* wb = workbook_new(path.c_str());
   if (wb == nullptr) {
-    std::remove(path);
     return Internal("无法创建 Excel 文件");
   }
   lxw_worksheet* ws = workbook_add_worksheet(wb, "工单");
@@ -108,14 +100,15 @@ Result<std::string> Workbook(const std::vector<json>& rows, const std::string& t
   workbook_set_properties(wb, &props);
   lxw_error err = workbook_close(wb);
   if (err != LXW_NO_ERROR) {
-    std::remove(path);
     return Internal(std::string("写 Excel 文件失败: ") + lxw_strerror(err));
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::remove(path);
-  return ss.str();
+  return OkStatus();
+}
+
+// The workbook's bytes (libxlsxwriter writes files).
+Result<std::string> Workbook(const std::vector<json>& rows, const std::string& title) {
+  return render::XlsxBytes(
+      [&](const std::filesystem::path& path) { return WriteWorkbook(rows, title, path); });
 }
 
 }  // namespace

@@ -102,5 +102,37 @@ TEST_F(RenderXlsxTest, ACreateThatCannotWriteIsAnError) {
   }
 }
 
+// The report, the ticket export and the knowledge-base export get their bytes this way.
+TEST_F(RenderXlsxTest, BytesAreTheFileWrittenAndTheTemporaryFileIsRemoved) {
+  std::filesystem::path used;
+  auto bytes = XlsxBytes([&](const std::filesystem::path& out) -> Status {
+    used = out;
+    EXPECT_TRUE(std::filesystem::exists(out));  // made for the writer, empty
+    HOTLINE_ASSIGN_OR_RETURN(XlsxWriter wb, XlsxWriter::Create(out, style_));
+    HOTLINE_RETURN_IF_ERROR(wb.AddSheet("表", 0, 1));
+    wb.Line("一行");
+    return wb.Close();
+  });
+  ASSERT_TRUE(bytes.has_value()) << bytes.error().message;
+  EXPECT_FALSE(used.empty());
+  EXPECT_FALSE(std::filesystem::exists(used));
+  auto read = fiscal::ReadXlsx(*bytes);
+  ASSERT_TRUE(read.has_value()) << read.error().message;
+  EXPECT_EQ(read->sheets.at(0).At(0, 0), "一行");
+
+  // The writer's error comes back as is, and its file is removed too.
+  auto failed = XlsxBytes([&](const std::filesystem::path& out) -> Status {
+    used = out;
+    return Internal("写不了");
+  });
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().message, "写不了");
+  EXPECT_FALSE(std::filesystem::exists(used));
+  // Writing nothing is an error, not an empty file.
+  auto empty = XlsxBytes([](const std::filesystem::path&) { return OkStatus(); });
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_EQ(empty.error().code, ErrorCode::kInternal);
+}
+
 }  // namespace
 }  // namespace hotline::adapters::render

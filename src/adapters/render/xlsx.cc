@@ -1,8 +1,11 @@
 #include "adapters/render/xlsx.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <fstream>
+#include <sstream>
 #include <string_view>
 
 #include "common/check.h"
@@ -155,6 +158,32 @@ Status XlsxWriter::Close() {
     return Internal(fmt::format("写入 {} 失败：{}", s.path, lxw_strerror(err)));
   }
   return OkStatus();
+}
+
+Result<std::string> XlsxBytes(const std::function<Status(const std::filesystem::path&)>& write) {
+  std::string path = (std::filesystem::temp_directory_path() / "hotline-xlsx-XXXXXX").string();
+  const int fd = mkstemp(path.data());
+  if (fd < 0) {
+    return Internal("无法创建临时文件");
+  }
+  close(fd);
+  const Status written = write(path);
+  std::string bytes;
+  if (written.has_value()) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    bytes = buffer.str();
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (!written.has_value()) {
+    return written.error();
+  }
+  if (bytes.empty()) {
+    return Internal("读取生成的 xlsx 失败");
+  }
+  return bytes;
 }
 
 }  // namespace hotline::adapters::render

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,5 +59,10 @@ class XlsxWriter {
 
   std::unique_ptr<State> state_;
 };
+
+// The bytes of the xlsx file that `write` makes at the path it is given: a new empty
+// temporary file, removed afterwards (libxlsxwriter writes only files). `write`'s error as
+// is; kInternal when no temporary file can be made or nothing was written.
+Result<std::string> XlsxBytes(const std::function<Status(const std::filesystem::path&)>& write);
 
 }  // namespace hotline::adapters::render

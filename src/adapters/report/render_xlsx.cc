@@ -1,9 +1,4 @@
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <fstream>
-#include <sstream>
 
 #include "adapters/render/xlsx.h"
 #include "adapters/report/render.h"
@@ -37,25 +32,8 @@ Status RenderReportXlsx(const app::ReportData& d, const std::filesystem::path& o
 }
 
 Result<std::string> RenderReportXlsxBytes(const app::ReportData& d) {
-  static std::atomic<int> counter{0};
-  std::filesystem::path tmp =
-      std::filesystem::temp_directory_path() /
-      fmt::format("hotline-report-{}-{}.xlsx", getpid(), counter.fetch_add(1));
-  Status st = RenderReportXlsx(d, tmp);
-  if (!st.has_value()) {
-    std::filesystem::remove(tmp);
-    return st.error();
-  }
-  std::ifstream in(tmp, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  in.close();
-  std::error_code ec;
-  std::filesystem::remove(tmp, ec);
-  if (bytes.str().empty()) {
-    return Internal("读取生成的 xlsx 失败");
-  }
-  return bytes.str();
+  return render::XlsxBytes(
+      [&d](const std::filesystem::path& out) { return RenderReportXlsx(d, out); });
 }
 
 }  // namespace hotline::adapters::report

@@ -1,19 +1,17 @@
 #include "adapters/text/kb_io.h"
 
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <unordered_set>
 
 #include "adapters/fiscal/xlsx_reader.h"
+#include "adapters/render/xlsx.h"
 
 namespace hotline::adapters::text {
 
@@ -655,25 +653,9 @@ Status WriteArticlesXlsx(const std::vector<Article>& articles, const std::string
 }
 
 Result<std::string> ArticlesXlsxBytes(const std::vector<Article>& articles) {
-  char path[] = "/tmp/hotline-kb-XXXXXX";
-  const int fd = mkstemp(path);
-  if (fd < 0) {
-    return Internal("无法创建临时文件");
-  }
-  close(fd);
-  const Status written = WriteArticlesXlsx(articles, path);
-  std::string bytes;
-  if (written.has_value()) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    bytes = buffer.str();
-  }
-  unlink(path);
-  if (!written.has_value()) {
-    return written.error();
-  }
-  return bytes;
+  return render::XlsxBytes([&articles](const std::filesystem::path& path) {
+    return WriteArticlesXlsx(articles, path.string());
+  });
 }
 
 }  // namespace hotline::adapters::text
