@@ -5,7 +5,8 @@
 // Keys: epoch lr dim ngrams mincount bucket ensemble threads seed cal refit balance
 // sets (e.g. sets=w,c12 or wc22; sets=none: no fastText member) title titlechars numbers t2s
 // maxchars splitseed; the linear member: linear=1 lsets=w,c13 loss=svm|lr|cnb C mindf
-// maxfeat lbigrams sublinear liters nb (NB scaling of the SVM, default 1) cw (class weight). With
+// maxfeat lbigrams sublinear liters nb (NB scaling of the SVM, default 1) cw (class weight);
+// prior (the prior correction, default 0.3; 0 = off). With
 // both kinds of member, the figures of each member alone (argmax of its own scores) are printed too
 // ("ft", "lin").
 #include <algorithm>
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
   o.seed = static_cast<int>(num("seed", o.seed));
   o.calibration_fraction = num("cal", 0.0);
   o.refit_on_all = num("refit", o.refit_on_all ? 1 : 0) != 0;
+  o.prior_correction = num("prior", o.prior_correction);
   hotline::Result<std::vector<cls::FeatureOptions>> sets = std::vector<cls::FeatureOptions>{};
   if (get("sets", "wc22") != "none") {
     sets = cls::ParseFeatureSets(get("sets", "wc22"));
