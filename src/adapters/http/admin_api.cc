@@ -440,6 +440,32 @@ std::shared_ptr<app::HotlineConfig> CopyOf(const app::TicketService& service) {
   return std::make_shared<app::HotlineConfig>(*service.config());
 }
 
+// A category's name from the body: required text of at most 32 characters without the "/"
+// that separates the levels of a category path.
+Result<std::string> CategoryName(const json& body) {
+  HOTLINE_ASSIGN_OR_RETURN(auto name, TextField(body, "name", "分类名称", 32, true));
+  if (name->find('/') != std::string::npos) {
+    return InvalidArgument("分类名称不能含有 /（它分隔分类路径）");
+  }
+  return std::move(*name);
+}
+
+// Builds the category tree of `cats`, saves it in `directory` and puts it in `next`; the
+// error response when the tree is not valid or cannot be saved (nothing changed then).
+std::optional<HttpResponse> SaveCategories(ports::DirectoryStore& directory,
+                                           app::HotlineConfig& next,
+                                           std::vector<domain::Category> cats) {
+  auto built = domain::CategoryTree::Build(std::move(cats));
+  if (!built.has_value()) {
+    return FromError(built.error());
+  }
+  if (auto st = directory.SaveCategories(*built); !st.has_value()) {
+    return FromError(st.error());
+  }
+  next.categories = std::move(*built);
+  return std::nullopt;
+}
+
 bool IsAdminPath(const std::vector<std::string>& parts) {
   static const std::set<std::string> kResources = {"users",    "units",    "categories",
                                                    "policies", "calendar", "routing"};
@@ -889,12 +915,9 @@ HttpResponse AdminApi::CreateCategory(RequestContext& ctx) {
   if (auto unknown = UnknownField(*body, {"name", "parent"})) {
     return UnknownFieldResponse(*unknown);
   }
-  auto name = TextField(*body, "name", "分类名称", 32, true);
+  auto name = CategoryName(*body);
   if (!name.has_value()) {
     return FromError(name.error());
-  }
-  if ((*name)->find('/') != std::string::npos) {
-    return BadRequest("分类名称不能含有 /（它分隔分类路径）");
   }
   auto parent = IdField(*body, "parent", "上级分类");
   if (!parent.has_value()) {
@@ -919,21 +942,16 @@ HttpResponse AdminApi::CreateCategory(RequestContext& ctx) {
   int64_t id = 0;
   for (const auto& c : tree.all()) {
     id = std::max(id, c.id.value());
-    if (c.parent == parent_id && c.name == **name) {
-      return ErrorResponse(409, "already_exists", "同一上级下已有同名分类: " + **name);
+    if (c.parent == parent_id && c.name == *name) {
+      return ErrorResponse(409, "already_exists", "同一上级下已有同名分类: " + *name);
     }
   }
-  domain::Category cat{domain::CategoryId{id + 1}, **name, parent_id, level};
+  domain::Category cat{domain::CategoryId{id + 1}, *name, parent_id, level};
   std::vector<domain::Category> cats = tree.all();
   cats.push_back(cat);
-  auto built = domain::CategoryTree::Build(std::move(cats));
-  if (!built.has_value()) {
-    return FromError(built.error());
+  if (auto bad = SaveCategories(directory_, *next, std::move(cats))) {
+    return std::move(*bad);
   }
-  if (auto st = directory_.SaveCategories(*built); !st.has_value()) {
-    return FromError(st.error());
-  }
-  next->categories = std::move(*built);
   json out = CategoryJson(cat, next->categories);
   service_.SwapConfig(next);
   ctx.audit("admin.category.create", std::to_string(cat.id.value()), out.dump());
@@ -952,12 +970,9 @@ HttpResponse AdminApi::UpdateCategory(RequestContext& ctx) {
   if (auto unknown = UnknownField(*body, {"id", "name"})) {
     return UnknownFieldResponse(*unknown);
   }
-  auto name = TextField(*body, "name", "分类名称", 32, true);
+  auto name = CategoryName(*body);
   if (!name.has_value()) {
     return FromError(name.error());
-  }
-  if ((*name)->find('/') != std::string::npos) {
-    return BadRequest("分类名称不能含有 /（它分隔分类路径）");
   }
 
   std::lock_guard lock(write_mu_);
@@ -972,23 +987,18 @@ HttpResponse AdminApi::UpdateCategory(RequestContext& ctx) {
   }
   std::vector<domain::Category> cats;
   for (const auto& c : tree.all()) {
-    if (c.id != current->id && c.parent == current->parent && c.name == **name) {
-      return ErrorResponse(409, "already_exists", "同一上级下已有同名分类: " + **name);
+    if (c.id != current->id && c.parent == current->parent && c.name == *name) {
+      return ErrorResponse(409, "already_exists", "同一上级下已有同名分类: " + *name);
     }
     cats.push_back(c);
     if (c.id == current->id) {
-      cats.back().name = **name;
+      cats.back().name = *name;
     }
   }
   json before = CategoryJson(*current, tree);
-  auto built = domain::CategoryTree::Build(std::move(cats));
-  if (!built.has_value()) {
-    return FromError(built.error());
+  if (auto bad = SaveCategories(directory_, *next, std::move(cats))) {
+    return std::move(*bad);
   }
-  if (auto st = directory_.SaveCategories(*built); !st.has_value()) {
-    return FromError(st.error());
-  }
-  next->categories = std::move(*built);
   json after = CategoryJson(*next->categories.Find(domain::CategoryId{*cid}), next->categories);
   service_.SwapConfig(next);
   ctx.audit("admin.category.update", std::to_string(*cid),

@@ -342,6 +342,18 @@ TEST_F(AdminApiTest, CategoriesAreCreatedAndRenamed) {
       "already_exists");
   ExpectError(Admin("PATCH", "/api/v1/admin/categories/999", {{"name", "x"}}), 404, "not_found");
   EXPECT_TRUE(Audited("admin.category.update", std::to_string(id)));
+  // Creating and renaming check the name alike.
+  for (const json& name : {json("供/水"), json(""), json(5), json(std::string(33 * 3, 'x'))}) {
+    Reply bad_create =
+        Admin("POST", "/api/v1/admin/categories", {{"name", name}, {"parent", housing}});
+    Reply bad_rename =
+        Admin("PATCH", "/api/v1/admin/categories/" + std::to_string(id), {{"name", name}});
+    ExpectError(bad_create, 400, "invalid_argument");
+    ExpectError(bad_rename, 400, "invalid_argument");
+    EXPECT_EQ(bad_create.Json()["error"]["message"], bad_rename.Json()["error"]["message"])
+        << name.dump();
+  }
+  EXPECT_NE(store_->LoadCategories()->FindByPath("城乡建设/住房保障/城市供水"), nullptr);
 }
 
 TEST_F(AdminApiTest, PoliciesAreReadAndChanged) {
