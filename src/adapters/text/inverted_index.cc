@@ -98,6 +98,19 @@ Status InvertedIndex::Upsert(IndexDocument document) {
     total_field_length_[f] += lengths[f];
     total_tokens_ += lengths[f];
   }
+  for (const auto& [facet, value] : document.facets) {
+    auto [column, added] =
+        facet_columns_.emplace(facet, static_cast<uint32_t>(facet_value_ids_.size()));
+    if (added) {
+      facet_value_ids_.emplace_back();
+      slot_facets_.emplace_back();
+    }
+    auto& ids = facet_value_ids_[column->second];
+    const auto value_id = ids.emplace(value, static_cast<uint32_t>(ids.size() + 1)).first->second;
+    auto& by_slot = slot_facets_[column->second];
+    by_slot.resize(static_cast<size_t>(slot) + 1, 0);
+    by_slot[slot] = value_id;
+  }
   slot_of_id_.emplace(document.id, slot);
   ++live_documents_;
   live_.push_back(1);
@@ -210,6 +223,15 @@ void InvertedIndex::Compact() {
     list.resize(out);
     list.shrink_to_fit();
     postings_count_ += out;
+  }
+  for (auto& by_slot : slot_facets_) {
+    std::vector<uint32_t> moved(kept.size(), 0);
+    for (size_t s = 0; s < by_slot.size(); ++s) {
+      if (new_slot[s] != UINT32_MAX) {
+        moved[new_slot[s]] = by_slot[s];
+      }
+    }
+    by_slot = std::move(moved);
   }
   slots_ = std::move(kept);
   for (auto& [id, slot] : slot_of_id_) {
@@ -460,8 +482,30 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
       excluded.push_back(found->second);
     }
   }
-  const bool has_filters =
-      !query.filters.empty() || query.time_from.has_value() || query.time_to.has_value();
+  // The facet filters as (column, value id) pairs, checked per candidate without reading the
+  // document (Matches would follow its map); a facet or value no document has matches none.
+  std::vector<std::pair<const std::vector<uint32_t>*, uint32_t>> facet_checks;
+  for (const auto& [facet, value] : query.filters) {
+    const auto column = facet_columns_.find(facet);
+    if (column == facet_columns_.end()) {
+      return {};
+    }
+    const auto& ids = facet_value_ids_[column->second];
+    const auto id = ids.find(value);
+    if (id == ids.end()) {
+      return {};
+    }
+    facet_checks.emplace_back(&slot_facets_[column->second], id->second);
+  }
+  const auto facets_match = [&facet_checks](uint32_t doc) {
+    for (const auto& [by_slot, id] : facet_checks) {
+      if (doc >= by_slot->size() || (*by_slot)[doc] != id) {
+        return false;
+      }
+    }
+    return true;
+  };
+  const bool has_time = query.time_from.has_value() || query.time_to.has_value();
   double threshold = -1.0;
   size_t essential = 0;
   std::vector<std::pair<uint32_t, double>>
@@ -487,7 +531,7 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
     }
     const bool eligible = live_[doc] != 0 &&
                           std::find(excluded.begin(), excluded.end(), doc) == excluded.end() &&
-                          (!has_filters || Matches(slots_[doc], query));
+                          facets_match(doc) && (!has_time || Matches(slots_[doc], query));
     double score = 0;  // running sum, for the pruning decisions
     contributions.clear();
     for (size_t i = essential; i < n; ++i) {

@@ -164,6 +164,12 @@ class InvertedIndex {
   std::vector<uint8_t> live_;  // by slot: a flat copy of Slot::live for the scoring loop
   // By term: an upper bound of sum over fields of tf · norm in any document (MaxScore).
   std::vector<float> max_tfn_;
+  // Facets in a form the scoring loop checks without touching the documents: a column per
+  // facet name, holding by slot the id of the slot's value (0: no such facet), ids given per
+  // facet name from 1 on.
+  std::unordered_map<std::string, uint32_t> facet_columns_;
+  std::vector<std::unordered_map<std::string, uint32_t>> facet_value_ids_;  // by column
+  std::vector<std::vector<uint32_t>> slot_facets_;                          // by column, slot
 };
 
 }  // namespace hotline::adapters::text

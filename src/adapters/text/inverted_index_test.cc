@@ -99,6 +99,29 @@ TEST_F(InvertedIndexTest, FiltersByFacetAndTime) {
   EXPECT_THAT(Ids(query), IsEmpty());
 }
 
+TEST_F(InvertedIndexTest, FacetFiltersFollowUpdatesAndCompaction) {
+  SearchQuery query;
+  query.parts = {{"办理 投诉 提取 停水", 1.0}};
+  query.filters = {{"region", "A3区"}, {"category", "城乡建设"}};
+  const auto both = Ids(query);
+  query.filters = {{"region", "A9区"}};  // a value no document has
+  EXPECT_THAT(Ids(query), IsEmpty());
+  query.filters = {{"colour", "red"}};  // a facet no document has
+  EXPECT_THAT(Ids(query), IsEmpty());
+  // kb-water moves to A3区: found with the region's filter, no longer with its old one.
+  Add("kb-water", "停水通知", "停水期间请储备用水，投诉请拨打12345。", "城乡建设", "A3区", 400);
+  query.filters = {{"region", "A3区"}, {"category", "城乡建设"}};
+  auto now = Ids(query);
+  EXPECT_THAT(now, ::testing::Contains("kb-water"));
+  EXPECT_EQ(now.size(), both.size() + 1);
+  query.filters = {{"region", "A2区"}};
+  EXPECT_THAT(Ids(query), ::testing::Not(::testing::Contains("kb-water")));
+  // After compaction (slots renumbered) the same answers.
+  index_->Compact();
+  query.filters = {{"region", "A3区"}, {"category", "城乡建设"}};
+  EXPECT_EQ(Ids(query), now);
+}
+
 TEST_F(InvertedIndexTest, StaysInStepWithUpdatesAndDeletes) {
   EXPECT_EQ(index_->size(), 4U);
   // Update: the article no longer talks about water.
