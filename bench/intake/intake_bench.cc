@@ -8,8 +8,9 @@
 // "Suggestion accuracy"), to measure what it costs the registration path:
 //   off     no suggestion (the default; the figures before suggestions existed);
 //   server  as `hotline serve`: a SuggestionRecorder on the service's change feed, predicting
-//           and writing on its own worker thread, off the request path; after the run the
-//           bench waits for the worker to drain and reports how long that took;
+//           on its own worker thread, off the request path, and writing what is pending in
+//           one transaction per batch; after the run the bench waits for the worker to drain
+//           and reports how long that took and how many transactions it wrote;
 //   cli     as `hotline ticket create`: the suggestion predicted and written on the caller's
 //           thread right after the registration commit (a third durable commit per ticket).
 // The model is loaded once (--model, a `hotline classify train` file). Texts rotate over a
@@ -266,9 +267,11 @@ int main(int argc, char** argv) {
   if (suggest != "off") {
     std::printf("  suggestions        %ld recorded (model loaded in %.0f ms)", recorded, load_ms);
     if (suggest == "server") {
-      std::printf("; worker drained %.2f s after the last ticket; dropped %lld, failed %lld",
-                  drain_s, static_cast<long long>(recorder.dropped()),
-                  static_cast<long long>(recorder.failed()));
+      std::printf(
+          "; worker drained %.2f s after the last ticket; %lld transactions; dropped %lld, "
+          "failed %lld",
+          drain_s, static_cast<long long>(recorder.batches()),
+          static_cast<long long>(recorder.dropped()), static_cast<long long>(recorder.failed()));
     }
     std::printf("\n");
   }
@@ -279,10 +282,12 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"suggest\":\"%s\",\"tickets\":%ld,\"clients\":%d,\"seconds\":%.3f,"
       "\"tickets_per_s\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"register_p50_ms\":%.3f,"
-      "\"register_p99_ms\":%.3f,\"suggestions\":%ld,\"drain_s\":%.3f,\"dropped\":%lld,"
+      "\"register_p99_ms\":%.3f,\"suggestions\":%ld,\"drain_s\":%.3f,\"batches\":%lld,"
+      "\"dropped\":%lld,"
       "\"bytes_per_ticket\":%.1f,\"load1\":%.2f,\"failed\":%ld}\n",
       suggest.c_str(), tickets, clients, seconds, static_cast<double>(all.size()) / seconds, p50,
-      p99, reg_p50, reg_p99, recorded, drain_s, static_cast<long long>(recorder.dropped()),
+      p99, reg_p50, reg_p99, recorded, drain_s, static_cast<long long>(recorder.batches()),
+      static_cast<long long>(recorder.dropped()),
       static_cast<double>(bytes) / static_cast<double>(tickets), load[0], failed.load());
   fs::remove_all(dir);
   return failed.load() == 0 ? 0 : 1;

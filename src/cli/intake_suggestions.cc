@@ -35,7 +35,9 @@ void IntakeSuggestions::LoadOnce() {
   loaded_ = true;
   std::string file = model_file_;
   if (file.empty()) {
-    cls::ModelWatcher watcher(*session_.store, classifier_);
+    // Only what prediction runs is loaded (FastTextModel::Load): the suggestion is the one
+    // the server's fully loaded model makes.
+    cls::ModelWatcher watcher(*session_.store, classifier_, cls::LoadScope::kPrediction);
     auto served = watcher.Refresh();
     if (!served.has_value()) {
       Say("分类模型未加载（" + served.error().message + "），工单照常登记，未记录分类建议");
@@ -46,7 +48,7 @@ void IntakeSuggestions::LoadOnce() {
     }
   }
   if (!file.empty()) {
-    if (auto st = classifier_.LoadAndSwap(file); !st.has_value()) {
+    if (auto st = classifier_.LoadAndSwap(file, cls::LoadScope::kPrediction); !st.has_value()) {
       Say("分类模型未加载（" + st.error().message + "），工单照常登记，未记录分类建议");
       return;
     }

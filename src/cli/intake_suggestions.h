@@ -6,8 +6,10 @@
 //
 // The model is loaded once per process, at the first ticket: the --model FILE given, else the
 // store's active version, else var/classify.model when present (the order `hotline serve`
-// uses). A missing or corrupt model never blocks intake: the ticket is created and one message
-// on stderr says that no suggestion is recorded (once per process, however many tickets).
+// uses); only what prediction needs (LoadScope::kPrediction: a member with mixing weight 0 is
+// left out), so the suggestion is the one the server would record. A missing or corrupt model never
+// blocks intake: the ticket is created and one message on stderr says that no suggestion is
+// recorded (once per process, however many tickets).
 //
 // Thread-compatible: one command's thread.
 #pragma once

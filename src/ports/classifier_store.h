@@ -71,6 +71,9 @@ class ClassifierStore {
 
   /// Records a suggestion; a ticket keeps its first one (a second is ignored).
   virtual Status PutClassifySuggestion(const ClassifySuggestionRecord& record) = 0;
+  /// Records many suggestions in one transaction (group commit): all are written (a ticket
+  /// that already has one keeps it) or, on an error, none.
+  virtual Status PutClassifySuggestions(const std::vector<ClassifySuggestionRecord>& records) = 0;
   virtual Result<std::optional<ClassifySuggestionRecord>> FindClassifySuggestion(
       domain::TicketId ticket) = 0;
   /// Tickets first dispatched on local dates `from`..`to` (YYYY-MM-DD, inclusive), with the

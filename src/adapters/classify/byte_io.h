@@ -6,8 +6,10 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hotline::adapters::classify::wire {
 
@@ -43,6 +45,32 @@ inline uint64_t GetLe(std::string_view data, size_t pos, int width) {
          << (8 * i);
   }
   return v;
+}
+
+// Reads out.size() little-endian values starting at `pos` into `out` (a copy on a
+// little-endian host); returns the position after them. The caller checks the bounds.
+inline size_t GetU64s(std::string_view data, size_t pos, std::vector<uint64_t>& out) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out.data(), data.data() + pos, out.size() * sizeof(uint64_t));
+    return pos + out.size() * sizeof(uint64_t);
+  }
+  for (uint64_t& v : out) {
+    v = GetLe(data, pos, 8);
+    pos += 8;
+  }
+  return pos;
+}
+inline size_t GetF32s(std::string_view data, size_t pos, std::vector<float>& out) {
+  static_assert(sizeof(float) == 4);
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out.data(), data.data() + pos, out.size() * sizeof(float));
+    return pos + out.size() * sizeof(float);
+  }
+  for (float& v : out) {
+    v = std::bit_cast<float>(static_cast<uint32_t>(GetLe(data, pos, 4)));
+    pos += 4;
+  }
+  return pos;
 }
 
 }  // namespace hotline::adapters::classify::wire

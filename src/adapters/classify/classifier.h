@@ -19,6 +19,16 @@ struct Prediction {
   double confidence = 0.0;
 };
 
+// What loading a model keeps (FastTextModel::Load, docs/classify.md, "Loading for one
+// prediction").
+//   kFull: everything (training, experiments, Serialize, the server).
+//   kPrediction: only what Predict runs. A kind of member whose mixing weight is 0 is never
+//     run by Predict (see Logits), so it is checked (the file's checksum, its signature) but
+//     not parsed: Predict, Probabilities and Logits give exactly what the full model gives;
+//     Members() lacks it and Serialize() refuses (kFailedPrecondition). For processes that
+//     load a model to predict a few texts (`hotline ticket create`).
+enum class LoadScope { kFull, kPrediction };
+
 /// Suggests categories for free text.
 class Classifier {
  public:

@@ -1,6 +1,9 @@
 #include "adapters/classify/fasttext_model.h"
 
 #include <fasttext/fasttext.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -799,6 +802,11 @@ Result<std::vector<Prediction>> FastTextModel::Predict(std::string_view text, in
 }
 
 Result<std::string> FastTextModel::Serialize() const {
+  if (prediction_only_) {
+    return FailedPrecondition(
+        "this classifier model was loaded for prediction only (a member was left out); load it "
+        "whole to save it");
+  }
   Json feature_sets = Json::array();
   for (const FeatureOptions& f : options_.feature_sets) {
     feature_sets.push_back(FeaturesToJson(f));
@@ -864,7 +872,8 @@ Status FastTextModel::Save(const std::filesystem::path& path) const {
   return OkStatus();
 }
 
-Result<std::unique_ptr<FastTextModel>> FastTextModel::Load(const std::filesystem::path& path) {
+Result<std::unique_ptr<FastTextModel>> FastTextModel::Load(const std::filesystem::path& path,
+                                                           LoadScope scope) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return NotFound("no classifier model at " + path.string() +
@@ -873,15 +882,40 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Load(const std::filesystem
   if (!std::filesystem::is_regular_file(path, ec)) {
     return InvalidArgument("classifier model " + path.string() + " is not a regular file");
   }
-  HOTLINE_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path.string()));
-  auto model = Deserialize(bytes);
+  // Mapped, not read: the model is parsed straight from the page cache, without a copy of
+  // the whole file (tens of MB) first.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Internal("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Internal("cannot read " + path.string() + ": " + std::strerror(err));
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = size == 0 ? MAP_FAILED : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  Result<std::unique_ptr<FastTextModel>> model = InvalidArgument("the file is empty");
+  if (map != MAP_FAILED) {
+    (void)::madvise(map, size, MADV_SEQUENTIAL);
+    model = Deserialize(std::string_view(static_cast<const char*>(map), size), scope);
+    ::munmap(map, size);
+  } else if (size != 0) {
+    HOTLINE_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path.string()));
+    model = Deserialize(bytes, scope);
+  } else {
+    model = Deserialize(std::string_view(), scope);
+  }
   if (!model.has_value()) {
     return Error{model.error().code, path.string() + ": " + model.error().message};
   }
   return model;
 }
 
-Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_view bytes) {
+Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_view bytes,
+                                                                  LoadScope scope) {
   constexpr size_t kMinSize = kMagicSize + 4 + 4 + kChecksumSize;
   if (bytes.size() >= 4 && static_cast<int32_t>(GetLe(bytes, 0, 4)) == kFastTextMagic) {
     return InvalidArgument(
@@ -955,6 +989,12 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
       return InvalidArgument("a classifier model member refers to a missing feature set");
     }
   }
+  // For prediction only, a kind of member with mixing weight 0 is not parsed (Logits never
+  // runs it); the checksum above already covers its bytes.
+  const bool skip_members =
+      scope == LoadScope::kPrediction && options.linear && info.linear_weight >= 1.0;
+  const bool skip_linear =
+      scope == LoadScope::kPrediction && n_members >= 1 && info.linear_weight <= 0.0;
   std::vector<Member> members;
   for (size_t m = 0; m < n_members; ++m) {
     if (body - pos < 8) {
@@ -970,6 +1010,9 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
     if (static_cast<int32_t>(GetLe(blob, 0, 4)) != kFastTextMagic ||
         static_cast<int32_t>(GetLe(blob, 4, 4)) != kFastTextVersion) {
       return InvalidArgument("a classifier model member is not a fastText 0.9 model");
+    }
+    if (skip_members) {
+      continue;
     }
     auto ft = std::make_unique<FastTextLoader>();
     try {
@@ -1002,15 +1045,18 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
     if (size > body - pos) {
       return InvalidArgument("the classifier model's linear member is truncated");
     }
-    HOTLINE_ASSIGN_OR_RETURN(LinearModel loaded, LinearModel::Deserialize(bytes.substr(pos, size)));
+    const std::string_view image = bytes.substr(pos, size);
     pos += size;
-    if (loaded.n_labels() != static_cast<int>(info.labels.size()) ||
-        loaded.bigram_sets().size() != options.linear_feature_sets.size()) {
-      return InvalidArgument(
-          "the classifier model's linear member does not match the header (labels or feature "
-          "sets)");
+    if (!skip_linear) {
+      HOTLINE_ASSIGN_OR_RETURN(LinearModel loaded, LinearModel::Deserialize(image));
+      if (loaded.n_labels() != static_cast<int>(info.labels.size()) ||
+          loaded.bigram_sets().size() != options.linear_feature_sets.size()) {
+        return InvalidArgument(
+            "the classifier model's linear member does not match the header (labels or feature "
+            "sets)");
+      }
+      linear = std::make_unique<LinearModel>(std::move(loaded));
     }
-    linear = std::make_unique<LinearModel>(std::move(loaded));
   }
   if (!(info.linear_weight >= 0.0 && info.linear_weight <= 1.0) ||
       !std::isfinite(info.linear_scale) || (linear == nullptr && info.linear_weight != 0.0) ||
@@ -1020,9 +1066,11 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
   if (pos != body) {
     return InvalidArgument("the classifier model has trailing bytes");
   }
-  return std::unique_ptr<FastTextModel>(
+  auto model = std::unique_ptr<FastTextModel>(
       new FastTextModel(options, std::move(info), std::move(made.featurizers),
                         std::move(made.linear_sets), std::move(members), std::move(linear)));
+  model->prediction_only_ = (skip_members && n_members > 0) || skip_linear;
+  return model;
 }
 
 }  // namespace hotline::adapters::classify

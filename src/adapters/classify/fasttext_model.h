@@ -106,9 +106,12 @@ class FastTextModel final : public Classifier {
   // Loads a model file written by Save(). kNotFound if `path` does not exist;
   // kInvalidArgument if it is not a hotline classifier model, truncated or corrupt (every
   // file carries a checksum that is verified before fastText sees a byte).
-  static Result<std::unique_ptr<FastTextModel>> Load(const std::filesystem::path& path);
+  // The file is memory-mapped and parsed in place (no copy of the whole file).
+  static Result<std::unique_ptr<FastTextModel>> Load(const std::filesystem::path& path,
+                                                     LoadScope scope = LoadScope::kFull);
   // The same from the bytes of a model file (e.g. a blob kept in the store).
-  static Result<std::unique_ptr<FastTextModel>> Deserialize(std::string_view bytes);
+  static Result<std::unique_ptr<FastTextModel>> Deserialize(std::string_view bytes,
+                                                            LoadScope scope = LoadScope::kFull);
 
   // Writes the model to `path` atomically (temporary file + rename), so a process that
   // hot-swaps from `path` never reads a half-written file. kInvalidArgument if the file
@@ -132,6 +135,8 @@ class FastTextModel final : public Classifier {
   Result<MemberScores> Members(std::string_view text) const;
   std::vector<double> Mix(const MemberScores& scores) const;
   bool has_linear() const { return linear_ != nullptr; }
+  // Loaded with LoadScope::kPrediction and a member left out.
+  bool prediction_only() const { return prediction_only_; }
 
   const std::vector<std::string>& labels() const { return info_.labels; }
   const ModelInfo& info() const { return info_; }
@@ -155,6 +160,7 @@ class FastTextModel final : public Classifier {
   std::vector<size_t> linear_sets_;
   std::vector<Member> members_;
   std::unique_ptr<LinearModel> linear_;  // null without a linear member
+  bool prediction_only_ = false;         // a member with weight 0 was not loaded
 };
 
 }  // namespace hotline::adapters::classify

@@ -379,7 +379,7 @@ std::string_view LinearLossName(LinearLoss loss) {
   return "lr";
 }
 
-void LinearModel::BuildIndex() {
+bool LinearModel::BuildIndex() {
   size_t size = 16;
   while (size < 2 * hashes_.size()) {
     size *= 2;
@@ -390,11 +390,15 @@ void LinearModel::BuildIndex() {
   for (size_t f = 0; f < hashes_.size(); ++f) {
     size_t slot = Mix(hashes_[f]) & mask;
     while (table_values_[slot] != 0) {
+      if (table_keys_[slot] == hashes_[f]) {
+        return false;
+      }
       slot = (slot + 1) & mask;
     }
     table_keys_[slot] = hashes_[f];
     table_values_[slot] = static_cast<uint32_t>(f + 1);
   }
+  return true;
 }
 
 int64_t LinearModel::Find(uint64_t hash) const {
@@ -520,7 +524,7 @@ Result<LinearModel> LinearModel::Train(const std::vector<Tokens>& docs,
     model.hashes_.push_back(hash);
     model.idf_.push_back(static_cast<float>(std::log((1.0 + n_docs) / (1.0 + n)) + 1.0));
   }
-  model.BuildIndex();
+  (void)model.BuildIndex();  // the vocabulary's hashes are distinct
 
   SparseRows x;
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -751,43 +755,32 @@ Result<LinearModel> LinearModel::Deserialize(std::string_view bytes) {
       (body - pos) != n_features * per_feature + 4 * static_cast<uint64_t>(n_labels)) {
     return InvalidArgument("the classifier's linear member is truncated or has a bad size");
   }
-  auto f32 = [&] {
-    const float v = std::bit_cast<float>(static_cast<uint32_t>(GetLe(bytes, pos, 4)));
-    pos += 4;
-    return v;
-  };
+  // The arrays are read in bulk (a copy on little-endian hosts), then checked.
   model.hashes_.resize(n_features);
-  for (uint64_t& h : model.hashes_) {
-    h = GetLe(bytes, pos, 8);
-    pos += 8;
-  }
+  pos = wire::GetU64s(bytes, pos, model.hashes_);
   model.idf_.resize(n_features);
-  for (float& v : model.idf_) {
-    v = f32();
+  pos = wire::GetF32s(bytes, pos, model.idf_);
+  for (const float v : model.idf_) {
     if (!std::isfinite(v) || v <= 0.0f) {
       return InvalidArgument("the classifier's linear member has a bad idf weight");
     }
   }
   model.weights_.resize(n_features * n_labels);
-  for (float& v : model.weights_) {
-    v = f32();
-    if (!std::isfinite(v)) {
-      return InvalidArgument("the classifier's linear member has a non-finite weight");
-    }
-  }
+  pos = wire::GetF32s(bytes, pos, model.weights_);
   model.bias_.resize(n_labels);
-  for (float& v : model.bias_) {
-    v = f32();
-    if (!std::isfinite(v)) {
-      return InvalidArgument("the classifier's linear member has a non-finite bias");
-    }
+  pos = wire::GetF32s(bytes, pos, model.bias_);
+  const auto finite = [](const std::vector<float>& v) {
+    return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+  };
+  if (!finite(model.weights_)) {
+    return InvalidArgument("the classifier's linear member has a non-finite weight");
   }
-  std::vector<uint64_t> sorted = model.hashes_;
-  std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+  if (!finite(model.bias_)) {
+    return InvalidArgument("the classifier's linear member has a non-finite bias");
+  }
+  if (!model.BuildIndex()) {
     return InvalidArgument("the classifier's linear member lists a feature twice");
   }
-  model.BuildIndex();
   return model;
 }
 

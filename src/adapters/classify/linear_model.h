@@ -86,7 +86,8 @@ class LinearModel {
  private:
   // Feature index of a hash, or -1.
   int64_t Find(uint64_t hash) const;
-  void BuildIndex();
+  // False when a hash is listed twice.
+  bool BuildIndex();
   // Sparse TF-IDF vector (feature index, weight), L2-normalised.
   std::vector<std::pair<uint32_t, float>> Vectorize(const Tokens& tokens) const;
 

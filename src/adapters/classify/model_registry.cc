@@ -180,9 +180,9 @@ Result<RetrainReport> Retrain(ports::ClassifierStore& store, const domain::Categ
 }
 
 Result<std::shared_ptr<const VersionedModel>> LoadStoredModel(ports::ClassifierStore& store,
-                                                              int64_t version) {
+                                                              int64_t version, LoadScope scope) {
   HOTLINE_ASSIGN_OR_RETURN(std::string bytes, store.LoadClassifierModel(version));
-  auto model = FastTextModel::Deserialize(bytes);
+  auto model = FastTextModel::Deserialize(bytes, scope);
   if (!model.has_value()) {
     return Error{model.error().code, "分类模型版本 " + std::to_string(version) +
                                          " 已损坏或不是分类模型: " + model.error().message};
@@ -201,7 +201,7 @@ Result<std::optional<int64_t>> ModelWatcher::Refresh() {
     // Deactivated in the store: keep whatever is in service (a file model, or the last one).
     return served_;
   }
-  auto model = LoadStoredModel(store_, *active);
+  auto model = LoadStoredModel(store_, *active, scope_);
   if (!model.has_value()) {
     return model.error();
   }

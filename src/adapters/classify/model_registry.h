@@ -102,13 +102,16 @@ Result<RetrainReport> Retrain(ports::ClassifierStore& store, const domain::Categ
 // Loads a stored version. kNotFound for an unknown version; kInvalidArgument for bytes that
 // are not a valid model file (with the version in the message).
 Result<std::shared_ptr<const VersionedModel>> LoadStoredModel(ports::ClassifierStore& store,
-                                                              int64_t version);
+                                                              int64_t version,
+                                                              LoadScope scope = LoadScope::kFull);
 
 // Keeps a SwappableClassifier on the store's active model version.
 class ModelWatcher {
  public:
-  ModelWatcher(ports::ClassifierStore& store, SwappableClassifier& classifier)
-      : store_(store), classifier_(classifier) {}
+  // `scope`: what a loaded version keeps (kPrediction for a process that only predicts).
+  ModelWatcher(ports::ClassifierStore& store, SwappableClassifier& classifier,
+               LoadScope scope = LoadScope::kFull)
+      : store_(store), classifier_(classifier), scope_(scope) {}
 
   // Reads the active version; when it differs from the last one seen, loads it and swaps it
   // in. Returns the version now served (nullopt: none from the store). A version that fails
@@ -119,6 +122,7 @@ class ModelWatcher {
  private:
   ports::ClassifierStore& store_;
   SwappableClassifier& classifier_;
+  LoadScope scope_;
   std::mutex mu_;
   std::optional<int64_t> seen_;  // last active version seen (loaded or failed)
   std::optional<int64_t> served_;

@@ -13,8 +13,8 @@ void SwappableClassifier::Swap(std::shared_ptr<const Classifier> model) {
   model_.store(std::move(model));
 }
 
-Status SwappableClassifier::LoadAndSwap(const std::filesystem::path& path) {
-  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> model, FastTextModel::Load(path));
+Status SwappableClassifier::LoadAndSwap(const std::filesystem::path& path, LoadScope scope) {
+  HOTLINE_ASSIGN_OR_RETURN(std::unique_ptr<FastTextModel> model, FastTextModel::Load(path, scope));
   Swap(std::shared_ptr<const Classifier>(std::move(model)));
   return OkStatus();
 }

@@ -29,7 +29,7 @@ class SwappableClassifier final : public Classifier {
   void Swap(std::shared_ptr<const Classifier> model);
   // Loads a FastTextModel file and swaps it in. On error (kNotFound, kInvalidArgument, see
   // FastTextModel::Load) the current model stays in service.
-  Status LoadAndSwap(const std::filesystem::path& path);
+  Status LoadAndSwap(const std::filesystem::path& path, LoadScope scope = LoadScope::kFull);
   std::shared_ptr<const Classifier> Current() const;
 
   // Classifier

@@ -1,5 +1,7 @@
 #include "adapters/http/classify_api.h"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "adapters/classify/model_registry.h"
@@ -31,6 +33,30 @@ std::vector<RouteDoc> ClassifyApi::Routes() const {
       {"post", "/api/v1/classify/models/{version}/activate", "启用一个分类模型版本（管理员）",
        true},
   };
+}
+
+std::string ClassifyApi::MetricsText() {
+  if (recorder_ == nullptr) {
+    return "";
+  }
+  const classify::SuggestionRecorderStats s = recorder_->stats();
+  std::string out;
+  auto add = [&out](const char* name, const char* type, const char* help, int64_t value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+  };
+  add("hotline_classify_suggestions_recorded_total", "counter",
+      "Classifier suggestions recorded for registered tickets.", s.recorded);
+  add("hotline_classify_suggestions_skipped_total", "counter",
+      "Registrations with no suggestion: no model loaded, or nothing to classify.", s.skipped);
+  add("hotline_classify_suggestions_failed_total", "counter",
+      "Suggestions not recorded because of a prediction or store error.", s.failed);
+  add("hotline_classify_suggestions_dropped_total", "counter",
+      "Suggestions not recorded because the queue was full or the server was stopping.", s.dropped);
+  add("hotline_classify_suggestions_queued", "gauge",
+      "Suggestions waiting to be predicted and written.", s.queued);
+  add("hotline_classify_suggestion_batches_total", "counter",
+      "Transactions that wrote suggestions (one per batch).", s.batches);
+  return out;
 }
 
 std::optional<HttpResponse> ClassifyApi::Handle(RequestContext& ctx) {

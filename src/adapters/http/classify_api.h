@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "adapters/classify/suggestion_recorder.h"
 #include "adapters/http/api_module.h"
 #include "ports/classifier_store.h"
 
@@ -17,8 +18,14 @@ class ClassifyApi final : public ApiModule {
   ClassifyApi(ports::ClassifierStore& store, std::function<void()> on_activate)
       : store_(store), on_activate_(std::move(on_activate)) {}
 
+  // The server's suggestion recorder, whose counters (recorded, skipped, failed, dropped,
+  // queued, transactions) /metrics shows; may stay unset. Set before the first request; it
+  // must outlive this module's requests.
+  void SetRecorder(const classify::SuggestionRecorder* recorder) { recorder_ = recorder; }
+
   std::optional<HttpResponse> Handle(RequestContext& ctx) override;
   std::vector<RouteDoc> Routes() const override;
+  std::string MetricsText() override;
 
  private:
   HttpResponse Accuracy(RequestContext& ctx);
@@ -27,6 +34,7 @@ class ClassifyApi final : public ApiModule {
 
   ports::ClassifierStore& store_;
   std::function<void()> on_activate_;
+  const classify::SuggestionRecorder* recorder_ = nullptr;
 };
 
 }  // namespace hotline::adapters::http

@@ -53,6 +53,19 @@ constexpr int64_t kDispatchMeasure = static_cast<int64_t>(domain::kpi::Measure::
 
 int64_t IntOr0(const Stmt& s, int col) { return s.IsNull(col) ? 0 : s.Int(col); }
 
+Status InsertSuggestion(Db& db, const ports::ClassifySuggestionRecord& rec) {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertSuggestion));
+  s->Bind(1, rec.ticket.value())
+      .Bind(2, ToUnix(rec.at))
+      .BindOpt(3, rec.model_version)
+      .Bind(4, std::string_view(rec.suggestions))
+      .BindId(5, rec.categories[0].value())
+      .BindId(6, rec.categories[1].value())
+      .BindId(7, rec.categories[2].value())
+      .BindId(8, rec.unit.value());
+  return s->Run();
+}
+
 Status ActivateIn(Db& db, int64_t version, Instant at) {
   HOTLINE_ASSIGN_OR_RETURN(Stmt * find, db.Prepare(kModelExists));
   find->Bind(1, version);
@@ -139,6 +152,21 @@ Result<std::optional<int64_t>> SqliteStore::ActiveClassifierVersion() {
 
 Result<std::string> SqliteStore::LoadClassifierModel(int64_t version) {
   HOTLINE_READER(r);
+  // Incremental blob I/O reads the model's pages straight into the result: selecting the
+  // column would first assemble the tens of MB in SQLite's own buffer, then copy them.
+  sqlite3_blob* blob = nullptr;
+  if (sqlite3_blob_open(r.db().raw(), "main", "classifier_models", "model", version, 0, &blob) ==
+      SQLITE_OK) {
+    std::string bytes(static_cast<size_t>(sqlite3_blob_bytes(blob)), '\0');
+    const int rc = sqlite3_blob_read(blob, bytes.data(), static_cast<int>(bytes.size()), 0);
+    sqlite3_blob_close(blob);
+    if (rc == SQLITE_OK) {
+      return bytes;
+    }
+  } else {
+    sqlite3_blob_close(blob);  // a no-op on null
+  }
+  // No such row (or an unexpected failure of the blob API): the plain query says which.
   HOTLINE_ASSIGN_OR_RETURN(Stmt * s, r.db().Prepare(kModelBytes));
   s->Bind(1, version);
   HOTLINE_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -169,17 +197,22 @@ Result<std::vector<ports::LabelledTicket>> SqliteStore::DispatchedTickets(int64_
 }
 
 Status SqliteStore::PutClassifySuggestion(const ports::ClassifySuggestionRecord& rec) {
+  return RunWrite([&](Db& db) -> Status { return InsertSuggestion(db, rec); });
+}
+
+Status SqliteStore::PutClassifySuggestions(
+    const std::vector<ports::ClassifySuggestionRecord>& records) {
+  if (records.empty()) {
+    return OkStatus();
+  }
+  // One write job: its savepoint makes the rows all-or-nothing inside the writer's
+  // transaction.
   return RunWrite([&](Db& db) -> Status {
-    HOTLINE_ASSIGN_OR_RETURN(Stmt * s, db.Prepare(kInsertSuggestion));
-    s->Bind(1, rec.ticket.value())
-        .Bind(2, ToUnix(rec.at))
-        .BindOpt(3, rec.model_version)
-        .Bind(4, std::string_view(rec.suggestions))
-        .BindId(5, rec.categories[0].value())
-        .BindId(6, rec.categories[1].value())
-        .BindId(7, rec.categories[2].value())
-        .BindId(8, rec.unit.value());
-    return s->Run();
+    for (const ports::ClassifySuggestionRecord& rec : records) {
+      HOTLINE_RETURN_IF_ERROR(InsertSuggestion(db, rec));
+      HOTLINE_RETURN_IF_ERROR(Fault("suggestions.after_row"));
+    }
+    return OkStatus();
   });
 }
 

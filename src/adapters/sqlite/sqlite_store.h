@@ -172,6 +172,8 @@ class SqliteStore final : public ports::TicketStore,
   Result<std::string> LoadClassifierModel(int64_t version) override;
   Result<std::vector<ports::LabelledTicket>> DispatchedTickets(int64_t limit) override;
   Status PutClassifySuggestion(const ports::ClassifySuggestionRecord& record) override;
+  Status PutClassifySuggestions(
+      const std::vector<ports::ClassifySuggestionRecord>& records) override;
   Result<std::optional<ports::ClassifySuggestionRecord>> FindClassifySuggestion(
       domain::TicketId ticket) override;
   Result<std::vector<domain::SuggestionOutcome>> SuggestionOutcomes(const std::string& from,
