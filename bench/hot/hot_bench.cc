@@ -4,14 +4,19 @@
 // one before) and from the long-lived HotTopicIndex (loaded once, kept by the change feed).
 //
 //   hot_bench [--tickets N] [--days D] [--repeat R] [--dir DIR] [--threads T]
-//             [--store-runs S] [--text-days K]
+//             [--store-runs S] [--text-days K] [--load-threads L] [--full 0|1]
+//             [--register-only 0|1]
 //
 // N tickets (default 1,000,000) are registered over the D days (default 35: a weekly
 // period and its 4 baseline periods) up to "today" through domain::DecideRegister and the
 // real SqliteStore (T writer threads, group commit), with templated texts: 400 issues
 // (a problem × a place), each reported at its own rate, plus one issue that surges in the
-// last 3 days. Prints p50 / max per way in ms, the index load time and peak RSS, then a
-// JSON line.
+// last 3 days. The index is built in full from the store (L threads for the neighbour
+// lookups; --full 0 skips it when DIR/hot.snapshot exists), its snapshot written, then a
+// second index loaded from that snapshot as `hotline serve` does at start; the calls are
+// timed on the second and its answers compared with the first's. Prints p50 / max per way
+// in ms, the load times by stage, peak RSS and the load average, then a JSON line.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -44,6 +50,30 @@ using hotline::ToUnix;
 using hotline::bench::Ms;
 using hotline::bench::PeakRssMb;
 using hotline::bench::Percentile;
+
+// CPU seconds (user + system) this process has used so far, all threads.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// The machine's load average (1, 5, 15 minutes), as /proc/loadavg gives it.
+std::string LoadAverage() {
+  std::FILE* f = std::fopen("/proc/loadavg", "r");
+  char buffer[64] = {0};
+  if (f != nullptr) {
+    if (std::fgets(buffer, sizeof buffer, f) == nullptr) buffer[0] = 0;
+    std::fclose(f);
+  }
+  std::string s(buffer);
+  size_t spaces = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ' && ++spaces == 3) return s.substr(0, i);
+  }
+  return s;
+}
 
 void Die(const std::string& what) {
   std::fprintf(stderr, "hot_bench: %s\n", what.c_str());
@@ -87,6 +117,8 @@ int main(int argc, char** argv) {
   int store_runs = 1;
   hotline::adapters::text::HotTopicIndexOptions index_options;
   std::string dir = "/tmp/hot_bench";
+  bool full = true;            // --full 0: no full build when the snapshot file exists
+  bool register_only = false;  // --register-only 1: stop after registering
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
@@ -104,6 +136,12 @@ int main(int argc, char** argv) {
       index_options.text_days = std::stoi(value);
     } else if (flag == "--store-runs") {
       store_runs = std::stoi(value);
+    } else if (flag == "--load-threads") {
+      index_options.load_threads = static_cast<unsigned>(std::stoul(value));
+    } else if (flag == "--full") {
+      full = value == "1";
+    } else if (flag == "--register-only") {
+      register_only = value == "1";
     } else {
       Die("unknown flag " + flag);
     }
@@ -181,6 +219,9 @@ int main(int argc, char** argv) {
     std::printf("registered %zu tickets over %d days in %.1f s\n", tickets, days,
                 Ms(Clock::now() - t0) / 1000);
   }
+  if (register_only) {
+    return 0;
+  }
   auto tokenizer = hotline::adapters::text::Tokenizer::CreateDefault();
   if (!tokenizer.has_value()) Die(tokenizer.error().message);
   hotline::adapters::text::TicketTopicRequest request;
@@ -205,11 +246,63 @@ int main(int argc, char** argv) {
     store_labels.clear();
     for (const auto& t : found->topics) store_labels.push_back(t.label);
   }
-  // After: from the index.
-  hotline::adapters::text::HotTopicIndex index(db, **tokenizer, index_options);
-  const auto l0 = Clock::now();
+  // After: from the index, built in full from the store (then its snapshot written), and
+  // loaded from that snapshot as `hotline serve` does at its next start.
+  using hotline::adapters::text::HotTopicIndex;
+  using hotline::adapters::text::TicketCluster;
+  using hotline::adapters::text::TicketHotTopics;
+  index_options.snapshot_path = dir + "/hot.snapshot";
+  const auto print_stages = [](const char* what, const HotTopicIndex::Stats& s) {
+    std::printf(
+        "  %s by stage: snapshot read+check %.0f ms, finder refill %.0f ms; store rows read %.0f "
+        "ms (%zu rows), counts+finder insert %.0f ms, neighbours %.0f ms, terms %.0f ms; caught "
+        "up %zu; total %.0f ms\n",
+        what, s.load.snapshot_read_ms, s.load.snapshot_finder_ms, s.load.read_ms, s.load.rows,
+        s.load.index_ms, s.load.neighbours_ms, s.load.terms_ms, s.load.caught_up, s.load.total_ms);
+  };
+  // What a full build answers, kept to compare the snapshot's answers with.
+  std::optional<TicketHotTopics> full_topics;
+  std::optional<std::vector<TicketCluster>> full_clusters;
+  double load_ms = -1;
+  double write_ms = -1;
+  if (full || !fs::exists(index_options.snapshot_path)) {
+    fs::remove(index_options.snapshot_path);
+    HotTopicIndex built(db, **tokenizer, index_options);
+    const auto l0 = Clock::now();
+    const double cpu0 = CpuSeconds();
+    if (auto st = built.Load(now); !st.has_value()) Die(st.error().message);
+    load_ms = Ms(Clock::now() - l0);
+    std::printf(
+        "index full build at start: %.0f ms wall, %.1f s CPU (%zu tickets kept, %zu texts "
+        "indexed; load average %s)\n",
+        load_ms, CpuSeconds() - cpu0, built.stats().tickets, built.stats().texts,
+        LoadAverage().c_str());
+    print_stages("full build", built.stats());
+    auto topics = built.Find(city->org, city->categories, request, now);
+    if (!topics.has_value() || !topics->has_value()) Die("the built index did not answer");
+    full_topics = std::move(**topics);
+    auto clusters = built.FindClusters(city->org, request, now);
+    if (!clusters.has_value() || !clusters->has_value()) Die("no clusters from the built index");
+    full_clusters = std::move(**clusters);
+    const auto w0 = Clock::now();
+    if (auto st = built.WriteSnapshot(now); !st.has_value()) Die(st.error().message);
+    write_ms = Ms(Clock::now() - w0);
+  }
+  const double snapshot_mb =
+      static_cast<double>(fs::file_size(index_options.snapshot_path)) / (1024.0 * 1024.0);
+  std::printf("snapshot written in %.0f ms, %.1f MB\n", write_ms, snapshot_mb);
+  HotTopicIndex index(db, **tokenizer, index_options);
+  const auto s0 = Clock::now();
+  const double cpu1 = CpuSeconds();
   if (auto st = index.Load(now); !st.has_value()) Die(st.error().message);
-  const double load_ms = Ms(Clock::now() - l0);
+  const double snapshot_load_ms = Ms(Clock::now() - s0);
+  if (!index.stats().load.from_snapshot) {
+    Die("snapshot not used: " + index.stats().load.snapshot_note);
+  }
+  std::printf("index load from the snapshot: %.0f ms wall, %.1f s CPU (load average %s)\n",
+              snapshot_load_ms, CpuSeconds() - cpu1, LoadAverage().c_str());
+  print_stages("snapshot load", index.stats());
+  // After: from the index.
   std::vector<double> index_ms;
   size_t index_topics = 0;
   std::vector<std::string> index_labels;
@@ -247,11 +340,34 @@ int main(int argc, char** argv) {
     clusters = (*found)->size();
   }
   const auto stats = index.stats();
-  std::printf("loaded periods: %zu tickets\n", reports);
-  std::printf("store, per call:     p50 %.0f ms  max %.0f ms  (%zu topics)\n",
-              Percentile(store_ms, 0.5), Percentile(store_ms, 1.0), store_topics);
-  std::printf("index load at start: %.0f ms (%zu tickets kept, %zu texts indexed)\n", load_ms,
-              stats.tickets, stats.texts);
+  // The snapshot's answers against the full build's: identical topics and clusters.
+  std::string same = "not compared (no full build)";
+  if (full_topics.has_value()) {
+    auto again = index.Find(city->org, city->categories, request, now);
+    auto listed = index.FindClusters(city->org, request, now);
+    bool equal = again.has_value() && again->has_value() && listed.has_value() &&
+                 listed->has_value() && (**again).topics.size() == full_topics->topics.size() &&
+                 (**listed).size() == full_clusters->size();
+    for (size_t i = 0; equal && i < full_topics->topics.size(); ++i) {
+      const auto& x = full_topics->topics[i];
+      const auto& y = (**again).topics[i];
+      equal = x.label == y.label && x.ids == y.ids && x.explanation == y.explanation;
+    }
+    for (size_t i = 0; equal && i < full_clusters->size(); ++i) {
+      const auto& x = (*full_clusters)[i];
+      const auto& y = (**listed)[i];
+      equal = x.tickets.size() == y.tickets.size() && x.master == y.master &&
+              x.mergeable == y.mergeable && x.top_terms == y.top_terms;
+      for (size_t j = 0; equal && j < x.tickets.size(); ++j) {
+        equal = x.tickets[j].number == y.tickets[j].number;
+      }
+    }
+    same = equal ? "identical" : "DIFFERENT";
+    std::printf(
+        "snapshot vs full build, city week topics and clusters: %s (%zu topics, %zu "
+        "clusters)\n",
+        same.c_str(), full_topics->topics.size(), full_clusters->size());
+  }
   std::printf("index, city week:    p50 %.0f ms  max %.0f ms  (%zu topics)\n",
               Percentile(index_ms, 0.5), Percentile(index_ms, 1.0), index_topics);
   std::printf("index, one county:   %.0f ms\n", county_ms);
@@ -275,9 +391,13 @@ int main(int argc, char** argv) {
   std::printf("peak RSS %ld MB\n", PeakRssMb());
   std::printf(
       "{\"tickets\":%zu,\"loaded\":%zu,\"store_ms\":%.0f,\"index_load_ms\":%.0f,"
-      "\"index_p50_ms\":%.1f,\"index_max_ms\":%.1f,\"county_ms\":%.1f,\"category_ms\":%.1f,"
-      "\"clusters_p50_ms\":%.1f,\"peak_rss_mb\":%ld}\n",
-      tickets, reports, Percentile(store_ms, 0.5), load_ms, Percentile(index_ms, 0.5),
-      Percentile(index_ms, 1.0), county_ms, category_ms, Percentile(cluster_ms, 0.5), PeakRssMb());
+      "\"snapshot_write_ms\":%.0f,\"snapshot_mb\":%.1f,\"snapshot_load_ms\":%.0f,"
+      "\"snapshot_same\":\"%s\",\"index_p50_ms\":%.1f,\"index_max_ms\":%.1f,"
+      "\"county_ms\":%.1f,\"category_ms\":%.1f,\"clusters_p50_ms\":%.1f,"
+      "\"peak_rss_mb\":%ld,\"loadavg\":\"%s\"}\n",
+      tickets, reports, store_ms.empty() ? -1.0 : Percentile(store_ms, 0.5), load_ms, write_ms,
+      snapshot_mb, snapshot_load_ms, same.c_str(), Percentile(index_ms, 0.5),
+      Percentile(index_ms, 1.0), county_ms, category_ms, Percentile(cluster_ms, 0.5), PeakRssMb(),
+      LoadAverage().c_str());
   return 0;
 }

@@ -45,6 +45,10 @@ struct ServeArgs {
                              // var/classify.model if present)
   int jobs_interval = 60;    // seconds between time-limit job passes; 0 = off
   int retrain_interval = 0;  // days between scheduled classifier retrainings; 0 = off
+  // Hot-topics index snapshot (docs/hot_topics.md): "" = the store's path + ".hot-snapshot";
+  // "off" = none.
+  std::string hot_snapshot;
+  int hot_snapshot_interval = 600;  // seconds between snapshots while serving
 };
 
 // How often the server looks for a newly activated classifier version in the store.
@@ -163,8 +167,14 @@ void RunServe(ServeArgs args) {
   auto hot_topics_api = std::make_shared<adapters::http::HotTopicsApi>(*session->store, *tokenizer);
   // Recent tickets kept in memory for hot topics and clusters: fed by the change feed, loaded
   // at start, rebuilt aside with the new tokenizer when the lexicon changes.
+  // A snapshot of it is written every few minutes and when the server stops, and read at start.
+  adapters::text::HotTopicIndexOptions hot_options;
+  hot_options.snapshot_path = args.hot_snapshot.empty()    ? args.store + ".hot-snapshot"
+                              : args.hot_snapshot == "off" ? ""
+                                                           : args.hot_snapshot;
+  hot_options.snapshot_interval_seconds = args.hot_snapshot_interval;
   auto hot_index = std::make_shared<adapters::text::LiveHotTopicIndex>(
-      *session->store, tokenizer, [&session] { return session->clock->Now(); });
+      *session->store, tokenizer, [&session] { return session->clock->Now(); }, hot_options);
   const int64_t hot_subscription = session->service->feed().Subscribe(
       [hot_index](const app::TicketChange& c) { hot_index->Apply(c.ticket); });
   hot_index->Start();
@@ -396,6 +406,11 @@ void RegisterServeCommands(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--retrain-interval", args->retrain_interval,
                   "定期用已派单工单重新训练分类模型的间隔天数，0 为关闭")
+      ->capture_default_str();
+  cmd->add_option("--hot-snapshot", args->hot_snapshot,
+                  "热点索引快照文件（默认为数据库文件名加 .hot-snapshot；off 为不用快照）");
+  cmd->add_option("--hot-snapshot-interval", args->hot_snapshot_interval,
+                  "运行中写热点索引快照的间隔秒数（停止时总会写），0 为只在停止时写")
       ->capture_default_str();
   cmd->add_option("--web-root", args->web_root,
                   "网页控制台文件目录（默认为源码树中已构建的 web/dist）");

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -72,6 +73,19 @@ class TicketStore {
   virtual Result<std::vector<domain::Ticket>> List(const TicketFilter& filter) = 0;
   /// How many tickets match `filter` (limit ignored).
   virtual Result<int64_t> Count(const TicketFilter& filter) = 0;
+  /// The (id, version) of the tickets matching `filter`, as List orders and limits them:
+  /// which tickets changed since a copy was taken, without reading the tickets. By default
+  /// through List; a store overrides it with a cheaper query.
+  virtual Result<std::vector<std::pair<domain::TicketId, int64_t>>> ListVersions(
+      const TicketFilter& filter) {
+    HOTLINE_ASSIGN_OR_RETURN(std::vector<domain::Ticket> tickets, List(filter));
+    std::vector<std::pair<domain::TicketId, int64_t>> out;
+    out.reserve(tickets.size());
+    for (const auto& t : tickets) {
+      out.emplace_back(t.id, t.version);
+    }
+    return out;
+  }
 
   virtual Result<StoreSummary> Summary() = 0;
 

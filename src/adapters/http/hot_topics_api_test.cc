@@ -4,14 +4,19 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <tuple>
 
 #include "adapters/http/api.h"
 #include "adapters/report/render.h"
+#include "adapters/sqlite/sqlite_store.h"
 #include "adapters/text/lexicon.h"
 #include "domain/lifecycle.h"
 #include "testing/api_fixture.h"
@@ -634,6 +639,274 @@ TEST_F(HotTopicsApiTest, ALoadInProgressIsCancelledPromptly) {
   week.from = *ParseInstant(kFrom);
   week.to = *ParseInstant("2024-03-18");
   EXPECT_FALSE(cancelled.Find(city_->org, city_->categories, week, clock_.Now()).has_value());
+}
+
+}  // namespace
+}  // namespace hotline::adapters::http
+
+namespace hotline::adapters::http {
+namespace {
+
+// Snapshots of the index (docs/hot_topics.md): loading one gives what the index held, then
+// the tickets changed since are caught up from the store; a bad or foreign file is ignored.
+class HotTopicSnapshotTest : public HotTopicsApiTest {
+ protected:
+  std::string SnapshotPath() const { return (dir_ / "hot.snapshot").string(); }
+  text::HotTopicIndexOptions WithSnapshot() const {
+    text::HotTopicIndexOptions options;
+    options.snapshot_path = SnapshotPath();
+    return options;
+  }
+  // The same topics and clusters from both indexes for the week, a county, a category, a day
+  // and the dispatcher's clusters (pairs too).
+  void ExpectSameAnswers(text::HotTopicIndex& a, text::HotTopicIndex& b, const std::string& what,
+                         const std::string& week_from = "2024-03-12",
+                         const std::string& week_to = "2024-03-19", bool some_topics = true) {
+    const auto& org = city_->org;
+    const auto& categories = city_->categories;
+    text::TicketTopicRequest week;
+    week.from = *ParseInstant(week_from);
+    week.to = *ParseInstant(week_to);
+    text::TicketTopicRequest county = week;
+    county.region = SmallCity::kCounty;
+    text::TicketTopicRequest category = week;
+    category.category = categories.FindByPath("环境保护/污染防治")->id;
+    text::TicketTopicRequest day = week;
+    day.from = week.to - Duration(2 * 86400);
+    day.to = week.to - Duration(86400);
+    size_t topics = 0;
+    for (const auto& [name, request] : {std::pair{"week", week}, std::pair{"county", county},
+                                        std::pair{"category", category}, std::pair{"day", day}}) {
+      auto x = a.Find(org, categories, request, clock_.Now());
+      auto y = b.Find(org, categories, request, clock_.Now());
+      ASSERT_TRUE(x.has_value() && y.has_value()) << what << " " << name;
+      ASSERT_OK(*x);
+      ASSERT_OK(*y);
+      ExpectSameTopics(**x, **y, what + " " + name);
+      topics += (*x)->topics.size();
+    }
+    if (some_topics) {
+      EXPECT_GT(topics, 0U) << what << ": nothing compared";
+    }
+    text::TicketTopicRequest pairs = week;
+    pairs.min_size = 2;
+    for (const auto& [name, request] : {std::pair{"clusters", week}, std::pair{"pairs", pairs}}) {
+      auto x = a.FindClusters(org, request, clock_.Now());
+      auto y = b.FindClusters(org, request, clock_.Now());
+      ASSERT_TRUE(x.has_value() && y.has_value()) << what << " " << name;
+      ASSERT_OK(*x);
+      ASSERT_OK(*y);
+      ExpectSameClusters(**x, **y, what + " " + name);
+    }
+  }
+  void Register(const std::string& when, int i) {
+    HotTopicsApiTest::Register(when, "环境保护/污染防治/噪声污染", SmallCity::kStreet,
+                               "丽发新城工地又在夜间施工" + std::to_string(i),
+                               "丽发新城工地昨晚又施工到凌晨，噪音扰民。", "丽发新城");
+  }
+};
+
+TEST_F(HotTopicSnapshotTest, ASnapshotLoadsTheSameTopicsAndClustersAsAFullBuild) {
+  text::HotTopicIndex built(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(built.Load(clock_.Now()));
+  EXPECT_FALSE(built.stats().load.from_snapshot);  // none yet
+  EXPECT_TRUE(built.stats().load.snapshot_note.empty()) << built.stats().load.snapshot_note;
+  ASSERT_OK(built.WriteSnapshot(clock_.Now()));
+  ASSERT_TRUE(std::filesystem::exists(SnapshotPath()));
+  EXPECT_FALSE(std::filesystem::exists(SnapshotPath() + ".tmp" + std::to_string(::getpid())));
+
+  text::HotTopicIndex restored(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(restored.Load(clock_.Now()));
+  const auto s = restored.stats();
+  EXPECT_TRUE(s.load.from_snapshot) << s.load.snapshot_note;
+  EXPECT_EQ(s.load.caught_up, 0U);
+  EXPECT_EQ(s.load.looked_up, 0U) << "no neighbour looked up again";
+  EXPECT_EQ(s.tickets, built.stats().tickets);
+  EXPECT_EQ(s.texts, built.stats().texts);
+  ExpectSameAnswers(built, restored, "snapshot");
+  // And the same as a fresh build with no snapshot at all.
+  text::HotTopicIndex fresh(*store_, *tokenizer_);
+  ASSERT_OK(fresh.Load(clock_.Now()));
+  ExpectSameAnswers(fresh, restored, "fresh");
+  // A restored index takes new reports like a built one: the finder was filled again.
+  for (int i = 0; i < 3; ++i) {
+    Register(fmt::format("2024-03-18 1{}:00", i), i);
+  }
+  ports::TicketFilter today;
+  today.created_from = *ParseInstant("2024-03-18");
+  auto added = store_->List(today);
+  ASSERT_OK(added);
+  ASSERT_EQ(added->size(), 3U);
+  for (const auto& t : *added) {
+    restored.Apply(t);
+    built.Apply(t);
+  }
+  ExpectSameAnswers(built, restored, "after new reports", "2024-03-12", "2024-03-19");
+}
+
+TEST_F(HotTopicSnapshotTest, TicketsChangedAfterTheSnapshotAreCaughtUp) {
+  auto live = std::make_shared<text::HotTopicIndex>(*store_, *tokenizer_, WithSnapshot());
+  const int64_t subscription =
+      service_->feed().Subscribe([live](const app::TicketChange& c) { live->Apply(c.ticket); });
+  ASSERT_OK(live->Load(clock_.Now()));
+  ASSERT_OK(live->WriteSnapshot(clock_.Now()));
+  // After the snapshot: new reports of the building site, one merged, one re-worded.
+  for (int i = 0; i < 3; ++i) {
+    Register(fmt::format("2024-03-18 1{}:00", i), i);
+  }
+  clock_.Set(*ParseInstant("2024-03-18 15:00"));
+  ASSERT_OK(service_->Act(city_->Act("disp"), noise_[1],
+                          {domain::Action::kMerge, {{"into", noise_.front()}}}));
+  service_->feed().Unsubscribe(subscription);
+
+  text::HotTopicIndex restored(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(restored.Load(clock_.Now()));
+  const auto s = restored.stats();
+  ASSERT_TRUE(s.load.from_snapshot) << s.load.snapshot_note;
+  EXPECT_GE(s.load.caught_up, 5U);  // 3 new, the merged ticket and its master
+  EXPECT_LE(s.load.caught_up, 6U);
+  EXPECT_EQ(s.load.looked_up, 3U) << "only the new texts are looked up; a merge changes no text";
+  ExpectSameAnswers(*live, restored, "caught up");
+  text::HotTopicIndex fresh(*store_, *tokenizer_);
+  ASSERT_OK(fresh.Load(clock_.Now()));
+  ExpectSameAnswers(fresh, restored, "caught up, against a full build");
+  text::TicketTopicRequest fortnight;
+  fortnight.from = *ParseInstant("2024-03-11");
+  fortnight.to = *ParseInstant("2024-03-19");
+  auto clusters = restored.FindClusters(city_->org, fortnight, clock_.Now());
+  ASSERT_TRUE(clusters.has_value());
+  ASSERT_OK(*clusters);
+  ASSERT_FALSE((*clusters)->empty());
+  EXPECT_EQ((*clusters)->front().tickets.size(), 9U) << "the 3 new reports joined the cluster";
+  EXPECT_EQ((*clusters)->front().open, 8U) << "the merged one is no longer open";
+
+  // A week later the window has moved: the snapshot's oldest days are dropped on loading.
+  clock_.Set(*ParseInstant("2024-03-25 09:00"));
+  text::HotTopicIndex later(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(later.Load(clock_.Now()));
+  EXPECT_TRUE(later.stats().load.from_snapshot) << later.stats().load.snapshot_note;
+  text::HotTopicIndex later_fresh(*store_, *tokenizer_);
+  ASSERT_OK(later_fresh.Load(clock_.Now()));
+  EXPECT_EQ(later.stats().tickets, later_fresh.stats().tickets);
+  EXPECT_EQ(later.stats().texts, later_fresh.stats().texts);
+  ExpectSameAnswers(later_fresh, later, "a week later", "2024-03-18", "2024-03-25",
+                    /*some_topics=*/false);
+  text::TicketTopicRequest pairs;
+  pairs.from = *ParseInstant("2024-03-18");
+  pairs.to = *ParseInstant("2024-03-25");
+  pairs.min_size = 2;
+  auto later_pairs = later.FindClusters(city_->org, pairs, clock_.Now());
+  ASSERT_TRUE(later_pairs.has_value());
+  ASSERT_OK(*later_pairs);
+  EXPECT_FALSE((*later_pairs)->empty()) << "the 3 reports of 2024-03-18, caught up, still link";
+}
+
+TEST_F(HotTopicSnapshotTest, ABadSnapshotIsIgnoredAndTheIndexIsBuiltInFull) {
+  text::HotTopicIndex fresh(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(fresh.Load(clock_.Now()));
+  ASSERT_OK(fresh.WriteSnapshot(clock_.Now()));
+  std::string good;
+  {
+    std::ifstream in(SnapshotPath(), std::ios::binary);
+    good.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GT(good.size(), 200U);
+  std::string flipped = good;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x20);
+  std::string other_version = good;
+  other_version[8] = 99;  // the format version after the 8-byte magic
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"a flipped byte", flipped, "校验和"},
+      {"truncated", good.substr(0, good.size() / 2), "校验和"},
+      {"another format version", other_version, "版本"},
+      {"empty", "", "不是"},
+      {"not a snapshot", "hello, world", "不是"},
+  };
+  for (const auto& [what, bytes, reason] : cases) {
+    {
+      std::ofstream out(SnapshotPath(), std::ios::binary | std::ios::trunc);
+      out << bytes;
+    }
+    text::HotTopicIndex index(*store_, *tokenizer_, WithSnapshot());
+    ASSERT_OK(index.Load(clock_.Now())) << what;
+    const auto s = index.stats();
+    EXPECT_FALSE(s.load.from_snapshot) << what;
+    EXPECT_NE(s.load.snapshot_note.find(reason), std::string::npos)
+        << what << ": " << s.load.snapshot_note;
+    EXPECT_EQ(s.load.looked_up, s.texts) << what << ": built in full";
+    ExpectSameAnswers(fresh, index, what);
+  }
+  // A snapshot of another store (another first ticket) is not taken for this one.
+  {
+    std::ofstream out(SnapshotPath(), std::ios::binary | std::ios::trunc);
+    out << good;
+  }
+  auto other = sqlite::SqliteStore::Open({.path = (dir_ / "other.db").string()});
+  ASSERT_OK(other);
+  ASSERT_OK((*other)->SaveOrg(city_->org));
+  ASSERT_OK((*other)->SaveCategories(city_->categories));
+  {
+    domain::DecisionContext ctx{*ParseInstant("2024-03-12 10:00"), city_->org, city_->calendar,
+                                city_->policies};
+    auto event = domain::DecideRegister(
+        {{"type", "投诉"},
+         {"title", "另一个库的工单"},
+         {"content", "内容"},
+         {"region", std::to_string(SmallCity::kStreet.value())},
+         {"category",
+          std::to_string(city_->categories.FindByPath("环境保护/污染防治/噪声污染")->id.value())}},
+        city_->Act("op"), ctx);
+    ASSERT_OK(event);
+    domain::Ticket t;
+    domain::Apply(t, *event);
+    ASSERT_OK((*other)->Create(std::move(t), {std::move(*event)}));
+  }
+  text::HotTopicIndex foreign(**other, *tokenizer_, WithSnapshot());
+  ASSERT_OK(foreign.Load(clock_.Now()));
+  EXPECT_FALSE(foreign.stats().load.from_snapshot);
+  EXPECT_NE(foreign.stats().load.snapshot_note.find("另一个数据库"), std::string::npos)
+      << foreign.stats().load.snapshot_note;
+  EXPECT_EQ(foreign.stats().tickets, 1U);
+}
+
+TEST_F(HotTopicSnapshotTest, ALexiconChangeInvalidatesTheSnapshot) {
+  text::HotTopicIndex before(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(before.Load(clock_.Now()));
+  ASSERT_OK(before.WriteSnapshot(clock_.Now()));
+  text::Lexicon lexicon = text::Lexicon::Default();
+  ASSERT_OK(lexicon.AddDictionary("夜间施工 word\n"));
+  auto changed = text::Tokenizer::Create(lexicon);
+  ASSERT_OK(changed);
+  EXPECT_NE((*changed)->fingerprint(), tokenizer_->fingerprint());
+  auto same = text::Tokenizer::CreateDefault();
+  ASSERT_OK(same);
+  EXPECT_EQ((*same)->fingerprint(), tokenizer_->fingerprint());
+  text::HotTopicIndex after(*store_, **changed, WithSnapshot());
+  ASSERT_OK(after.Load(clock_.Now()));
+  EXPECT_FALSE(after.stats().load.from_snapshot);
+  EXPECT_NE(after.stats().load.snapshot_note.find("词库"), std::string::npos)
+      << after.stats().load.snapshot_note;
+  // With the tokenizer it was written with, the same file is still good.
+  text::HotTopicIndex again(*store_, **same, WithSnapshot());
+  ASSERT_OK(again.Load(clock_.Now()));
+  EXPECT_TRUE(again.stats().load.from_snapshot) << again.stats().load.snapshot_note;
+}
+
+TEST_F(HotTopicSnapshotTest, TheLiveIndexWritesItsSnapshotWhenItStops) {
+  auto live = std::make_unique<text::LiveHotTopicIndex>(
+      *store_, std::shared_ptr<const text::Tokenizer>(tokenizer_.get(), [](auto*) {}),
+      [this] { return clock_.Now(); }, WithSnapshot());
+  live->Start();
+  for (int i = 0; i < 500 && !live->current()->stats().loaded; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(live->current()->stats().loaded);
+  EXPECT_FALSE(std::filesystem::exists(SnapshotPath()));
+  live.reset();  // Stop: written
+  ASSERT_TRUE(std::filesystem::exists(SnapshotPath()));
+  text::HotTopicIndex restored(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(restored.Load(clock_.Now()));
+  EXPECT_TRUE(restored.stats().load.from_snapshot) << restored.stats().load.snapshot_note;
 }
 
 }  // namespace

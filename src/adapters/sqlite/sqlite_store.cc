@@ -557,6 +557,33 @@ Result<std::vector<Ticket>> SqliteStore::List(const ports::TicketFilter& f) {
   return out;
 }
 
+Result<std::vector<std::pair<domain::TicketId, int64_t>>> SqliteStore::ListVersions(
+    const ports::TicketFilter& f) {
+  FilterSql filter = BuildFilter(f);
+  std::string sql = "SELECT t.id, t.version FROM tickets t WHERE " + filter.where +
+                    (f.newest_first ? " ORDER BY t.id DESC" : " ORDER BY t.id") + " LIMIT " +
+                    std::to_string(std::clamp(f.limit, 1, 10000));
+  HOTLINE_READER(r);
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(r.db().raw(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    return r.db().LastError("list versions");
+  }
+  Stmt s(raw);
+  s.Bind(1, f.after_id);
+  for (auto& b : filter.binds) {
+    b(s);
+  }
+  std::vector<std::pair<domain::TicketId, int64_t>> out;
+  while (true) {
+    HOTLINE_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) {
+      break;
+    }
+    out.emplace_back(domain::TicketId{s.Int(0)}, s.Int(1));
+  }
+  return out;
+}
+
 Result<int64_t> SqliteStore::Count(const ports::TicketFilter& f) {
   FilterSql filter = BuildFilter(f);
   std::string sql = "SELECT COUNT(*) FROM tickets t WHERE " + filter.where;

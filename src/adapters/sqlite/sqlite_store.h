@@ -67,6 +67,8 @@ class SqliteStore final : public ports::TicketStore,
   Result<domain::Ticket> FindByNumber(const std::string& number) override;
   Result<std::vector<domain::TicketEvent>> History(domain::TicketId id) override;
   Result<std::vector<domain::Ticket>> List(const ports::TicketFilter& filter) override;
+  Result<std::vector<std::pair<domain::TicketId, int64_t>>> ListVersions(
+      const ports::TicketFilter& filter) override;
   Result<int64_t> Count(const ports::TicketFilter& filter) override;
   Result<ports::StoreSummary> Summary() override;
   Status RebuildProjections() override;

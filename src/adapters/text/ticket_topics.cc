@@ -1,11 +1,18 @@
 #include "adapters/text/ticket_topics.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "adapters/classify/byte_io.h"
 #include "domain/lifecycle.h"
 
 namespace hotline::adapters::text {
@@ -242,6 +249,10 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 
+double MsBetween(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
 bool AreasAreTownships(const domain::OrgTree& org, const TicketTopicRequest& request) {
   if (!request.region) {
     return false;
@@ -280,6 +291,23 @@ domain::Ticket SlimTicket(int64_t id, const Report& report, domain::RegionId reg
 
 }  // namespace
 
+// A snapshot file read and checked (the format is described at WriteSnapshot).
+struct HotTopicIndex::Snapshot {
+  struct SavedText {
+    int64_t id = 0;
+    Report report;
+    int64_t region = 0;
+    int64_t category = 0;
+    uint32_t state = 0;
+    bool signalled = false;
+    ReportTerms terms;
+    std::vector<std::pair<double, int64_t>> neighbours;  // score, ticket id
+  };
+  std::vector<std::pair<int64_t, Kept>> kept;
+  std::vector<std::string> terms;
+  std::vector<SavedText> texts;
+};
+
 HotTopicIndex::HotTopicIndex(ports::TicketStore& store, std::shared_ptr<const Tokenizer> tokenizer,
                              HotTopicIndexOptions options)
     : store_(store), tokenizer_(std::move(tokenizer)), options_(options), finder_(*tokenizer_) {}
@@ -312,46 +340,188 @@ void HotTopicIndex::LoadInBackground(Instant now, std::function<void(const Statu
 }
 
 Status HotTopicIndex::Load(Instant now) {
+  const auto started = std::chrono::steady_clock::now();
   const Error cancelled{ErrorCode::kUnavailable, "热点索引的加载已取消"};
   const int64_t today = DayOf(ToUnix(now));
   const int64_t count_start = today - (options_.count_days - 1) * kDay;
   const int64_t text_start = today - (options_.text_days - 1) * kDay;
-  HOTLINE_ASSIGN_OR_RETURN(const int64_t data_since, DataSince(store_));
+  // The store's first ticket: when its data begins, and (its number) which store it is.
+  ports::TicketFilter first_filter;
+  first_filter.limit = 1;
+  HOTLINE_ASSIGN_OR_RETURN(std::vector<domain::Ticket> first, store_.List(first_filter));
+  const int64_t data_since = first.empty() ? 0 : ToUnix(first.front().created_at);
+  const std::string first_number = first.empty() ? "" : first.front().number;
+  std::optional<Snapshot> snapshot;
+  std::string note;
+  double snapshot_read_ms = 0;
+  if (!options_.snapshot_path.empty() && !cancelled_) {
+    const auto s0 = std::chrono::steady_clock::now();
+    snapshot = ReadSnapshot(count_start, text_start, first_number, data_since, note);
+    snapshot_read_ms = MsBetween(s0, std::chrono::steady_clock::now());
+    if (!snapshot.has_value() && !note.empty()) {
+      std::fprintf(stderr, "hotline: 热点索引快照 %s 未使用（%s），从库中全量加载\n",
+                   options_.snapshot_path.c_str(), note.c_str());
+    }
+  }
   {
     std::unique_lock lock(mu_);
     count_start_ = count_start;
     text_start_ = text_start;
     data_since_ = data_since;
+    load_stats_ = LoadStats{};
+    load_stats_.snapshot_note = note;
+    load_stats_.snapshot_read_ms = snapshot_read_ms;
+    if (snapshot.has_value()) {
+      HOTLINE_RETURN_IF_ERROR(InstallSnapshot(*snapshot));
+      load_stats_.from_snapshot = true;
+    }
   }
-  ports::TicketFilter f;
-  f.created_from = FromUnix(count_start);
-  f.limit = kPage;
-  while (true) {
-    if (cancelled_) {
-      return cancelled;
-    }
-    HOTLINE_ASSIGN_OR_RETURN(std::vector<domain::Ticket> page, store_.List(f));
-    {
-      std::unique_lock lock(mu_);
-      for (const auto& t : page) {
-        if (cancelled_) {
-          return cancelled;
-        }
-        ApplyLocked(t);
-      }
-    }
-    if (static_cast<int>(page.size()) < kPage) {
-      break;
-    }
-    f.after_id = page.back().id.value();
-  }
+  snapshot.reset();
+  HOTLINE_RETURN_IF_ERROR(ReadStore(/*catch_up=*/load_stats_.from_snapshot));
   std::unique_lock lock(mu_);
+  // The earliest report: the store's first ticket or one of the kept days (as a full load
+  // finds it, whether the kept tickets came from a snapshot or from the store).
+  for (const auto& [id, kept] : kept_) {
+    if (data_since_ == 0 || kept.time < data_since_) {
+      data_since_ = kept.time;
+    }
+  }
   DrainLocked();  // the feed's changes are newer than what was read
   ComputeSignals();
   if (cancelled_) {
     return cancelled;
   }
   loaded_ = true;
+  load_stats_.total_ms = MsBetween(started, std::chrono::steady_clock::now());
+  return OkStatus();
+}
+
+Status HotTopicIndex::ReadStore(bool catch_up) {
+  const Error cancelled{ErrorCode::kUnavailable, "热点索引的加载已取消"};
+  if (catch_up) {
+    // The versions of the kept days' tickets (no ticket decoded), compared with the
+    // snapshot's; the changed ones are then read one by one, unless there are many.
+    std::unordered_set<int64_t> unseen;
+    std::vector<int64_t> changed;
+    ports::TicketFilter f;
+    {
+      std::shared_lock lock(mu_);
+      f.created_from = FromUnix(count_start_);
+      unseen.reserve(kept_.size());
+      for (const auto& [id, kept] : kept_) {
+        unseen.insert(id);
+      }
+    }
+    f.limit = 10000;
+    size_t rows = 0;
+    const auto r0 = std::chrono::steady_clock::now();
+    while (true) {
+      if (cancelled_) {
+        return cancelled;
+      }
+      HOTLINE_ASSIGN_OR_RETURN(auto page, store_.ListVersions(f));
+      {
+        std::shared_lock lock(mu_);
+        for (const auto& [id, version] : page) {
+          unseen.erase(id.value());
+          const auto kept = kept_.find(id.value());
+          if (kept == kept_.end() || kept->second.version != version) {
+            changed.push_back(id.value());
+          }
+        }
+      }
+      rows += page.size();
+      if (page.size() < static_cast<size_t>(f.limit)) {
+        break;
+      }
+      f.after_id = page.back().first.value();
+    }
+    {
+      std::unique_lock lock(mu_);
+      load_stats_.read_ms += MsBetween(r0, std::chrono::steady_clock::now());
+      load_stats_.rows += rows;
+    }
+    if (changed.size() <= std::max<size_t>(1000, rows / 10)) {
+      const auto a0 = std::chrono::steady_clock::now();
+      for (const int64_t id : changed) {
+        if (cancelled_) {
+          return cancelled;
+        }
+        auto ticket = store_.Find(domain::TicketId{id});
+        if (!ticket.has_value()) {
+          if (ticket.error().code == ErrorCode::kNotFound) {
+            continue;  // deleted meanwhile
+          }
+          return ticket.error();
+        }
+        std::unique_lock lock(mu_);
+        ApplyLocked(*ticket);
+        ++load_stats_.caught_up;
+      }
+      std::unique_lock lock(mu_);
+      for (const int64_t id : unseen) {
+        RemoveLocked(id);
+      }
+      load_stats_.removed = unseen.size();
+      load_stats_.index_ms += MsBetween(a0, std::chrono::steady_clock::now());
+      return OkStatus();
+    }
+    // Many changes (an old snapshot): every row is read, as a full load does.
+  }
+  // With a snapshot installed: the tickets it holds that the store no longer has (none,
+  // unless tickets were deleted) are removed at the end.
+  std::unordered_set<int64_t> unseen;
+  ports::TicketFilter f;
+  {
+    std::shared_lock lock(mu_);
+    f.created_from = FromUnix(count_start_);
+    if (catch_up) {
+      unseen.reserve(kept_.size());
+      for (const auto& [id, kept] : kept_) {
+        unseen.insert(id);
+      }
+    }
+  }
+  f.limit = kPage;
+  while (true) {
+    if (cancelled_) {
+      return cancelled;
+    }
+    const auto r0 = std::chrono::steady_clock::now();
+    HOTLINE_ASSIGN_OR_RETURN(std::vector<domain::Ticket> page, store_.List(f));
+    {
+      std::unique_lock lock(mu_);
+      const auto a0 = std::chrono::steady_clock::now();
+      load_stats_.read_ms += MsBetween(r0, a0);
+      load_stats_.rows += page.size();
+      for (const auto& t : page) {
+        if (cancelled_) {
+          return cancelled;
+        }
+        if (catch_up) {
+          unseen.erase(t.id.value());
+          const auto kept = kept_.find(t.id.value());
+          if (kept != kept_.end() && kept->second.version == t.version) {
+            continue;  // as the snapshot has it
+          }
+          ++load_stats_.caught_up;
+        }
+        ApplyLocked(t);
+      }
+      load_stats_.index_ms += MsBetween(a0, std::chrono::steady_clock::now());
+    }
+    if (static_cast<int>(page.size()) < kPage) {
+      break;
+    }
+    f.after_id = page.back().id.value();
+  }
+  if (!unseen.empty()) {
+    std::unique_lock lock(mu_);
+    for (const int64_t id : unseen) {
+      RemoveLocked(id);
+    }
+    load_stats_.removed = unseen.size();
+  }
   return OkStatus();
 }
 
@@ -386,16 +556,22 @@ void HotTopicIndex::DrainLocked() {
 }
 
 void HotTopicIndex::ComputeSignals() {
-  size_t done = 0;
-  for (const uint32_t slot : unsignalled_) {
-    if (cancelled_) {
-      break;
+  // The texts waiting, each once, in the order they came.
+  std::vector<uint32_t> work;
+  {
+    std::vector<bool> queued(texts_.size(), false);
+    for (const uint32_t slot : unsignalled_) {
+      if (texts_[slot].id != 0 && !texts_[slot].signalled && !queued[slot]) {
+        queued[slot] = true;
+        work.push_back(slot);
+      }
     }
-    ++done;
+  }
+  // Neighbours: lookups in the finder, which only reads, so several threads share them when
+  // many texts wait (at load); each text's list is its own, the same whatever the threads.
+  const auto n0 = std::chrono::steady_clock::now();
+  const auto neighbours_of = [&](uint32_t slot) {
     Text& text = texts_[slot];
-    if (text.id == 0 || text.signalled) {
-      continue;
-    }
     text.neighbours.clear();
     for (const auto& match : finder_.FindSimilar(text.report, options_.kept_neighbours)) {
       if (match.score < cluster_.threshold) {
@@ -408,11 +584,47 @@ void HotTopicIndex::ComputeSignals() {
       }
     }
     text.neighbours.shrink_to_fit();
+  };
+  unsigned threads = options_.load_threads != 0
+                         ? options_.load_threads
+                         : std::min(4U, std::max(1U, std::thread::hardware_concurrency()));
+  threads = static_cast<unsigned>(std::min<size_t>(threads, work.size() / 256 + 1));
+  std::atomic<size_t> next{0};
+  const auto run = [&] {
+    for (size_t i = next++; i < work.size() && !cancelled_; i = next++) {
+      neighbours_of(work[i]);
+    }
+  };
+  if (threads <= 1) {
+    run();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) {
+      pool.emplace_back(run);
+    }
+    run();
+    for (auto& t : pool) {
+      t.join();
+    }
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  load_stats_.neighbours_ms += MsBetween(n0, t0);
+  if (cancelled_) {
+    return;  // left waiting: the index never answers
+  }
+  // Words and places, in the same order as before: the term table numbers them as it meets
+  // them, so one thread.
+  for (const uint32_t slot : work) {
+    if (cancelled_) {
+      return;  // those done stay done; the others wait
+    }
+    Text& text = texts_[slot];
     text.terms = TermsOf(*tokenizer_, text.report, terms_);
     text.signalled = true;
   }
-  unsignalled_.erase(unsignalled_.begin(),
-                     unsignalled_.begin() + static_cast<std::ptrdiff_t>(done));
+  unsignalled_.clear();
+  load_stats_.looked_up += work.size();
+  load_stats_.terms_ms += MsBetween(t0, std::chrono::steady_clock::now());
 }
 
 void HotTopicIndex::FreeText(uint32_t slot) {
@@ -423,6 +635,21 @@ void HotTopicIndex::FreeText(uint32_t slot) {
   text = Text{};
   slot_ids_[slot] = 0;
   free_.push_back(slot);
+}
+
+void HotTopicIndex::RemoveLocked(int64_t id) {
+  const auto kept = kept_.find(id);
+  if (kept != kept_.end()) {
+    const auto count =
+        counts_.find({DayOf(kept->second.time), kept->second.region, kept->second.category});
+    if (count != counts_.end() && --count->second == 0) {
+      counts_.erase(count);
+    }
+    kept_.erase(kept);
+  }
+  if (const auto slot = slot_of_id_.find(id); slot != slot_of_id_.end()) {
+    FreeText(slot->second);
+  }
 }
 
 void HotTopicIndex::ApplyLocked(const domain::Ticket& t) {
@@ -443,7 +670,7 @@ void HotTopicIndex::ApplyLocked(const domain::Ticket& t) {
       counts_.erase(old);
     }
   }
-  kept->second = Kept{time, t.region.value(), t.category.value()};
+  kept->second = Kept{time, t.region.value(), t.category.value(), t.version};
   ++counts_[{DayOf(time), t.region.value(), t.category.value()}];
   if (time < text_start_) {
     return;
@@ -509,6 +736,9 @@ void HotTopicIndex::Advance(Instant now) {
 }
 
 bool HotTopicIndex::Prepare(Instant now) {
+  if (!loaded_) {
+    return false;  // without waiting for a load that holds the lock
+  }
   std::unique_lock lock(mu_);
   if (!loaded_) {
     return false;
@@ -785,6 +1015,418 @@ std::optional<Result<std::vector<TicketCluster>>> HotTopicIndex::FindClusters(
   return Result<std::vector<TicketCluster>>(std::move(clusters));
 }
 
+// The snapshot file (docs/hot_topics.md), little-endian:
+//   "HLHOTIDX" · u32 format version · u64 tokenizer fingerprint · u32 text_days ·
+//   u32 count_days · u32 kept_neighbours · f64 link threshold · i64 written at ·
+//   i64 count_start · i64 text_start · i64 and str the store's first ticket's time and number ·
+//   u64 n · n × (i64 id, time, region, category, version)               every kept ticket
+//   u64 n · n × str                                                      the term table
+//   u64 n · n × (i64 id · str number, title, text, address · i64 time, region, category ·
+//                u32 state · u8 signalled · u32 n · n × u32 words · u32 n · n × u32 places ·
+//                u32 n · n × (f64 score, i64 ticket id))                 the texts, by id
+//   u64 FNV-1a 64 of every byte before it.
+// str: u32 length and the bytes. A file of another version is not read (a full load then).
+namespace {
+
+namespace wire = classify::wire;
+
+constexpr char kSnapshotMagic[] = "HLHOTIDX";
+constexpr uint32_t kSnapshotVersion = 1;
+
+// Writes through a buffer to a file, hashing what it writes.
+class SnapshotWriter {
+ public:
+  explicit SnapshotWriter(std::FILE* file) : file_(file) { buffer_.reserve(kChunk + 4096); }
+  void Bytes(std::string_view b) {
+    buffer_.append(b);
+    Spill();
+  }
+  void U32(uint32_t v) {
+    wire::PutU32(buffer_, v);
+    Spill();
+  }
+  void I64(int64_t v) {
+    wire::PutU64(buffer_, static_cast<uint64_t>(v));
+    Spill();
+  }
+  void F64(double v) { I64(std::bit_cast<int64_t>(v)); }
+  void Str(std::string_view s) {
+    U32(static_cast<uint32_t>(s.size()));
+    Bytes(s);
+  }
+  // Flushes, then appends the checksum of everything written. False on a write error.
+  bool Finish() {
+    Flush();
+    std::string tail;
+    wire::PutU64(tail, hash_);
+    ok_ = ok_ && std::fwrite(tail.data(), 1, tail.size(), file_) == tail.size();
+    return ok_;
+  }
+
+ private:
+  static constexpr size_t kChunk = size_t{1} << 20;
+  void Spill() {
+    if (buffer_.size() >= kChunk) {
+      Flush();
+    }
+  }
+  void Flush() {
+    hash_ = wire::Fnv1a64(buffer_, hash_);
+    ok_ = ok_ && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) == buffer_.size();
+    buffer_.clear();
+  }
+  std::FILE* file_;
+  std::string buffer_;
+  uint64_t hash_ = wire::kFnvOffset;
+  bool ok_ = true;
+};
+
+// Reads the fields back; once past the end every read gives 0 and ok() is false.
+class SnapshotReader {
+ public:
+  explicit SnapshotReader(std::string_view data) : data_(data) {}
+  bool ok() const { return ok_; }
+  uint32_t U32() { return static_cast<uint32_t>(Le(4)); }
+  uint8_t U8() { return static_cast<uint8_t>(Le(1)); }
+  int64_t I64() { return static_cast<int64_t>(Le(8)); }
+  double F64() { return std::bit_cast<double>(Le(8)); }
+  std::string Str() {
+    const uint32_t n = U32();
+    if (!Has(n)) {
+      return {};
+    }
+    std::string out(data_.substr(pos_, n));
+    pos_ += n;
+    return out;
+  }
+  // A count of items of at least `min_bytes` each: refused (0, not ok) when the rest of the
+  // file cannot hold them, so a damaged count never allocates much.
+  size_t Count(size_t min_bytes, bool wide) {
+    const uint64_t n = wide ? Le(8) : Le(4);
+    if (!ok_ || n > (data_.size() - pos_) / std::max<size_t>(min_bytes, 1)) {
+      ok_ = false;
+      return 0;
+    }
+    return static_cast<size_t>(n);
+  }
+  bool AtEnd() const { return pos_ == data_.size(); }
+
+ private:
+  bool Has(size_t n) {
+    if (ok_ && data_.size() - pos_ >= n) {
+      return true;
+    }
+    ok_ = false;
+    return false;
+  }
+  uint64_t Le(int width) {
+    if (!Has(static_cast<size_t>(width))) {
+      return 0;
+    }
+    const uint64_t v = wire::GetLe(data_, pos_, width);
+    pos_ += static_cast<size_t>(width);
+    return v;
+  }
+  std::string_view data_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::optional<HotTopicIndex::Snapshot> HotTopicIndex::ReadSnapshot(int64_t count_start,
+                                                                   int64_t text_start,
+                                                                   const std::string& first_number,
+                                                                   int64_t data_since,
+                                                                   std::string& note) const {
+  note.clear();
+  std::FILE* file = std::fopen(options_.snapshot_path.c_str(), "rb");
+  if (file == nullptr) {
+    if (errno != ENOENT) {
+      note = fmt::format("无法打开：{}", std::strerror(errno));
+    }
+    return std::nullopt;  // none yet: a full load, nothing to say
+  }
+  std::string data;
+  {
+    char chunk[1 << 16];
+    size_t n = 0;
+    while ((n = std::fread(chunk, 1, sizeof chunk, file)) > 0) {
+      data.append(chunk, n);
+    }
+    const bool failed = std::ferror(file) != 0;
+    std::fclose(file);
+    if (failed) {
+      note = "读取出错";
+      return std::nullopt;
+    }
+  }
+  constexpr size_t kMagic = sizeof kSnapshotMagic - 1;
+  if (data.size() < kMagic + 4 + 8 || data.compare(0, kMagic, kSnapshotMagic) != 0) {
+    note = "不是热点索引快照文件";
+    return std::nullopt;
+  }
+  const auto version = static_cast<uint32_t>(wire::GetLe(data, kMagic, 4));
+  if (version != kSnapshotVersion) {
+    note = fmt::format("快照格式版本 {}，本程序读取版本 {}", version, kSnapshotVersion);
+    return std::nullopt;
+  }
+  const std::string_view body(data.data(), data.size() - 8);
+  if (wire::Fnv1a64(body) != wire::GetLe(data, data.size() - 8, 8)) {
+    note = "校验和不符（文件损坏或不完整）";
+    return std::nullopt;
+  }
+  SnapshotReader in(body.substr(kMagic + 4));
+  if (static_cast<uint64_t>(in.I64()) != tokenizer_->fingerprint()) {
+    note = "分词词库已变更";
+    return std::nullopt;
+  }
+  const uint32_t text_days = in.U32();
+  const uint32_t count_days = in.U32();
+  const uint32_t kept_neighbours = in.U32();
+  const double threshold = in.F64();
+  if (static_cast<int>(text_days) != options_.text_days ||
+      static_cast<int>(count_days) != options_.count_days ||
+      kept_neighbours != options_.kept_neighbours || threshold != cluster_.threshold) {
+    note = "索引参数不同";
+    return std::nullopt;
+  }
+  (void)in.I64();  // written at
+  const int64_t saved_count_start = in.I64();
+  const int64_t saved_text_start = in.I64();
+  const int64_t saved_first_at = in.I64();
+  const std::string saved_first = in.Str();
+  if (!in.ok()) {
+    note = "文件内容不完整";
+    return std::nullopt;
+  }
+  if (saved_first != first_number || saved_first_at != data_since) {
+    note = "快照属于另一个数据库";
+    return std::nullopt;
+  }
+  if (saved_count_start > count_start || saved_text_start > text_start) {
+    note = "快照晚于当前日期";
+    return std::nullopt;
+  }
+  Snapshot snapshot;
+  snapshot.kept.resize(in.Count(40, true));
+  for (auto& [id, kept] : snapshot.kept) {
+    id = in.I64();
+    kept.time = in.I64();
+    kept.region = in.I64();
+    kept.category = in.I64();
+    kept.version = in.I64();
+  }
+  snapshot.terms.resize(in.Count(4, true));
+  for (auto& term : snapshot.terms) {
+    term = in.Str();
+  }
+  snapshot.texts.resize(in.Count(8 + 16 + 24 + 4 + 1 + 12, true));
+  for (auto& text : snapshot.texts) {
+    text.id = in.I64();
+    text.report.id = in.Str();
+    text.report.title = in.Str();
+    text.report.text = in.Str();
+    text.report.address = in.Str();
+    text.report.time = in.I64();
+    text.region = in.I64();
+    text.category = in.I64();
+    text.report.region = std::to_string(text.region);
+    text.state = in.U32();
+    text.signalled = in.U8() != 0;
+    for (auto* terms : {&text.terms.words, &text.terms.places}) {
+      terms->resize(in.Count(4, false));
+      for (auto& term : *terms) {
+        term = in.U32();
+        if (term >= snapshot.terms.size()) {
+          note = "文件内容有误（词编号越界）";
+          return std::nullopt;
+        }
+      }
+    }
+    text.neighbours.resize(in.Count(16, false));
+    for (auto& [score, id] : text.neighbours) {
+      score = in.F64();
+      id = in.I64();
+    }
+    if (!in.ok()) {
+      break;
+    }
+  }
+  if (!in.ok() || !in.AtEnd()) {
+    note = "文件内容不完整";
+    return std::nullopt;
+  }
+  return snapshot;
+}
+
+Status HotTopicIndex::InstallSnapshot(Snapshot& snapshot) {
+  const Error cancelled{ErrorCode::kUnavailable, "热点索引的加载已取消"};
+  for (const auto& [id, kept] : snapshot.kept) {
+    if (kept.time < count_start_) {
+      continue;  // a day that has left the window since
+    }
+    kept_.emplace(id, kept);
+    ++counts_[{DayOf(kept.time), kept.region, kept.category}];
+  }
+  for (const auto& term : snapshot.terms) {
+    (void)terms_.Intern(term);  // the same numbers: the names are distinct, in order
+  }
+  if (terms_.size() != snapshot.terms.size()) {
+    return Error{ErrorCode::kInternal, "热点索引快照的词表有重复"};
+  }
+  // Into the finder in ticket id order, as a full load inserts them.
+  std::sort(snapshot.texts.begin(), snapshot.texts.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  const auto f0 = std::chrono::steady_clock::now();
+  size_t done = 0;
+  for (auto& saved : snapshot.texts) {
+    if ((++done & 1023) == 0 && cancelled_) {
+      return cancelled;
+    }
+    if (saved.report.time < text_start_ || saved.id == 0 || kept_.count(saved.id) == 0 ||
+        slot_of_id_.count(saved.id) != 0) {
+      continue;
+    }
+    const auto slot = static_cast<uint32_t>(texts_.size());
+    Text& text = texts_.emplace_back();
+    text.id = saved.id;
+    text.report = std::move(saved.report);
+    text.region = domain::RegionId{saved.region};
+    text.category = domain::CategoryId{saved.category};
+    text.state = static_cast<domain::TicketState>(saved.state);
+    text.terms = std::move(saved.terms);
+    text.signalled = saved.signalled;
+    slot_ids_.push_back(saved.id);
+    slot_of_id_.emplace(saved.id, slot);
+    slot_of_number_[text.report.id] = slot;
+    (void)finder_.Upsert(text.report);
+    if (!text.signalled) {
+      unsignalled_.push_back(slot);
+    }
+  }
+  load_stats_.snapshot_finder_ms = MsBetween(f0, std::chrono::steady_clock::now());
+  // Neighbours by slot now that every text has one; those that left the window are dropped.
+  for (const auto& saved : snapshot.texts) {
+    const auto slot = slot_of_id_.find(saved.id);
+    if (slot == slot_of_id_.end() || !texts_[slot->second].signalled) {
+      continue;
+    }
+    auto& neighbours = texts_[slot->second].neighbours;
+    for (const auto& [score, id] : saved.neighbours) {
+      const auto other = slot_of_id_.find(id);
+      if (other != slot_of_id_.end()) {
+        neighbours.push_back({score, other->second, static_cast<uint32_t>(id)});
+      }
+    }
+    neighbours.shrink_to_fit();
+  }
+  return OkStatus();
+}
+
+Status HotTopicIndex::WriteSnapshot(Instant now) {
+  if (options_.snapshot_path.empty()) {
+    return Error{ErrorCode::kFailedPrecondition, "未设置热点索引快照文件"};
+  }
+  if (!Prepare(now)) {  // brings the index up to date (the feed's changes, the days)
+    return Error{ErrorCode::kFailedPrecondition, "热点索引尚未加载，不写快照"};
+  }
+  const std::string& path = options_.snapshot_path;
+  const std::string temp = fmt::format("{}.tmp{}", path, static_cast<long>(::getpid()));
+  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  if (file == nullptr) {
+    return Error{ErrorCode::kUnavailable,
+                 fmt::format("无法写热点索引快照 {}：{}", temp, std::strerror(errno))};
+  }
+  bool ok = true;
+  {
+    std::shared_lock lock(mu_);  // calls go on; changes queue meanwhile
+    SnapshotWriter out(file);
+    out.Bytes(std::string_view(kSnapshotMagic, sizeof kSnapshotMagic - 1));
+    out.U32(kSnapshotVersion);
+    out.I64(static_cast<int64_t>(tokenizer_->fingerprint()));
+    out.U32(static_cast<uint32_t>(options_.text_days));
+    out.U32(static_cast<uint32_t>(options_.count_days));
+    out.U32(static_cast<uint32_t>(options_.kept_neighbours));
+    out.F64(cluster_.threshold);
+    out.I64(ToUnix(now));
+    out.I64(count_start_);
+    out.I64(text_start_);
+    // Which store: its first ticket (the one with the lowest id), when and as what.
+    ports::TicketFilter first;
+    first.limit = 1;
+    auto first_ticket = store_.List(first);
+    if (!first_ticket.has_value()) {
+      std::fclose(file);
+      std::remove(temp.c_str());
+      return first_ticket.error();
+    }
+    out.I64(first_ticket->empty() ? 0 : ToUnix(first_ticket->front().created_at));
+    out.Str(first_ticket->empty() ? "" : first_ticket->front().number);
+    out.I64(static_cast<int64_t>(kept_.size()));
+    for (const auto& [id, kept] : kept_) {
+      out.I64(id);
+      out.I64(kept.time);
+      out.I64(kept.region);
+      out.I64(kept.category);
+      out.I64(kept.version);
+    }
+    out.I64(static_cast<int64_t>(terms_.size()));
+    for (size_t i = 0; i < terms_.size(); ++i) {
+      out.Str(terms_.Name(static_cast<uint32_t>(i)));
+    }
+    std::vector<std::pair<int64_t, uint32_t>> by_id;
+    for (uint32_t slot = 0; slot < texts_.size(); ++slot) {
+      if (texts_[slot].id != 0) {
+        by_id.emplace_back(texts_[slot].id, slot);
+      }
+    }
+    std::sort(by_id.begin(), by_id.end());
+    out.I64(static_cast<int64_t>(by_id.size()));
+    for (const auto& [id, slot] : by_id) {
+      const Text& text = texts_[slot];
+      out.I64(id);
+      out.Str(text.report.id);
+      out.Str(text.report.title);
+      out.Str(text.report.text);
+      out.Str(text.report.address);
+      out.I64(text.report.time);
+      out.I64(text.region.value());
+      out.I64(text.category.value());
+      out.U32(static_cast<uint32_t>(text.state));
+      out.Bytes(std::string(1, text.signalled ? '\1' : '\0'));
+      for (const auto* terms : {&text.terms.words, &text.terms.places}) {
+        out.U32(static_cast<uint32_t>(terms->size()));
+        for (const uint32_t term : *terms) {
+          out.U32(term);
+        }
+      }
+      // Neighbours still in the window, by ticket id (slots are this process's).
+      std::vector<std::pair<double, int64_t>> live;
+      for (const Neighbour& n : text.neighbours) {
+        const int64_t other = slot_ids_[n.slot];
+        if (other != 0 && static_cast<uint32_t>(other) == n.id_low) {
+          live.emplace_back(n.score, other);
+        }
+      }
+      out.U32(static_cast<uint32_t>(live.size()));
+      for (const auto& [score, other] : live) {
+        out.F64(score);
+        out.I64(other);
+      }
+    }
+    ok = out.Finish();
+  }
+  ok = ok && std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
+  ok = (std::fclose(file) == 0) && ok;
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(temp.c_str());
+    return Error{ErrorCode::kUnavailable, fmt::format("无法写热点索引快照 {}：{}", path, why)};
+  }
+  return OkStatus();
+}
+
 HotTopicIndex::Stats HotTopicIndex::stats() const {
   std::shared_lock lock(mu_);
   Stats s;
@@ -792,6 +1434,7 @@ HotTopicIndex::Stats HotTopicIndex::stats() const {
   s.tickets = kept_.size();
   s.texts = finder_.size();
   s.live_finder_calls = live_calls_;
+  s.load = load_stats_;
   return s;
 }
 
@@ -808,7 +1451,45 @@ LiveHotTopicIndex::~LiveHotTopicIndex() { Stop(); }
 
 void LiveHotTopicIndex::Start() {
   std::lock_guard lock(mu_);
-  current_->LoadInBackground(now_());
+  HotTopicIndex* index = current_.get();
+  current_->LoadInBackground(now_(), [index](const Status& loaded) {
+    if (!loaded.has_value()) {
+      return;  // said by LoadInBackground, or cancelled
+    }
+    const auto s = index->stats();
+    if (s.load.from_snapshot) {
+      std::fprintf(stderr,
+                   "hotline: 热点索引已就绪（快照，追补 %zu 件变更）：%zu 件工单，%zu 件文本，"
+                   "用时 %.1f 秒\n",
+                   s.load.caught_up, s.tickets, s.texts, s.load.total_ms / 1000);
+    } else {
+      std::fprintf(stderr,
+                   "hotline: 热点索引已就绪（全量加载）：%zu 件工单，%zu 件文本，用时 %.1f 秒\n",
+                   s.tickets, s.texts, s.load.total_ms / 1000);
+    }
+  });
+  if (options_.snapshot_path.empty() || options_.snapshot_interval_seconds <= 0 ||
+      snapshots_.joinable()) {
+    return;
+  }
+  snapshots_ = std::thread([this] {
+    std::unique_lock held(mu_);
+    while (!stopped_) {
+      stop_cv_.wait_for(held, std::chrono::seconds(options_.snapshot_interval_seconds),
+                        [this] { return stopped_; });
+      if (stopped_) {
+        break;
+      }
+      std::shared_ptr<HotTopicIndex> serving = current_;
+      held.unlock();
+      if (serving->stats().loaded) {
+        if (auto written = serving->WriteSnapshot(now_()); !written.has_value()) {
+          std::fprintf(stderr, "hotline: %s\n", written.error().message.c_str());
+        }
+      }
+      held.lock();
+    }
+  });
 }
 
 void LiveHotTopicIndex::Apply(const domain::Ticket& ticket) {
@@ -852,14 +1533,26 @@ void LiveHotTopicIndex::Rebuild(std::shared_ptr<const Tokenizer> tokenizer) {
 void LiveHotTopicIndex::Stop() {
   std::shared_ptr<HotTopicIndex> building;
   std::shared_ptr<HotTopicIndex> current;
+  bool first = false;
   {
     std::lock_guard lock(mu_);
+    first = !stopped_;
     stopped_ = true;
     building = std::move(building_);
     current = current_;
   }
+  stop_cv_.notify_all();
+  if (snapshots_.joinable()) {
+    snapshots_.join();
+  }
   if (building != nullptr) {
     building->Cancel();
+  }
+  // A loaded index saves what it holds for the next start (a load in progress does not wait).
+  if (first && !options_.snapshot_path.empty() && current->stats().loaded) {
+    if (auto written = current->WriteSnapshot(now_()); !written.has_value()) {
+      std::fprintf(stderr, "hotline: %s\n", written.error().message.c_str());
+    }
   }
   current->Cancel();  // an initial load still running: the index then never answers
 }

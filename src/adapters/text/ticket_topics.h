@@ -7,12 +7,14 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <string>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -97,6 +99,15 @@ struct HotTopicIndexOptions {
   // Neighbours kept per report (scoring at least ClusterOptions::threshold): a scoped call
   // uses the first ClusterOptions::neighbours of them within its scope.
   size_t kept_neighbours = 20;
+  // Threads looking up neighbours when many texts wait for them (at load): 0 = the
+  // machine's hardware threads, at most 4. The result does not depend on it.
+  unsigned load_threads = 0;
+  // The snapshot file (docs/hot_topics.md): when set, Load starts from it if it is valid
+  // for this store, tokenizer and options (then reads the store only to catch up with the
+  // tickets changed since), and WriteSnapshot writes it. Empty: no snapshot.
+  std::string snapshot_path;
+  // LiveHotTopicIndex writes the snapshot this often (seconds; 0: only when it stops).
+  int snapshot_interval_seconds = 600;
 };
 
 class HotTopicIndex {
@@ -119,6 +130,10 @@ class HotTopicIndex {
   void LoadInBackground(Instant now, std::function<void(const Status&)> done = {});
   // Stops a load in progress soon (between two tickets); the index then never answers.
   void Cancel();
+  // Writes what the index holds to options.snapshot_path: a temporary file beside it,
+  // flushed and renamed over it, so a reader sees the old file or the new one whole.
+  // kFailedPrecondition when the index is not loaded or has no snapshot path; I/O errors.
+  Status WriteSnapshot(Instant now);
   // A ticket as it is now (a change from the feed).
   void Apply(const domain::Ticket& ticket);
 
@@ -140,11 +155,30 @@ class HotTopicIndex {
 
   const Tokenizer& tokenizer() const { return *tokenizer_; }
 
+  // Where the last Load spent its time (milliseconds of wall time, summed per stage).
+  struct LoadStats {
+    double read_ms = 0;        // store.List: reading and decoding the rows
+    double index_ms = 0;       // ApplyLocked: counts, tokenizing into the SimilarityFinder
+    double neighbours_ms = 0;  // FindSimilar per kept text (wall time, all threads)
+    double terms_ms = 0;       // TermsOf: tokenizing again for words and places, interning
+    size_t rows = 0;           // tickets read
+    size_t looked_up = 0;      // texts whose neighbours were looked up
+    // From a snapshot: reading and checking the file, and putting its texts back into the
+    // SimilarityFinder (tokenizing them, as a full load does, but no neighbour search).
+    bool from_snapshot = false;
+    double snapshot_read_ms = 0;
+    double snapshot_finder_ms = 0;
+    size_t caught_up = 0;       // tickets new or changed since the snapshot (applied)
+    size_t removed = 0;         // tickets of the snapshot no longer in the store
+    std::string snapshot_note;  // why a snapshot was not used (empty when it was, or none)
+    double total_ms = 0;
+  };
   struct Stats {
     bool loaded = false;
     size_t tickets = 0;            // kept for counting
     size_t texts = 0;              // in the SimilarityFinder
     size_t live_finder_calls = 0;  // calls answered from memory
+    LoadStats load;
   };
   Stats stats() const;
 
@@ -168,7 +202,9 @@ class HotTopicIndex {
     int64_t time = 0;
     int64_t region = 0;
     int64_t category = 0;
+    int64_t version = 0;  // the ticket's, to catch up after a snapshot
   };
+  struct Snapshot;  // a snapshot file read and checked (ticket_topics.cc)
   using CountKey = std::tuple<int64_t, int64_t, int64_t>;  // local day, region, category
 
   // Under mu_ (exclusive): neighbours and terms of the texts that have none yet.
@@ -176,6 +212,17 @@ class HotTopicIndex {
   // Under mu_ (exclusive): moves the kept days up to `now` and applies pending changes.
   void Advance(Instant now);
   void ApplyLocked(const domain::Ticket& ticket);
+  void RemoveLocked(int64_t id);  // a ticket no longer in the store
+  // Reads and checks the snapshot file: nullopt (with `note` saying why) when there is none
+  // or it is not valid for this store, tokenizer, options and window.
+  std::optional<Snapshot> ReadSnapshot(int64_t count_start, int64_t text_start,
+                                       const std::string& first_number, int64_t data_since,
+                                       std::string& note) const;
+  // Under mu_ (exclusive), on an empty index: the snapshot's tickets within the window.
+  Status InstallSnapshot(Snapshot& snapshot);
+  // Reads the tickets of the count days from the store and applies them (all of them, or
+  // with `catch_up` only those new or changed since the snapshot installed).
+  Status ReadStore(bool catch_up);
   void DrainLocked();
   void FreeText(uint32_t slot);
   // Under mu_ (exclusive): waits until loaded and moves the kept days; false if not loaded.
@@ -209,6 +256,7 @@ class HotTopicIndex {
   std::atomic<bool> loaded_{false};
   std::atomic<bool> cancelled_{false};
   std::atomic<size_t> live_calls_{0};
+  LoadStats load_stats_;  // under mu_
   std::mutex pending_mu_;
   std::vector<domain::Ticket> pending_;  // changes not yet applied
   std::thread loader_;
@@ -224,11 +272,15 @@ class LiveHotTopicIndex {
                     std::function<Instant()> now, HotTopicIndexOptions options = {});
   ~LiveHotTopicIndex();  // Stop()
 
-  void Start();  // the first index, loaded in the background
+  // The first index, loaded in the background (from the snapshot when options name a valid
+  // one); one line on stderr says how when it is ready. With a snapshot path, a thread
+  // writes the snapshot every snapshot_interval_seconds.
+  void Start();
   void Apply(const domain::Ticket& ticket);
   // Nothing when `tokenizer` is the one in use or being loaded already.
   void Rebuild(std::shared_ptr<const Tokenizer> tokenizer);
-  // Cancels loads in progress and waits for them (promptly); the index in use stays.
+  // Cancels loads in progress and waits for them (promptly); the index in use stays. A
+  // loaded index with a snapshot path writes its snapshot first.
   void Stop();
   std::shared_ptr<HotTopicIndex> current() const;
   size_t rebuilds() const;  // indexes swapped in by Rebuild
@@ -243,6 +295,8 @@ class LiveHotTopicIndex {
   std::shared_ptr<const Tokenizer> wanted_;  // of the index in use or being loaded
   size_t rebuilds_ = 0;
   bool stopped_ = false;
+  std::condition_variable stop_cv_;  // wakes the snapshot thread when stopping
+  std::thread snapshots_;
 };
 
 }  // namespace hotline::adapters::text

@@ -3,6 +3,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
+#include <unicode/uvernum.h>
 
 #include <algorithm>
 #include <array>
@@ -192,6 +193,33 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::Create(const Lexicon& lexicon,
     for (const auto& variant : group) {
       tokenizer->canonical_.emplace(normalize(variant), canonical_utf8);
     }
+  }
+  {
+    // Every piece ends with a byte that no UTF-8 text holds, so pieces cannot run together.
+    uint64_t h = 1469598103934665603ULL;
+    const auto mix = [&h](std::string_view piece) {
+      for (const unsigned char c : piece) {
+        h = (h ^ c) * 1099511628211ULL;
+      }
+      h = (h ^ 0xFFU) * 1099511628211ULL;
+    };
+    mix("tokenizer/1");
+    mix(U_ICU_VERSION);
+    mix(tokenizer->options_.opencc_config);
+    mix(std::string{static_cast<char>('0' + tokenizer->options_.emit_bigrams),
+                    static_cast<char>('0' + tokenizer->options_.emit_words),
+                    static_cast<char>('0' + tokenizer->options_.use_icu_words)});
+    for (const auto& word : lexicon.words()) {
+      mix(word.text);
+      mix(std::string(1, static_cast<char>('0' + static_cast<int>(word.kind))));
+    }
+    for (const auto& group : lexicon.synonym_groups()) {
+      for (const auto& variant : group) {
+        mix(variant);
+      }
+      mix("|");
+    }
+    tokenizer->fingerprint_ = h;
   }
   if (tokenizer->options_.use_icu_words) {
     UErrorCode status = U_ZERO_ERROR;

@@ -90,6 +90,10 @@ class Tokenizer {
   std::vector<std::string> Terms(std::string_view text) const;
 
   const TextNormalizer& normalizer() const { return *normalizer_; }
+  // FNV-1a 64 of what decides the tokens: the lexicon's words, kinds and synonym groups (in
+  // order), the options and the ICU version. Equal fingerprints, same tokens: an index
+  // built with one tokenizer and saved (HotTopicIndex's snapshot) is valid for the other.
+  uint64_t fingerprint() const { return fingerprint_; }
 
  private:
   struct Span {
@@ -110,6 +114,7 @@ class Tokenizer {
   void ReleaseIterator(std::unique_ptr<icu::BreakIterator> it) const;
 
   TokenizerOptions options_;
+  uint64_t fingerprint_ = 0;
   std::unique_ptr<TextNormalizer> normalizer_;
   // User dictionary (normalised) → kind; longest entry bounds the match window.
   std::unordered_map<std::u32string, TokenKind> dictionary_;
