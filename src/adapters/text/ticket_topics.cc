@@ -1482,7 +1482,7 @@ void LiveHotTopicIndex::Start() {
       }
       std::shared_ptr<HotTopicIndex> serving = current_;
       held.unlock();
-      if (serving->stats().loaded) {
+      if (serving->loaded()) {
         if (auto written = serving->WriteSnapshot(now_()); !written.has_value()) {
           std::fprintf(stderr, "hotline: %s\n", written.error().message.c_str());
         }
@@ -1549,7 +1549,7 @@ void LiveHotTopicIndex::Stop() {
     building->Cancel();
   }
   // A loaded index saves what it holds for the next start (a load in progress does not wait).
-  if (first && !options_.snapshot_path.empty() && current->stats().loaded) {
+  if (first && !options_.snapshot_path.empty() && current->loaded()) {
     if (auto written = current->WriteSnapshot(now_()); !written.has_value()) {
       std::fprintf(stderr, "hotline: %s\n", written.error().message.c_str());
     }

@@ -154,6 +154,8 @@ class HotTopicIndex {
                                                                  Instant now);
 
   const Tokenizer& tokenizer() const { return *tokenizer_; }
+  // Whether Load has finished; never waits (stats() waits for a load holding the lock).
+  bool loaded() const { return loaded_; }
 
   // Where the last Load spent its time (milliseconds of wall time, summed per stage).
   struct LoadStats {
