@@ -341,7 +341,7 @@ int main(int argc, char** argv) {
   }
   const auto stats = index.stats();
   // The snapshot's answers against the full build's: identical topics and clusters.
-  std::string same = "not compared (no full build)";
+  std::string snapshot_same = "not compared (no full build)";
   if (full_topics.has_value()) {
     auto again = index.Find(city->org, city->categories, request, now);
     auto listed = index.FindClusters(city->org, request, now);
@@ -362,11 +362,17 @@ int main(int argc, char** argv) {
         equal = x.tickets[j].number == y.tickets[j].number;
       }
     }
-    same = equal ? "identical" : "DIFFERENT";
+    snapshot_same = equal ? "identical" : "DIFFERENT";
     std::printf(
         "snapshot vs full build, city week topics and clusters: %s (%zu topics, %zu "
         "clusters)\n",
-        same.c_str(), full_topics->topics.size(), full_clusters->size());
+        snapshot_same.c_str(), full_topics->topics.size(), full_clusters->size());
+  }
+  std::printf("loaded periods: %zu tickets; index: %zu tickets kept, %zu texts\n", reports,
+              stats.tickets, stats.texts);
+  if (!store_ms.empty()) {
+    std::printf("store, per call:     p50 %.0f ms  max %.0f ms  (%zu topics)\n",
+                Percentile(store_ms, 0.5), Percentile(store_ms, 1.0), store_topics);
   }
   std::printf("index, city week:    p50 %.0f ms  max %.0f ms  (%zu topics)\n",
               Percentile(index_ms, 0.5), Percentile(index_ms, 1.0), index_topics);
@@ -396,7 +402,7 @@ int main(int argc, char** argv) {
       "\"county_ms\":%.1f,\"category_ms\":%.1f,\"clusters_p50_ms\":%.1f,"
       "\"peak_rss_mb\":%ld,\"loadavg\":\"%s\"}\n",
       tickets, reports, store_ms.empty() ? -1.0 : Percentile(store_ms, 0.5), load_ms, write_ms,
-      snapshot_mb, snapshot_load_ms, same.c_str(), Percentile(index_ms, 0.5),
+      snapshot_mb, snapshot_load_ms, snapshot_same.c_str(), Percentile(index_ms, 0.5),
       Percentile(index_ms, 1.0), county_ms, category_ms, Percentile(cluster_ms, 0.5), PeakRssMb(),
       LoadAverage().c_str());
   return 0;
