@@ -296,6 +296,7 @@ void RunServe(ServeArgs args) {
       static_cast<long long>(suggestions.recorded), static_cast<long long>(suggestions.skipped),
       static_cast<long long>(suggestions.failed), static_cast<long long>(suggestions.dropped),
       static_cast<long long>(suggestions.batches));
+  std::fflush(stdout);  // said even if tearing down the modules below fails
   std::printf("hotline 已停止\n");
 }
 
