@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,6 +22,22 @@ struct Reply {
   std::string body;
   nlohmann::json Json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
+
+// `s` percent-encoded for a query string: ASCII letters and digits stay, every other byte
+// (UTF-8 included) becomes %XX.
+inline std::string UrlEncode(const std::string& s) {
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) != 0) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
 
 // A minimal HTTP/1.1 client over a plain socket (Connection: close).
 inline Reply Call(uint16_t port, const std::string& method, const std::string& path,

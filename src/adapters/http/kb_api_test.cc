@@ -27,19 +27,7 @@ using hotline::testing::Reply;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string Q(const std::string& s) {
-  std::string out;
-  for (const unsigned char c : s) {
-    if (std::isalnum(c) != 0) {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
+std::string Q(const std::string& s) { return hotline::testing::UrlEncode(s); }
 
 class KbApiTest : public hotline::testing::ApiFixture {
  protected:

@@ -23,19 +23,7 @@ using hotline::testing::Reply;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-std::string Q(const std::string& s) {
-  std::string out;
-  for (const unsigned char c : s) {
-    if (std::isalnum(c) != 0) {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
+std::string Q(const std::string& s) { return hotline::testing::UrlEncode(s); }
 
 // A corpus written for the test (JSON Lines, as `POST /api/v1/kb/import` takes it).
 const std::vector<json> kCorpus = {

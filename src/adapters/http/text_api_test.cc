@@ -22,19 +22,7 @@ using hotline::testing::Call;
 using hotline::testing::Reply;
 using nlohmann::json;
 
-std::string Q(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c)) {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
+std::string Q(const std::string& s) { return hotline::testing::UrlEncode(s); }
 
 class TextApiTest : public hotline::testing::ApiFixture {
  protected:
