@@ -4,6 +4,7 @@
 #include <fstream>
 #include <numeric>
 
+#include "adapters/classify/model_file_testing.h"
 #include "adapters/classify/synthetic_corpus.h"
 #include "testing/matchers.h"
 
@@ -11,17 +12,6 @@ namespace hotline::adapters::classify {
 namespace {
 
 using ::hotline::testing::HasErrorCode;
-
-// Small and single-threaded: fast under ASan and deterministic for the seed.
-TrainOptions SmallOptions() {
-  TrainOptions o;
-  o.epoch = 20;
-  o.dim = 16;
-  o.bucket = 20000;
-  o.threads = 1;
-  o.calibration_fraction = 0.2;
-  return o;
-}
 
 std::filesystem::path TempPath(const std::string& name) {
   return std::filesystem::temp_directory_path() /
@@ -31,7 +21,7 @@ std::filesystem::path TempPath(const std::string& name) {
 class FastTextModelTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto model = FastTextModel::Train(SyntheticCorpus(60, 1), SmallOptions());
+    auto model = FastTextModel::Train(SyntheticCorpus(60, 1), SmallTrainOptions());
     ASSERT_OK(model);
     model_ = std::move(model).value().release();
   }
@@ -156,11 +146,12 @@ TEST_F(FastTextModelTest, SaveToAMissingFolderFails) {
 }
 
 TEST(FastTextModelTrain, RejectsDegenerateData) {
-  EXPECT_THAT(FastTextModel::Train({}, SmallOptions()), HasErrorCode(ErrorCode::kInvalidArgument));
-  const std::vector<LabelledText> one_label = {{"A", "路灯坏了"}, {"A", "学校收费"}};
-  EXPECT_THAT(FastTextModel::Train(one_label, SmallOptions()),
+  EXPECT_THAT(FastTextModel::Train({}, SmallTrainOptions()),
               HasErrorCode(ErrorCode::kInvalidArgument));
-  TrainOptions bad = SmallOptions();
+  const std::vector<LabelledText> one_label = {{"A", "路灯坏了"}, {"A", "学校收费"}};
+  EXPECT_THAT(FastTextModel::Train(one_label, SmallTrainOptions()),
+              HasErrorCode(ErrorCode::kInvalidArgument));
+  TrainOptions bad = SmallTrainOptions();
   bad.epoch = 0;
   EXPECT_THAT(FastTextModel::Train(SyntheticCorpus(2, 1), bad),
               HasErrorCode(ErrorCode::kInvalidArgument));
@@ -169,14 +160,14 @@ TEST(FastTextModelTrain, RejectsDegenerateData) {
 TEST(FastTextModelTrain, TinyDataWithoutCalibrationStillWorks) {
   // Too few rows per label to hold any out: trains on everything with temperature 1.
   const std::vector<LabelledText> rows = {{"交通运输", "公交车晚点"}, {"教育文体", "学校收费"}};
-  auto model = FastTextModel::Train(rows, SmallOptions());
+  auto model = FastTextModel::Train(rows, SmallTrainOptions());
   ASSERT_OK(model);
   EXPECT_EQ((*model)->info().n_train, 2);
   EXPECT_OK((*model)->Predict("公交车", 2));
 }
 
 TEST(FastTextModelTrain, EnsembleOfTwoMembersRoundTrips) {
-  TrainOptions o = SmallOptions();
+  TrainOptions o = SmallTrainOptions();
   o.ensemble = 2;
   o.calibration_fraction = 0.0;
   auto model = FastTextModel::Train(SyntheticCorpus(20, 3), o);

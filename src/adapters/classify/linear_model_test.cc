@@ -10,6 +10,7 @@
 #include "adapters/classify/byte_io.h"
 #include "adapters/classify/calibration.h"
 #include "adapters/classify/fasttext_model.h"
+#include "adapters/classify/model_file_testing.h"
 #include "adapters/classify/synthetic_corpus.h"
 #include "testing/matchers.h"
 
@@ -210,47 +211,13 @@ TEST(LinearModel, CorruptBytesAreRefusedWithAClearError) {
 
 // ---- The linear member inside the model file ----
 
-// Replaces the trailing checksum of a model file image so that only inner checks can fail.
-void Reseal(std::string& bytes) {
-  bytes.resize(bytes.size() - 8);
-  wire::PutU64(bytes, wire::Fnv1a64(bytes));
-}
-
-// A model file's bytes with its JSON header (after the 8-byte magic and a 4-byte
-// little-endian length) changed by `edit`, the file checksum redone: as an older version of
-// the code would have written it.
-std::string WithHeader(const std::string& bytes, const std::function<void(nlohmann::json&)>& edit) {
-  const size_t header_len = wire::GetLe(bytes, 8, 4);
-  nlohmann::json header = nlohmann::json::parse(bytes.substr(12, header_len));
-  edit(header);
-  const std::string text = header.dump();
-  std::string old = bytes.substr(0, 8);
-  wire::PutU32(old, static_cast<uint32_t>(text.size()));
-  old += text;
-  old += bytes.substr(12 + header_len);
-  Reseal(old);
-  return old;
-}
-
-TrainOptions SmallOptions() {
-  TrainOptions o;
-  o.epoch = 20;
-  o.dim = 16;
-  o.bucket = 20000;
-  o.threads = 1;
-  o.calibration_fraction = 0.2;
-  o.linear = true;
-  o.linear_options.min_df = 1;
-  return o;
-}
-
 class LinearMemberTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto mixed = FastTextModel::Train(SyntheticCorpus(60, 1), SmallOptions());
+    auto mixed = FastTextModel::Train(SyntheticCorpus(60, 1), SmallMixedOptions());
     ASSERT_OK(mixed);
     mixed_ = std::move(mixed).value().release();
-    TrainOptions alone = SmallOptions();
+    TrainOptions alone = SmallMixedOptions();
     alone.feature_sets.clear();
     auto linear = FastTextModel::Train(SyntheticCorpus(60, 1), alone);
     ASSERT_OK(linear);
@@ -376,7 +343,7 @@ TEST(LinearMember, PriorCorrectionFavoursSmallLabelsAndSurvivesSaveAndLoad) {
     }
     data.push_back(row);
   }
-  TrainOptions plain = SmallOptions();
+  TrainOptions plain = SmallMixedOptions();
   plain.feature_sets.clear();
   plain.prior_correction = 0.0;
   TrainOptions corrected = plain;
@@ -428,7 +395,7 @@ TEST(LinearMember, PriorCorrectionFavoursSmallLabelsAndSurvivesSaveAndLoad) {
 
 // A model file of format 1 (before the linear member) still loads and predicts.
 TEST(LinearMember, FormatOneFilesStillLoad) {
-  TrainOptions o = SmallOptions();
+  TrainOptions o = SmallMixedOptions();
   o.linear = false;
   auto model = FastTextModel::Train(SyntheticCorpus(30, 1), o);
   ASSERT_OK(model);

@@ -12,6 +12,7 @@
 
 #include "adapters/classify/byte_io.h"
 #include "adapters/classify/fasttext_model.h"
+#include "adapters/classify/model_file_testing.h"
 #include "adapters/classify/synthetic_corpus.h"
 #include "testing/matchers.h"
 
@@ -21,38 +22,16 @@ namespace {
 namespace fs = std::filesystem;
 using ::hotline::testing::HasErrorCode;
 
-TrainOptions SmallOptions() {
-  TrainOptions o;
-  o.epoch = 20;
-  o.dim = 16;
-  o.bucket = 20000;
-  o.threads = 1;
-  o.calibration_fraction = 0.2;
-  o.linear = true;
-  o.linear_options.min_df = 1;
-  return o;
-}
-
 // The model file's bytes with the mixing weight in its JSON header set to `w` and the
 // file's checksum redone (as if training had fitted `w`).
 std::string WithLinearWeight(const std::string& bytes, double w) {
-  const size_t header_len = wire::GetLe(bytes, 8, 4);
-  nlohmann::json header = nlohmann::json::parse(bytes.substr(12, header_len));
-  header["info"]["linear_weight"] = w;
-  const std::string text = header.dump();
-  std::string out = bytes.substr(0, 8);
-  wire::PutU32(out, static_cast<uint32_t>(text.size()));
-  out += text;
-  out += bytes.substr(12 + header_len);
-  out.resize(out.size() - 8);
-  wire::PutU64(out, wire::Fnv1a64(out));
-  return out;
+  return WithHeader(bytes, [w](nlohmann::json& header) { header["info"]["linear_weight"] = w; });
 }
 
 class ModelLoadTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto model = FastTextModel::Train(SyntheticCorpus(40, 3), SmallOptions());
+    auto model = FastTextModel::Train(SyntheticCorpus(40, 3), SmallMixedOptions());
     ASSERT_OK(model);
     auto bytes = (*model)->Serialize();
     ASSERT_OK(bytes);
