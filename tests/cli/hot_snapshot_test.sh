@@ -54,9 +54,10 @@ grep -q "未使用" "$DIR/serve1.log" && bad "a missing snapshot is not worth a 
 start "$DIR/serve2.log" || exit 1
 if wait_for "$DIR/serve2.log" "热点索引已就绪（快照" 600; then ok; else bad "snapshot load never ready"; cat "$DIR/serve2.log"; fi
 SNAP_S=$(seconds_of "$DIR/serve2.log")
+# How long each took is printed, not asserted: timings belong to bench/hot, and a busy
+# machine may make a small snapshot load as slow as the full one.
 echo "full load ${FULL_S}s, from the snapshot ${SNAP_S}s"
-python3 -c "import sys; sys.exit(0 if float('$SNAP_S') < float('$FULL_S') else 1)" && ok ||
-  bad "the snapshot load (${SNAP_S}s) is not faster than the full one (${FULL_S}s)"
+grep -q "热点索引已就绪（全量加载）" "$DIR/serve2.log" && bad "a full load despite the snapshot" || ok
 stop
 
 # 3. A damaged snapshot: said, ignored, built in full.
@@ -81,9 +82,9 @@ if python3 -c "import sys; sys.exit(0 if float('$FULL_S') >= 1.0 else 1)"; then
   stop
   grep -q "热点索引已就绪" "$DIR/serve4.log" && bad "the load finished before SIGTERM (${FULL_S}s)" || ok
   [[ "$STATUS" -eq 0 ]] && ok || bad "serve exited $STATUS after SIGTERM mid-load"
+  # Promptness is not timed here: had the stop waited for the load, the load would have
+  # said it was ready and the loaded index would have written its snapshot (both checked).
   echo "full load ${FULL_S}s, stopped mid-load in ${STOP_S}s"
-  python3 -c "import sys; sys.exit(0 if float('$STOP_S') < min(8.0, float('$FULL_S') / 2) else 1)" &&
-    ok || bad "stopping mid-load took ${STOP_S}s (full load ${FULL_S}s)"
   [[ -e "$SNAP" ]] && bad "a snapshot was written by an unfinished load" || ok
 else
   echo "SKIP mid-load SIGTERM: the full load took ${FULL_S}s, too short to stop in the middle"

@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <tuple>
@@ -603,32 +606,55 @@ TEST_F(HotTopicsApiTest, ALoadInProgressIsCancelledPromptly) {
     domain::Apply(t, *event);
     ASSERT_OK(store_->Create(std::move(t), {std::move(*event)}));
   }
-  using Clock = std::chrono::steady_clock;
-  const auto ms = [](Clock::duration d) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  // The load is held at its first neighbour lookup, cancelled there, then let go: it must
+  // stop after the lookup in hand (one thread), not finish the other texts first.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool held = false;
+  bool released = false;
+  std::atomic<int> lookups{0};
+  text::HotTopicIndexOptions options;
+  options.load_threads = 1;
+  options.before_lookup = [&] {
+    if (lookups++ == 0) {
+      std::unique_lock lock(mu);
+      held = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return released; });
+    }
   };
-  const auto t0 = Clock::now();
-  {
-    text::HotTopicIndex full(*store_, *tokenizer_);
-    ASSERT_OK(full.Load(clock_.Now()));
-    EXPECT_GE(full.stats().texts, 400U);
-  }
-  const auto full_ms = ms(Clock::now() - t0);
-  ASSERT_GE(full_ms, 200) << "too few reports to tell a cancelled load from a finished one";
-  auto index = std::make_unique<text::HotTopicIndex>(*store_, *tokenizer_);
+  auto index = std::make_unique<text::HotTopicIndex>(*store_, *tokenizer_, options);
   Status result = OkStatus();
   std::atomic<bool> finished{false};
   index->LoadInBackground(clock_.Now(), [&](const Status& s) {
     result = s;
     finished = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(full_ms / 10));
-  const auto t1 = Clock::now();
-  index.reset();  // cancels and joins, as `hotline serve` does when it stops
-  const auto stop_ms = ms(Clock::now() - t1);
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(120), [&] { return held; }))
+        << "the load never reached its neighbour lookups";
+  }
+  index->Cancel();
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  cv.notify_all();
+  index.reset();  // joins, as `hotline serve` does when it stops
   EXPECT_TRUE(finished);
-  EXPECT_FALSE(result.has_value()) << "the load was cancelled, not finished";
-  EXPECT_LT(stop_ms, full_ms / 3) << "full load " << full_ms << " ms, stopped in " << stop_ms;
+  ASSERT_FALSE(result.has_value()) << "the load was cancelled, not finished";
+  EXPECT_EQ(result.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(lookups.load(), 1) << "lookups went on after the cancel";
+  {  // Without the cancel the same load looks up every text: 400 lookups, not 1.
+    std::atomic<int> all{0};
+    text::HotTopicIndexOptions counting;
+    counting.load_threads = 1;
+    counting.before_lookup = [&] { ++all; };
+    text::HotTopicIndex full(*store_, *tokenizer_, counting);
+    ASSERT_OK(full.Load(clock_.Now()));
+    EXPECT_GE(all.load(), 400);
+  }
   // Cancelled before it starts: Load says so and the index never answers.
   text::HotTopicIndex cancelled(*store_, *tokenizer_);
   cancelled.Cancel();

@@ -571,6 +571,9 @@ void HotTopicIndex::ComputeSignals() {
   // many texts wait (at load); each text's list is its own, the same whatever the threads.
   const auto n0 = std::chrono::steady_clock::now();
   const auto neighbours_of = [&](uint32_t slot) {
+    if (options_.before_lookup) {
+      options_.before_lookup();
+    }
     Text& text = texts_[slot];
     text.neighbours.clear();
     for (const auto& match : finder_.FindSimilar(text.report, options_.kept_neighbours)) {

@@ -108,6 +108,9 @@ struct HotTopicIndexOptions {
   std::string snapshot_path;
   // LiveHotTopicIndex writes the snapshot this often (seconds; 0: only when it stops).
   int snapshot_interval_seconds = 600;
+  // For tests: called on the loading thread before each text's neighbours are looked up, so
+  // a test can hold a load in the middle and see how many lookups follow a Cancel.
+  std::function<void()> before_lookup;
 };
 
 class HotTopicIndex {
