@@ -923,7 +923,7 @@ TEST_F(HotTopicSnapshotTest, TheLiveIndexWritesItsSnapshotWhenItStops) {
       *store_, std::shared_ptr<const text::Tokenizer>(tokenizer_.get(), [](auto*) {}),
       [this] { return clock_.Now(); }, WithSnapshot());
   live->Start();
-  for (int i = 0; i < 500 && !live->current()->stats().loaded; ++i) {
+  for (int i = 0; i < 3000 && !live->current()->stats().loaded; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_TRUE(live->current()->stats().loaded);
