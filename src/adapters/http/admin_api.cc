@@ -466,6 +466,31 @@ std::optional<HttpResponse> SaveCategories(ports::DirectoryStore& directory,
   return std::nullopt;
 }
 
+// Builds the organisation of `next`'s regions with `units` and `users`, saves it in
+// `directory`, with `password` (a user's new password hash) when given, and puts it in
+// `next`; the error response when the tree is not valid or a write fails. Nothing is changed
+// then: when the password cannot be written, the organisation saved before is put back.
+std::optional<HttpResponse> SaveOrg(
+    ports::DirectoryStore& directory, app::HotlineConfig& next, std::vector<domain::Unit> units,
+    std::vector<domain::User> users,
+    const std::optional<std::pair<domain::UserId, std::string>>& password = std::nullopt) {
+  auto built = domain::OrgTree::Build(next.org.regions(), std::move(units), std::move(users));
+  if (!built.has_value()) {
+    return FromError(built.error());
+  }
+  if (auto st = directory.SaveOrg(*built); !st.has_value()) {
+    return FromError(st.error());
+  }
+  if (password) {
+    if (auto st = directory.SetPasswordHash(password->first, password->second); !st.has_value()) {
+      (void)directory.SaveOrg(next.org);  // undo: no user without their password
+      return FromError(st.error());
+    }
+  }
+  next.org = std::move(*built);
+  return std::nullopt;
+}
+
 bool IsAdminPath(const std::vector<std::string>& parts) {
   static const std::set<std::string> kResources = {"users",    "units",    "categories",
                                                    "policies", "calendar", "routing"};
@@ -611,22 +636,14 @@ HttpResponse AdminApi::CreateUser(RequestContext& ctx) {
                     active->value_or(true)};
   std::vector<domain::User> users = org.users();
   users.push_back(user);
-  auto built = domain::OrgTree::Build(org.regions(), org.units(), std::move(users));
-  if (!built.has_value()) {
-    return FromError(built.error());
-  }
   auto hash = security::HashPassword(**password);
   if (!hash.has_value()) {
     return FromError(hash.error());
   }
-  if (auto st = directory_.SaveOrg(*built); !st.has_value()) {
-    return FromError(st.error());
+  if (auto bad = SaveOrg(directory_, *next, org.units(), std::move(users),
+                         std::pair{user.id, std::move(*hash)})) {
+    return std::move(*bad);
   }
-  if (auto st = directory_.SetPasswordHash(user.id, *hash); !st.has_value()) {
-    (void)directory_.SaveOrg(org);  // undo: no user without a password
-    return FromError(st.error());
-  }
-  next->org = std::move(*built);
   json out = UserJson(user, next->org);
   service_.SwapConfig(next);
   ctx.audit("admin.user.create", user.login, out.dump());
@@ -704,29 +721,18 @@ HttpResponse AdminApi::UpdateUser(RequestContext& ctx) {
   for (const auto& u : org.users()) {
     users.push_back(u.id == user.id ? user : u);
   }
-  auto built = domain::OrgTree::Build(org.regions(), org.units(), std::move(users));
-  if (!built.has_value()) {
-    return FromError(built.error());
-  }
-  std::string hash;
+  std::optional<std::pair<domain::UserId, std::string>> hash;
   if (password) {
     auto h = security::HashPassword(*password);
     if (!h.has_value()) {
       return FromError(h.error());
     }
-    hash = *h;
+    hash.emplace(user.id, std::move(*h));
   }
   json before = UserJson(*current, org);
-  if (auto st = directory_.SaveOrg(*built); !st.has_value()) {
-    return FromError(st.error());
+  if (auto bad = SaveOrg(directory_, *next, org.units(), std::move(users), hash)) {
+    return std::move(*bad);
   }
-  if (password) {
-    if (auto st = directory_.SetPasswordHash(user.id, hash); !st.has_value()) {
-      (void)directory_.SaveOrg(org);
-      return FromError(st.error());
-    }
-  }
-  next->org = std::move(*built);
   json after = UserJson(user, next->org);
   service_.SwapConfig(next);
   ctx.audit("admin.user.update", login,
@@ -794,14 +800,9 @@ HttpResponse AdminApi::CreateUnit(RequestContext& ctx) {
                     b.active.value_or(true)};
   std::vector<domain::Unit> units = org.units();
   units.push_back(unit);
-  auto built = domain::OrgTree::Build(org.regions(), std::move(units), org.users());
-  if (!built.has_value()) {
-    return FromError(built.error());
+  if (auto bad = SaveOrg(directory_, *next, std::move(units), org.users())) {
+    return std::move(*bad);
   }
-  if (auto st = directory_.SaveOrg(*built); !st.has_value()) {
-    return FromError(st.error());
-  }
-  next->org = std::move(*built);
   json out = UnitJson(unit, next->org);
   service_.SwapConfig(next);
   ctx.audit("admin.unit.create", unit.code, out.dump());
@@ -890,15 +891,10 @@ HttpResponse AdminApi::UpdateUnit(RequestContext& ctx) {
   for (const auto& u : org.units()) {
     units.push_back(u.id == unit.id ? unit : u);
   }
-  auto built = domain::OrgTree::Build(org.regions(), std::move(units), org.users());
-  if (!built.has_value()) {
-    return FromError(built.error());
-  }
   json before = UnitJson(*current, org);
-  if (auto st = directory_.SaveOrg(*built); !st.has_value()) {
-    return FromError(st.error());
+  if (auto bad = SaveOrg(directory_, *next, std::move(units), org.users())) {
+    return std::move(*bad);
   }
-  next->org = std::move(*built);
   json after = UnitJson(unit, next->org);
   service_.SwapConfig(next);
   ctx.audit("admin.unit.update", unit.code, json{{"before", before}, {"after", after}}.dump());
