@@ -4,11 +4,10 @@
 #include "adapters/classify/model_registry.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "adapters/classify/store_service_testing.h"
 #include "adapters/classify/suggestion_recorder.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "testing/matchers.h"
@@ -17,7 +16,6 @@
 namespace hotline::adapters::classify {
 namespace {
 
-namespace fs = std::filesystem;
 using domain::Action;
 using hotline::testing::HasErrorCode;
 using hotline::testing::SmallCity;
@@ -54,31 +52,8 @@ const std::vector<Topic>& Topics() {
   return topics;
 }
 
-class ModelRegistryTest : public ::testing::Test {
+class ModelRegistryTest : public StoreServiceTest {
  protected:
-  void SetUp() override {
-    static int counter = 0;
-    dir_ = fs::temp_directory_path() /
-           ("hotline-classify-store-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    auto store = sqlite::SqliteStore::Open({.path = (dir_ / "c.db").string()});
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    ASSERT_OK(store_->SaveRouting(city_->routing));
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    config->routing = city_->routing;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
-  }
-  void TearDown() override {
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   domain::CategoryId Cat(const char* path) { return city_->categories.FindByPath(path)->id; }
 
   // Registers a complaint in the township and, unless `dispatch` is false, dispatches it.
@@ -119,12 +94,6 @@ class ModelRegistryTest : public ::testing::Test {
     o.train.min_count = 1;
     return o;
   }
-
-  std::unique_ptr<SmallCity> city_ = hotline::testing::MakeSmallCity();
-  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
 };
 
 TEST_F(ModelRegistryTest, LabelsMapToTheCategoryTree) {

@@ -6,16 +6,15 @@
 #include "adapters/classify/suggestion_recorder.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <condition_variable>
-#include <filesystem>
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "adapters/classify/model_registry.h"
+#include "adapters/classify/store_service_testing.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "testing/matchers.h"
 #include "testing/small_city.h"
@@ -23,7 +22,6 @@
 namespace hotline::adapters::classify {
 namespace {
 
-namespace fs = std::filesystem;
 using hotline::testing::SmallCity;
 
 // Suggests 环境保护 first for texts with 噪音, else 城乡建设; can hold predictions at a gate
@@ -64,32 +62,18 @@ class GatedClassifier final : public Classifier {
   bool open_ = false;
 };
 
-class SuggestionRecorderTest : public ::testing::Test {
+class SuggestionRecorderTest : public StoreServiceTest {
  protected:
   void SetUp() override {
-    static int counter = 0;
-    dir_ = fs::temp_directory_path() / ("hotline-suggestion-recorder-" + std::to_string(getpid()) +
-                                        "-" + std::to_string(counter++));
-    fs::create_directories(dir_);
-    auto store = sqlite::SqliteStore::Open({.path = (dir_ / "s.db").string()});
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    ASSERT_OK(store_->SaveOrg(city_->org));
-    ASSERT_OK(store_->SaveCategories(city_->categories));
-    ASSERT_OK(store_->SaveRouting(city_->routing));
-    auto config = std::make_shared<app::HotlineConfig>();
-    config->org = city_->org;
-    config->categories = city_->categories;
-    config->routing = city_->routing;
-    service_ = std::make_unique<app::TicketService>(*store_, clock_, config);
+    StoreServiceTest::SetUp();
     model_ = std::make_shared<GatedClassifier>();
     classifier_.Swap(model_);
   }
   void TearDown() override {
-    model_->Open();
-    service_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    if (model_) {
+      model_->Open();
+    }
+    StoreServiceTest::TearDown();
   }
 
   domain::Ticket Register(const std::string& text) {
@@ -116,11 +100,6 @@ class SuggestionRecorderTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<SmallCity> city_ = hotline::testing::MakeSmallCity();
-  ports::FakeClock clock_{*ParseInstant("2024-03-04 09:00")};
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<app::TicketService> service_;
   std::shared_ptr<GatedClassifier> model_;
   SwappableClassifier classifier_;
   std::vector<domain::Ticket> tickets_;
