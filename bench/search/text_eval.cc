@@ -3,6 +3,7 @@
 //
 //   text_eval search DOCS.tsv QUERIES.tsv [--half 0|1] [--candidates OUT.tsv] [key=value ...]
 //   text_eval similar MESSAGES.tsv CLUSTERS.tsv [--half 0|1] [key=value ...]
+//   text_eval tokens FILE.tsv   (each row's first column, then each other column's tokens)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,13 +20,46 @@ namespace text = hotline::adapters::text;
 int Usage() {
   std::fprintf(stderr,
                "usage: text_eval search|similar FILE1 FILE2 [--half 0|1] [--candidates OUT.tsv] "
-               "[key=value ...]\n");
+               "[--depth N] [key=value ...]\n       text_eval tokens FILE.tsv\n");
   return 2;
+}
+
+// Prints each row of a TSV file as: its first column, then for every other column a tab and
+// the column's tokens as "kind:term" separated by spaces (for trying first-stage ideas
+// outside the index, docs/search.md round 6).
+int PrintTokens(const char* path) {
+  auto table = text::ReadTsvFile(path);
+  auto tokenizer = text::Tokenizer::CreateDefault();
+  if (!table.has_value() || !tokenizer.has_value()) {
+    std::fprintf(stderr, "text_eval: cannot read the input or create the tokenizer\n");
+    return 1;
+  }
+  for (const auto& row : table->rows) {
+    std::string line = row.empty() ? std::string() : row[0];
+    for (size_t c = 1; c < row.size(); ++c) {
+      line += '\t';
+      bool first = true;
+      for (const auto& token : (*tokenizer)->Tokenize(row[c])) {
+        if (!first) {
+          line += ' ';
+        }
+        first = false;
+        line += text::TokenKindName(token.kind);
+        line += ':';
+        line += token.text;
+      }
+    }
+    std::printf("%s\n", line.c_str());
+  }
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "tokens") == 0) {
+    return PrintTokens(argv[2]);
+  }
   if (argc < 4) {
     return Usage();
   }
@@ -42,6 +76,10 @@ int main(int argc, char** argv) {
   for (int i = 4; i < argc; ++i) {
     if (std::strcmp(argv[i], "--half") == 0 && i + 1 < argc) {
       search.half = similar.half = std::atoi(argv[++i]);
+      continue;
+    }
+    if (std::strcmp(argv[i], "--depth") == 0 && i + 1 < argc) {
+      search.candidates_depth = static_cast<size_t>(std::atoi(argv[++i]));
       continue;
     }
     if (std::strcmp(argv[i], "--candidates") == 0 && i + 1 < argc) {

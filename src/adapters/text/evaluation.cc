@@ -182,7 +182,8 @@ Result<SearchEvalReport> EvaluateSearchWith(const TsvTable& docs, const TsvTable
   std::vector<size_t> ranks(selected.size(), 0);  // 1-based; 0 = not in the top 10
   const bool keep_candidates = !options.candidates_path.empty();
   std::vector<std::vector<SearchHit>> candidates(keep_candidates ? selected.size() : 0);
-  const size_t limit = keep_candidates ? std::max(kTopK, kSearchCandidates) : kTopK;
+  const size_t limit =
+      keep_candidates ? std::max({kTopK, kSearchCandidates, options.candidates_depth}) : kTopK;
   ParallelFor(selected.size(), engine.threads, [&](size_t i) {
     const auto& row = queries.rows[selected[i]];
     std::vector<QueryPart> parts;
@@ -337,6 +338,8 @@ Status ApplyIndexParam(const std::string& key, double value, IndexOptions* index
     index->word_weight = value;
   } else if (key == "max_df_ratio") {
     index->max_df_ratio = value;
+  } else if (key == "max_query_terms") {
+    index->max_query_terms = static_cast<size_t>(value);
   } else if (key == "rerank_depth") {
     index->rerank_depth = static_cast<size_t>(value);
   } else if (key == "phrase_chars") {

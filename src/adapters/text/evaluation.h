@@ -35,6 +35,8 @@ struct SearchEvalOptions {
   // best first, tab-separated. For trying re-ranking members outside the index
   // (docs/search.md, round 5). The figures are the same with or without it.
   std::string candidates_path;
+  // How many hits per query candidates_path receives (at least kSearchCandidates).
+  size_t candidates_depth = 0;
 };
 
 // Hits per query written to SearchEvalOptions::candidates_path (the fusion depth).

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -130,6 +131,37 @@ TEST(EvaluateSearch, WritesEachQuerysCandidatesWithoutChangingTheFigures) {
               HasErrorCode(ErrorCode::kInvalidArgument));
 }
 
+TEST(EvaluateSearch, WritesDeeperCandidateListsWhenAsked) {
+  const auto tokenizer = MakeTokenizer();
+  // 60 replies that all mention 施工, each with its own number: more than the 50 candidates
+  // written by default.
+  std::string docs_text = "doc_id\t答复意见\n";
+  for (int i = 0; i < 60; ++i) {
+    docs_text +=
+        "R" + std::to_string(i) + "\t第" + std::to_string(i) + "号工地夜间施工，已处理。\n";
+  }
+  auto docs = ParseTsv(docs_text);
+  auto queries = ParseTsv("doc_id\t留言主题\t留言详情\nR7\t工地施工\t晚上施工\n");
+  ASSERT_OK(docs);
+  ASSERT_OK(queries);
+  const auto cells_written = [&](size_t depth) -> size_t {
+    SearchEvalOptions options;
+    options.candidates_path = ::testing::TempDir() + "eval_depth.tsv";
+    options.candidates_depth = depth;
+    const auto report = EvaluateSearch(*tokenizer, *docs, *queries, options);
+    EXPECT_TRUE(report.has_value());
+    std::ifstream in(options.candidates_path);
+    std::string line;
+    std::getline(in, line);
+    std::remove(options.candidates_path.c_str());
+    return static_cast<size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
+  };
+  EXPECT_EQ(cells_written(0), 2 + kSearchCandidates);  // row, expected id, 50 hits
+  EXPECT_EQ(cells_written(55), 2U + 55U);
+  EXPECT_EQ(cells_written(100), 2U + 60U);              // every document that matches, no more
+  EXPECT_EQ(cells_written(10), 2 + kSearchCandidates);  // never fewer than the default
+}
+
 TEST(EvaluateSimilar, NamesAMissingColumn) {
   const auto tokenizer = MakeTokenizer();
   auto messages = ParseTsv("留言编号\t留言主题\n1\t物业\n");
@@ -145,6 +177,8 @@ TEST(EvaluationParams, RejectsUnknownKeys) {
   SearchEvalOptions options;
   EXPECT_OK(ApplySearchParam("k1", 1.5, &options));
   EXPECT_EQ(options.index.k1, 1.5);
+  EXPECT_OK(ApplySearchParam("max_query_terms", 32, &options));
+  EXPECT_EQ(options.index.max_query_terms, 32U);
   EXPECT_THAT(ApplySearchParam("nope", 1, &options), HasErrorCode(ErrorCode::kInvalidArgument));
 }
 
