@@ -725,6 +725,40 @@ class HotTopicSnapshotTest : public HotTopicsApiTest {
       ExpectSameClusters(**x, **y, what + " " + name);
     }
   }
+  // The same similar reports (ids, scores, in order) from both indexes' finders, for every
+  // ticket of the store and a new text none of them holds; returns the lookups compared.
+  size_t ExpectSameSimilar(text::HotTopicIndex& a, text::HotTopicIndex& b,
+                           const std::string& what) {
+    ports::TicketFilter every;
+    every.limit = 100000;
+    auto all = store_->List(every);
+    EXPECT_TRUE(all.has_value());
+    std::vector<text::Report> reports;
+    for (const auto& t : all.has_value() ? *all : std::vector<domain::Ticket>{}) {
+      reports.push_back({t.number, t.title, t.content, t.address, std::to_string(t.region.value()),
+                         ToUnix(t.created_at)});
+    }
+    reports.push_back({"", "丽发新城工地半夜施工", "工地半夜还在施工，噪音很大，睡不着。",
+                       "丽发新城", std::to_string(SmallCity::kStreet.value()),
+                       ToUnix(clock_.Now())});
+    size_t matches = 0;
+    for (const auto& report : reports) {
+      auto x = a.FindSimilar(report, 10, clock_.Now());
+      auto y = b.FindSimilar(report, 10, clock_.Now());
+      EXPECT_TRUE(x.has_value() && y.has_value()) << what;
+      if (!x.has_value() || !y.has_value()) {
+        return matches;
+      }
+      EXPECT_EQ(x->size(), y->size()) << what << ": " << report.id << " " << report.title;
+      for (size_t i = 0; i < x->size() && i < y->size(); ++i) {
+        EXPECT_EQ((*x)[i].id, (*y)[i].id) << what << ": " << report.id << " #" << i;
+        EXPECT_DOUBLE_EQ((*x)[i].score, (*y)[i].score) << what << ": " << report.id << " #" << i;
+        EXPECT_DOUBLE_EQ((*x)[i].text, (*y)[i].text) << what << ": " << report.id << " #" << i;
+      }
+      matches += x->size();
+    }
+    return matches;
+  }
   void Register(const std::string& when, int i) {
     HotTopicsApiTest::Register(when, "环境保护/污染防治/噪声污染", SmallCity::kStreet,
                                "丽发新城工地又在夜间施工" + std::to_string(i),
@@ -749,11 +783,18 @@ TEST_F(HotTopicSnapshotTest, ASnapshotLoadsTheSameTopicsAndClustersAsAFullBuild)
   EXPECT_EQ(s.load.looked_up, 0U) << "no neighbour looked up again";
   EXPECT_EQ(s.tickets, built.stats().tickets);
   EXPECT_EQ(s.texts, built.stats().texts);
+  // The finder was filled from the saved analyses: no text tokenized again.
+  EXPECT_GT(s.texts, 0U);
+  EXPECT_EQ(s.load.snapshot_analysed, s.texts);
+  EXPECT_EQ(s.load.snapshot_tokenized, 0U);
   ExpectSameAnswers(built, restored, "snapshot");
+  // Similar-report lookups through the restored finder: the full build's, score for score.
+  EXPECT_GT(ExpectSameSimilar(built, restored, "similar, snapshot"), 0U);
   // And the same as a fresh build with no snapshot at all.
   text::HotTopicIndex fresh(*store_, *tokenizer_);
   ASSERT_OK(fresh.Load(clock_.Now()));
   ExpectSameAnswers(fresh, restored, "fresh");
+  ExpectSameSimilar(fresh, restored, "similar, fresh");
   // A restored index takes new reports like a built one: the finder was filled again.
   for (int i = 0; i < 3; ++i) {
     Register(fmt::format("2024-03-18 1{}:00", i), i);
@@ -768,6 +809,66 @@ TEST_F(HotTopicSnapshotTest, ASnapshotLoadsTheSameTopicsAndClustersAsAFullBuild)
     built.Apply(t);
   }
   ExpectSameAnswers(built, restored, "after new reports", "2024-03-12", "2024-03-19");
+  EXPECT_GT(ExpectSameSimilar(built, restored, "similar, after new reports"), 0U);
+  // A text changed and a state changed since: the analysed text leaves the finder (removed
+  // by its tokens, as any text) and comes back with the new wording.
+  auto reworded = store_->FindByNumber(noise_[2]);
+  ASSERT_OK(reworded);
+  reworded->content = "丽发新城工地的塔吊夜里还在作业，灯光和噪音都很扰民。";
+  ++reworded->version;
+  auto closed = store_->FindByNumber(noise_[3]);
+  ASSERT_OK(closed);
+  closed->state = domain::TicketState::kClosed;
+  ++closed->version;
+  for (const auto* t : {&*reworded, &*closed}) {
+    restored.Apply(*t);
+    built.Apply(*t);
+  }
+  ExpectSameAnswers(built, restored, "after a change of text and of state", "2024-03-12",
+                    "2024-03-19");
+  EXPECT_GT(ExpectSameSimilar(built, restored, "similar, after a change of text and of state"), 0U);
+  auto found = restored.FindSimilar(
+      {"", "塔吊夜里作业", "丽发新城工地的塔吊夜里还在作业", "", "", ToUnix(clock_.Now())}, 3,
+      clock_.Now());
+  ASSERT_TRUE(found.has_value());
+  ASSERT_FALSE(found->empty());
+  EXPECT_EQ(found->front().id, noise_[2]) << "the new wording is found";
+  EXPECT_EQ(restored.stats().texts, built.stats().texts);
+}
+
+TEST_F(HotTopicSnapshotTest, AnOlderFormatVersionIsIgnoredWithALineOnStderr) {
+  text::HotTopicIndex built(*store_, *tokenizer_, WithSnapshot());
+  ASSERT_OK(built.Load(clock_.Now()));
+  ASSERT_OK(built.WriteSnapshot(clock_.Now()));
+  std::string bytes;
+  {
+    std::ifstream in(SnapshotPath(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GT(bytes.size(), 12U);
+  ASSERT_EQ(bytes.substr(0, 8), "HLHOTIDX");
+  ASSERT_GE(static_cast<unsigned char>(bytes[8]), 2) << "the version that saves the analyses";
+  bytes[8] = 1;  // format version 1: without the finder's analyses
+  {
+    std::ofstream out(SnapshotPath(), std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  text::HotTopicIndex index(*store_, *tokenizer_, WithSnapshot());
+  ::testing::internal::CaptureStderr();
+  const Status loaded = index.Load(clock_.Now());
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  ASSERT_OK(loaded);
+  const auto s = index.stats();
+  EXPECT_FALSE(s.load.from_snapshot);
+  EXPECT_NE(s.load.snapshot_note.find("快照格式版本 1"), std::string::npos) << s.load.snapshot_note;
+  EXPECT_NE(err.find("热点索引快照 " + SnapshotPath() + " 未使用（快照格式版本 1"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("从库中全量加载"), std::string::npos) << err;
+  EXPECT_EQ(s.load.looked_up, s.texts) << "built in full";
+  EXPECT_EQ(s.load.snapshot_analysed, 0U);
+  ExpectSameAnswers(built, index, "after an old snapshot");
+  EXPECT_GT(ExpectSameSimilar(built, index, "similar, after an old snapshot"), 0U);
 }
 
 TEST_F(HotTopicSnapshotTest, TicketsChangedAfterTheSnapshotAreCaughtUp) {

@@ -71,9 +71,98 @@ Status InvertedIndex::Upsert(IndexDocument document) {
                            std::to_string(options_.fields.size()));
   }
   Remove(document.id);
-  const auto slot = static_cast<uint32_t>(slots_.size());
   std::vector<uint32_t> lengths;
   const auto counts = CountTerms(document, /*create_terms=*/true, &lengths);
+  Insert(std::move(document), std::move(lengths), counts);
+  return OkStatus();
+}
+
+Status InvertedIndex::UpsertAnalyzed(IndexDocument document, const AnalyzedDocument& analysis) {
+  if (document.id.empty()) {
+    return InvalidArgument("document id is empty");
+  }
+  const size_t field_count = options_.fields.size();
+  if (document.fields.size() > field_count || analysis.field_lengths.size() != field_count) {
+    return InvalidArgument("document '" + document.id + "' does not have the index's " +
+                           std::to_string(field_count) + " fields");
+  }
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> counts;
+  for (size_t i = 0; i < analysis.terms.size(); ++i) {
+    const auto& o = analysis.terms[i];
+    if (o.term >= postings_.size() || o.field >= field_count || o.tf == 0) {
+      return InvalidArgument("document '" + document.id + "': a term number or field is unknown");
+    }
+    if (i > 0 &&
+        (o.term < analysis.terms[i - 1].term ||
+         (o.term == analysis.terms[i - 1].term && o.field <= analysis.terms[i - 1].field))) {
+      return InvalidArgument("document '" + document.id + "': terms not sorted");
+    }
+    if (counts.empty() || counts.back().first != o.term) {
+      counts.emplace_back(o.term, std::vector<uint32_t>(field_count, 0));
+    }
+    counts.back().second[o.field] = o.tf;
+  }
+  Remove(document.id);
+  Insert(std::move(document), analysis.field_lengths, counts);
+  return OkStatus();
+}
+
+uint32_t InvertedIndex::InternTerm(std::string_view term) {
+  const auto [found, added] =
+      term_ids_.try_emplace(std::string(term), static_cast<uint32_t>(postings_.size()));
+  if (added) {
+    postings_.emplace_back();
+    df_.push_back(0);
+    cf_.push_back(0);
+  }
+  return found->second;
+}
+
+std::vector<std::string> InvertedIndex::TermNames() const {
+  std::vector<std::string> names(postings_.size());
+  for (const auto& [term, id] : term_ids_) {
+    if (df_[id] > 0) {
+      names[id] = term;
+    }
+  }
+  return names;
+}
+
+void InvertedIndex::ForEachAnalyzed(
+    const std::function<void(const IndexDocument&, const AnalyzedDocument&)>& visit) const {
+  // The posting lists are sorted by slot: one cursor per term moves through a block of
+  // slots at a time, so the work is the postings plus the terms once per block.
+  constexpr size_t kBlock = 16384;
+  std::vector<size_t> cursor(postings_.size(), 0);
+  std::vector<AnalyzedDocument> block;
+  for (size_t first = 0; first < slots_.size(); first += kBlock) {
+    const size_t end = std::min(slots_.size(), first + kBlock);
+    block.assign(end - first, AnalyzedDocument{});
+    for (size_t t = 0; t < postings_.size(); ++t) {
+      const auto& list = postings_[t];
+      size_t& i = cursor[t];
+      for (; i < list.size() && list[i].doc < end; ++i) {
+        if (live_[list[i].doc] != 0) {
+          block[list[i].doc - first].terms.push_back(
+              {static_cast<uint32_t>(t), list[i].field, list[i].tf});
+        }
+      }
+    }
+    for (size_t s = first; s < end; ++s) {
+      if (live_[s] == 0) {
+        continue;
+      }
+      AnalyzedDocument& analysis = block[s - first];
+      analysis.field_lengths = slots_[s].field_lengths;
+      analysis.field_lengths.resize(options_.fields.size(), 0);
+      visit(slots_[s].document, analysis);
+    }
+  }
+}
+
+void InvertedIndex::Insert(IndexDocument document, std::vector<uint32_t> lengths,
+                           const std::vector<std::pair<uint32_t, std::vector<uint32_t>>>& counts) {
+  const auto slot = static_cast<uint32_t>(slots_.size());
   std::vector<float> slot_norms(options_.fields.size());
   for (size_t f = 0; f < slot_norms.size(); ++f) {
     slot_norms[f] = ComputeNorm(f, lengths[f]);
@@ -117,7 +206,6 @@ Status InvertedIndex::Upsert(IndexDocument document) {
   norms_.insert(norms_.end(), slot_norms.begin(), slot_norms.end());
   slots_.push_back(Slot{std::move(document), std::move(lengths), true});
   RefreshNorms(/*force=*/false);
-  return OkStatus();
 }
 
 float InvertedIndex::ComputeNorm(size_t field, uint32_t length) const {

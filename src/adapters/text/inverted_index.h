@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +49,20 @@ struct SearchHit {
   std::string snippet;  // with_snippets only: best passage, matches wrapped in <em></em>
 };
 
+// A document as the index counted it: the length of each field in tokens and, per term (by
+// the index's term number) and field, the term's occurrences. Upsert finds it by tokenizing;
+// UpsertAnalyzed takes it as given, so a saved index is filled again without tokenizing
+// (HotTopicIndex's snapshot, docs/hot_topics.md).
+struct AnalyzedDocument {
+  struct Occurrences {
+    uint32_t term = 0;
+    uint16_t field = 0;
+    uint16_t tf = 0;  // as the index keeps it (at most 65,535)
+  };
+  std::vector<uint32_t> field_lengths;  // one per IndexOptions::fields
+  std::vector<Occurrences> terms;       // (term, field) pairs unique, sorted by term then field
+};
+
 struct IndexStats {
   size_t documents = 0;
   size_t terms = 0;
@@ -66,6 +81,19 @@ class InvertedIndex {
   // Inserts or replaces the document with this id. kInvalidArgument if the id is empty or
   // there are more fields than IndexOptions::fields.
   Status Upsert(IndexDocument document);
+  // Upsert with the document's terms counted already (term numbers from InternTerm or
+  // TermNames): the same index as Upsert gives when `analysis` is what this tokenizer finds
+  // in the document's fields. kInvalidArgument as Upsert, or when the analysis does not fit
+  // (field lengths not one per field, an unknown term number or field, unsorted terms).
+  Status UpsertAnalyzed(IndexDocument document, const AnalyzedDocument& analysis);
+  // The number of a term, added (held by no document yet) when new.
+  uint32_t InternTerm(std::string_view term);
+  // The terms by number; those no live document holds are empty strings.
+  std::vector<std::string> TermNames() const;
+  // Every live document with its analysis (term numbers as TermNames gives them), in
+  // insertion order. Reads the posting lists a block of documents at a time: no tokenizing.
+  void ForEachAnalyzed(
+      const std::function<void(const IndexDocument&, const AnalyzedDocument&)>& visit) const;
   // Removes a document; false if there was none with this id.
   bool Remove(std::string_view id);
   // The stored document, or nullptr.
@@ -121,6 +149,9 @@ class InvertedIndex {
   // Unique (term, field) counts of a document's fields.
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>> CountTerms(
       const IndexDocument& doc, bool create_terms, std::vector<uint32_t>* lengths);
+  // Adds a document whose terms are counted (Upsert, UpsertAnalyzed), after Remove.
+  void Insert(IndexDocument document, std::vector<uint32_t> lengths,
+              const std::vector<std::pair<uint32_t, std::vector<uint32_t>>>& counts);
   void Unindex(uint32_t slot);
   bool Matches(const Slot& slot, const SearchQuery& query) const;
   // The best `want` live documents passing the query's filters, best first. Document-at-a-

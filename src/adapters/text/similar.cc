@@ -113,6 +113,30 @@ Status SimilarityFinder::Upsert(const Report& report) {
   return OkStatus();
 }
 
+Status SimilarityFinder::UpsertAnalyzed(const Report& report, AnalyzedReport analysis) {
+  HOTLINE_RETURN_IF_ERROR(index_.UpsertAnalyzed(ToDocument(report), analysis.document));
+  extras_[report.id] = Extra{std::move(analysis.places), std::move(analysis.title_grams),
+                             report.region, report.time};
+  return OkStatus();
+}
+
+void SimilarityFinder::ForEachAnalyzed(
+    const std::function<void(std::string_view id, const AnalyzedReport&)>& visit) const {
+  AnalyzedReport analysis;
+  index_.ForEachAnalyzed([&](const IndexDocument& doc, const AnalyzedDocument& counted) {
+    analysis.document = counted;
+    const auto extra = extras_.find(doc.id);
+    if (extra != extras_.end()) {
+      analysis.places = extra->second.places;
+      analysis.title_grams = extra->second.title_grams;
+    } else {
+      analysis.places.clear();
+      analysis.title_grams.clear();
+    }
+    visit(doc.id, analysis);
+  });
+}
+
 bool SimilarityFinder::Remove(std::string_view id) {
   extras_.erase(std::string(id));
   return index_.Remove(id);

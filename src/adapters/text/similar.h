@@ -63,6 +63,15 @@ struct SimilarMatch {
   double days_apart = -1;  // -1 if a time is unknown
 };
 
+// What SimilarityFinder::Upsert finds in a report's text, so that a saved finder can be
+// filled again without tokenizing (HotTopicIndex's snapshot): the index's counts and the
+// places and title bigrams that the scoring compares.
+struct AnalyzedReport {
+  AnalyzedDocument document;          // term numbers: the finder's (TermNames, InternTerm)
+  std::vector<std::string> places;    // sorted, unique
+  std::vector<uint32_t> title_grams;  // sorted, unique
+};
+
 class SimilarityFinder {
  public:
   // `tokenizer` must outlive the finder.
@@ -70,6 +79,15 @@ class SimilarityFinder {
 
   // Inserts or replaces a ticket. kInvalidArgument if the id is empty.
   Status Upsert(const Report& report);
+  // Upsert with the report's analysis given (as ForEachAnalyzed gave it, term numbers
+  // mapped with InternTerm): the same finder as Upsert gives, with no tokenizing.
+  // kInvalidArgument as InvertedIndex::UpsertAnalyzed.
+  Status UpsertAnalyzed(const Report& report, AnalyzedReport analysis);
+  uint32_t InternTerm(std::string_view term) { return index_.InternTerm(term); }
+  std::vector<std::string> TermNames() const { return index_.TermNames(); }
+  // Every report held, by id, with its analysis, in insertion order.
+  void ForEachAnalyzed(
+      const std::function<void(std::string_view id, const AnalyzedReport&)>& visit) const;
   bool Remove(std::string_view id);
   size_t size() const { return index_.size(); }
 

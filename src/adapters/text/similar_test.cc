@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "testing/matchers.h"
 
 namespace hotline::adapters::text {
@@ -58,6 +60,96 @@ TEST_F(SimilarTest, FindsReportsOfTheSameIssueButNeverItself) {
   EXPECT_GT(matches[0].text, 0.0);
   EXPECT_LE(matches[0].text, 1.0);
   EXPECT_GT(matches[0].places, 0.0);  // 丽发新城 in common
+}
+
+// A finder filled again from another's analyses (as HotTopicIndex's snapshot does) answers
+// as one filled by Upsert with the same reports in the same order, also after the same
+// changes on both.
+TEST_F(SimilarTest, AFinderFilledFromAnalysesAnswersAsTheOriginal) {
+  ASSERT_TRUE(finder_->Remove("t4"));  // its terms are no longer held: not exported
+  std::vector<std::string> names = finder_->TermNames();
+  std::vector<std::pair<std::string, AnalyzedReport>> saved;
+  finder_->ForEachAnalyzed([&](std::string_view id, const AnalyzedReport& analysis) {
+    saved.emplace_back(std::string(id), analysis);
+  });
+  ASSERT_EQ(saved.size(), 4U);
+  EXPECT_EQ(saved.front().first, "t1") << "in insertion order";
+  for (const auto& [id, analysis] : saved) {
+    EXPECT_FALSE(analysis.document.terms.empty()) << id;
+    EXPECT_EQ(analysis.document.field_lengths.size(), 2U) << id;
+  }
+  EXPECT_FALSE(saved.front().second.places.empty()) << "丽发新城";
+  EXPECT_FALSE(saved.front().second.title_grams.empty());
+  EXPECT_EQ(std::count(names.begin(), names.end(), "购房"), 0) << "only t4 held it";
+
+  // Into a finder whose term numbers differ: the terms are given in reverse order first.
+  SimilarityFinder refilled(*tokenizer_);
+  std::vector<uint32_t> number(names.size(), UINT32_MAX);
+  for (size_t i = names.size(); i-- > 0;) {
+    if (!names[i].empty()) {
+      number[i] = refilled.InternTerm(names[i]);
+    }
+  }
+  for (auto& [id, analysis] : saved) {
+    for (auto& o : analysis.document.terms) {
+      ASSERT_NE(number[o.term], UINT32_MAX) << names[o.term];
+      o.term = number[o.term];
+    }
+    std::sort(analysis.document.terms.begin(), analysis.document.terms.end(),
+              [](const auto& a, const auto& b) {
+                return a.term != b.term ? a.term < b.term : a.field < b.field;
+              });
+    const auto report =
+        std::find_if(reports_.begin(), reports_.end(), [&](const Report& r) { return r.id == id; });
+    ASSERT_NE(report, reports_.end());
+    ASSERT_OK(refilled.UpsertAnalyzed(*report, analysis));
+  }
+  ASSERT_EQ(refilled.size(), finder_->size());
+  SimilarityFinder upserted(*tokenizer_);
+  for (const auto& [id, analysis] : saved) {
+    for (const auto& report : reports_) {
+      if (report.id == id) {
+        ASSERT_OK(upserted.Upsert(report));
+      }
+    }
+  }
+  const auto expect_same = [&](const std::string& what) {
+    std::vector<Report> queries = reports_;
+    queries.push_back(
+        {"", "丽发新城工地凌晨施工", "工地凌晨还在施工，很吵。", "", "A2区", 12 * kDay});
+    for (const auto& query : queries) {
+      const auto x = upserted.FindSimilar(query, 5);
+      const auto y = refilled.FindSimilar(query, 5);
+      ASSERT_EQ(x.size(), y.size()) << what << " " << query.title;
+      for (size_t i = 0; i < x.size(); ++i) {
+        EXPECT_EQ(x[i].id, y[i].id) << what << " " << query.title << " #" << i;
+        EXPECT_DOUBLE_EQ(x[i].score, y[i].score) << what << " " << query.title << " #" << i;
+        EXPECT_DOUBLE_EQ(x[i].places, y[i].places) << what << " " << query.title << " #" << i;
+        EXPECT_DOUBLE_EQ(x[i].titles, y[i].titles) << what << " " << query.title << " #" << i;
+      }
+    }
+    EXPECT_EQ(refilled.index().Stats().postings, upserted.index().Stats().postings) << what;
+    EXPECT_EQ(refilled.index().Stats().terms, upserted.index().Stats().terms) << what;
+  };
+  expect_same("refilled");
+  EXPECT_FALSE(refilled.FindSimilar(reports_[0], 5).empty());
+  // The same changes on both: a text re-worded (the analysed one is removed by its tokens),
+  // one removed, one added.
+  Report changed = reports_[1];
+  changed.text = "丽发新城工地的塔吊半夜作业。";
+  for (SimilarityFinder* f : {&upserted, &refilled}) {
+    ASSERT_OK(f->Upsert(changed));
+    ASSERT_TRUE(f->Remove("t5"));
+    ASSERT_OK(f->Upsert(reports_[3]));
+  }
+  expect_same("after changes");
+  // An analysis that does not fit the finder is refused.
+  AnalyzedReport bad = saved.front().second;
+  bad.document.terms.push_back({static_cast<uint32_t>(names.size() + 100), 0, 1});
+  EXPECT_FALSE(refilled.UpsertAnalyzed(reports_[0], bad).has_value());
+  bad = saved.front().second;
+  bad.document.field_lengths.pop_back();
+  EXPECT_FALSE(refilled.UpsertAnalyzed(reports_[0], bad).has_value());
 }
 
 TEST_F(SimilarTest, ANewTicketNotYetIndexedFindsItsDuplicates) {

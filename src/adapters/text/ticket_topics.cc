@@ -302,9 +302,12 @@ struct HotTopicIndex::Snapshot {
     bool signalled = false;
     ReportTerms terms;
     std::vector<std::pair<double, int64_t>> neighbours;  // score, ticket id
+    bool analysed = false;
+    AnalyzedReport analysis;  // term numbers into finder_terms
   };
   std::vector<std::pair<int64_t, Kept>> kept;
   std::vector<std::string> terms;
+  std::vector<std::string> finder_terms;
   std::vector<SavedText> texts;
 };
 
@@ -1024,17 +1027,26 @@ std::optional<Result<std::vector<TicketCluster>>> HotTopicIndex::FindClusters(
 //   i64 count_start · i64 text_start · i64 and str the store's first ticket's time and number ·
 //   u64 n · n × (i64 id, time, region, category, version)               every kept ticket
 //   u64 n · n × str                                                      the term table
+//   u64 n · n × str                            the SimilarityFinder's terms (those held)
 //   u64 n · n × (i64 id · str number, title, text, address · i64 time, region, category ·
 //                u32 state · u8 signalled · u32 n · n × u32 words · u32 n · n × u32 places ·
-//                u32 n · n × (f64 score, i64 ticket id))                 the texts, by id
+//                u32 n · n × (f64 score, i64 ticket id) ·
+//                u8 analysed · [analysed: u32 n · n × u32 field length ·
+//                  u32 n · n × (var term − previous term, var tf · 16 + field) ·
+//                  u32 n · n × str place · u32 n · n × var title bigram − previous])
+//                                                           the texts, in the finder's order
 //   u64 FNV-1a 64 of every byte before it.
-// str: u32 length and the bytes. A file of another version is not read (a full load then).
+// str: u32 length and the bytes; var: LEB128 (7 bits a byte, low first). The analysis is
+// what the finder found in the text (its terms by field, places, title bigrams), so that a
+// load puts it back without tokenizing; a text without one (none is written so) is
+// tokenized again. Version 1 had no finder terms nor analyses. A file of another version is
+// not read (a full load then).
 namespace {
 
 namespace wire = classify::wire;
 
 constexpr char kSnapshotMagic[] = "HLHOTIDX";
-constexpr uint32_t kSnapshotVersion = 1;
+constexpr uint32_t kSnapshotVersion = 2;
 
 // Writes through a buffer to a file, hashing what it writes.
 class SnapshotWriter {
@@ -1053,6 +1065,18 @@ class SnapshotWriter {
     Spill();
   }
   void F64(double v) { I64(std::bit_cast<int64_t>(v)); }
+  void U8(uint8_t v) {
+    buffer_.push_back(static_cast<char>(v));
+    Spill();
+  }
+  void Var(uint64_t v) {
+    while (v >= 0x80) {
+      buffer_.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    buffer_.push_back(static_cast<char>(v));
+    Spill();
+  }
   void Str(std::string_view s) {
     U32(static_cast<uint32_t>(s.size()));
     Bytes(s);
@@ -1093,6 +1117,21 @@ class SnapshotReader {
   uint8_t U8() { return static_cast<uint8_t>(Le(1)); }
   int64_t I64() { return static_cast<int64_t>(Le(8)); }
   double F64() { return std::bit_cast<double>(Le(8)); }
+  uint64_t Var() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (!Has(1)) {
+        return 0;
+      }
+      const auto byte = static_cast<uint8_t>(data_[pos_++]);
+      v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) {
+        return v;
+      }
+    }
+    ok_ = false;  // more than 10 bytes
+    return 0;
+  }
   std::string Str() {
     const uint32_t n = U32();
     if (!Has(n)) {
@@ -1224,7 +1263,11 @@ std::optional<HotTopicIndex::Snapshot> HotTopicIndex::ReadSnapshot(int64_t count
   for (auto& term : snapshot.terms) {
     term = in.Str();
   }
-  snapshot.texts.resize(in.Count(8 + 16 + 24 + 4 + 1 + 12, true));
+  snapshot.finder_terms.resize(in.Count(4, true));
+  for (auto& term : snapshot.finder_terms) {
+    term = in.Str();
+  }
+  snapshot.texts.resize(in.Count(8 + 16 + 24 + 4 + 1 + 12 + 1, true));
   for (auto& text : snapshot.texts) {
     text.id = in.I64();
     text.report.id = in.Str();
@@ -1251,6 +1294,38 @@ std::optional<HotTopicIndex::Snapshot> HotTopicIndex::ReadSnapshot(int64_t count
     for (auto& [score, id] : text.neighbours) {
       score = in.F64();
       id = in.I64();
+    }
+    text.analysed = in.U8() != 0;
+    if (text.analysed) {
+      AnalyzedDocument& document = text.analysis.document;
+      document.field_lengths.resize(in.Count(4, false));
+      for (auto& length : document.field_lengths) {
+        length = in.U32();
+      }
+      document.terms.resize(in.Count(2, false));
+      uint64_t term = 0;
+      for (auto& o : document.terms) {
+        term += in.Var();
+        const uint64_t tf_field = in.Var();
+        if (term >= snapshot.finder_terms.size() || tf_field >> 4 == 0 ||
+            tf_field >> 4 > UINT16_MAX) {
+          note = "文件内容有误（检索词编号越界）";
+          return std::nullopt;
+        }
+        o.term = static_cast<uint32_t>(term);
+        o.field = static_cast<uint16_t>(tf_field & 15);
+        o.tf = static_cast<uint16_t>(tf_field >> 4);
+      }
+      text.analysis.places.resize(in.Count(4, false));
+      for (auto& place : text.analysis.places) {
+        place = in.Str();
+      }
+      text.analysis.title_grams.resize(in.Count(1, false));
+      uint64_t gram = 0;
+      for (auto& g : text.analysis.title_grams) {
+        gram += in.Var();
+        g = static_cast<uint32_t>(gram);
+      }
     }
     if (!in.ok()) {
       break;
@@ -1282,6 +1357,12 @@ Status HotTopicIndex::InstallSnapshot(Snapshot& snapshot) {
   std::sort(snapshot.texts.begin(), snapshot.texts.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
   const auto f0 = std::chrono::steady_clock::now();
+  // The file's finder terms by the finder's numbers (numbering does not change a ranking).
+  std::vector<uint32_t> term_of;
+  term_of.reserve(snapshot.finder_terms.size());
+  for (const auto& term : snapshot.finder_terms) {
+    term_of.push_back(finder_.InternTerm(term));
+  }
   size_t done = 0;
   for (auto& saved : snapshot.texts) {
     if ((++done & 1023) == 0 && cancelled_) {
@@ -1303,7 +1384,27 @@ Status HotTopicIndex::InstallSnapshot(Snapshot& snapshot) {
     slot_ids_.push_back(saved.id);
     slot_of_id_.emplace(saved.id, slot);
     slot_of_number_[text.report.id] = slot;
-    (void)finder_.Upsert(text.report);
+    bool analysed = false;
+    if (saved.analysed) {
+      auto& terms = saved.analysis.document.terms;
+      for (auto& o : terms) {
+        o.term = term_of[o.term];
+      }
+      if (!std::is_sorted(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
+            return a.term != b.term ? a.term < b.term : a.field < b.field;
+          })) {
+        std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
+          return a.term != b.term ? a.term < b.term : a.field < b.field;
+        });
+      }
+      analysed = finder_.UpsertAnalyzed(text.report, std::move(saved.analysis)).has_value();
+    }
+    if (analysed) {
+      ++load_stats_.snapshot_analysed;
+    } else {
+      (void)finder_.Upsert(text.report);  // tokenized again
+      ++load_stats_.snapshot_tokenized;
+    }
     if (!text.signalled) {
       unsignalled_.push_back(slot);
     }
@@ -1378,6 +1479,21 @@ Status HotTopicIndex::WriteSnapshot(Instant now) {
     for (size_t i = 0; i < terms_.size(); ++i) {
       out.Str(terms_.Name(static_cast<uint32_t>(i)));
     }
+    // The finder's terms that some text holds, numbered densely for the file.
+    const std::vector<std::string> names = finder_.TermNames();
+    std::vector<uint32_t> file_term(names.size(), UINT32_MAX);
+    uint32_t file_terms = 0;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!names[i].empty()) {
+        file_term[i] = file_terms++;
+      }
+    }
+    out.I64(file_terms);
+    for (const auto& name : names) {
+      if (!name.empty()) {
+        out.Str(name);
+      }
+    }
     std::vector<std::pair<int64_t, uint32_t>> by_id;
     for (uint32_t slot = 0; slot < texts_.size(); ++slot) {
       if (texts_[slot].id != 0) {
@@ -1386,9 +1502,11 @@ Status HotTopicIndex::WriteSnapshot(Instant now) {
     }
     std::sort(by_id.begin(), by_id.end());
     out.I64(static_cast<int64_t>(by_id.size()));
-    for (const auto& [id, slot] : by_id) {
+    std::vector<bool> written(texts_.size(), false);
+    const auto write_text = [&](uint32_t slot, const AnalyzedReport* analysis) {
+      written[slot] = true;
       const Text& text = texts_[slot];
-      out.I64(id);
+      out.I64(text.id);
       out.Str(text.report.id);
       out.Str(text.report.title);
       out.Str(text.report.text);
@@ -1397,7 +1515,7 @@ Status HotTopicIndex::WriteSnapshot(Instant now) {
       out.I64(text.region.value());
       out.I64(text.category.value());
       out.U32(static_cast<uint32_t>(text.state));
-      out.Bytes(std::string(1, text.signalled ? '\1' : '\0'));
+      out.U8(text.signalled ? 1 : 0);
       for (const auto* terms : {&text.terms.words, &text.terms.places}) {
         out.U32(static_cast<uint32_t>(terms->size()));
         for (const uint32_t term : *terms) {
@@ -1417,6 +1535,52 @@ Status HotTopicIndex::WriteSnapshot(Instant now) {
         out.F64(score);
         out.I64(other);
       }
+      if (analysis != nullptr) {
+        for (const auto& o : analysis->document.terms) {
+          if (o.term >= file_term.size() || file_term[o.term] == UINT32_MAX || o.field > 15) {
+            analysis = nullptr;  // cannot happen (a held term has a name): tokenized again
+            break;
+          }
+        }
+      }
+      out.U8(analysis != nullptr ? 1 : 0);
+      if (analysis == nullptr) {
+        return;
+      }
+      out.U32(static_cast<uint32_t>(analysis->document.field_lengths.size()));
+      for (const uint32_t length : analysis->document.field_lengths) {
+        out.U32(length);
+      }
+      out.U32(static_cast<uint32_t>(analysis->document.terms.size()));
+      uint32_t previous = 0;  // file numbers keep the finder's order: deltas are ≥ 0
+      for (const auto& o : analysis->document.terms) {
+        out.Var(file_term[o.term] - previous);
+        previous = file_term[o.term];
+        out.Var((uint64_t{o.tf} << 4) | o.field);
+      }
+      out.U32(static_cast<uint32_t>(analysis->places.size()));
+      for (const auto& place : analysis->places) {
+        out.Str(place);
+      }
+      out.U32(static_cast<uint32_t>(analysis->title_grams.size()));
+      uint32_t gram = 0;
+      for (const uint32_t g : analysis->title_grams) {
+        out.Var(g - gram);
+        gram = g;
+      }
+    };
+    // In the finder's order, each with what the finder found in it (no tokenizing).
+    finder_.ForEachAnalyzed([&](std::string_view number, const AnalyzedReport& analysis) {
+      const auto found = slot_of_number_.find(std::string(number));
+      if (found != slot_of_number_.end() && texts_[found->second].id != 0 &&
+          !written[found->second]) {
+        write_text(found->second, &analysis);
+      }
+    });
+    for (const auto& [id, slot] : by_id) {
+      if (!written[slot]) {
+        write_text(slot, nullptr);
+      }
     }
     ok = out.Finish();
   }
@@ -1428,6 +1592,15 @@ Status HotTopicIndex::WriteSnapshot(Instant now) {
     return Error{ErrorCode::kUnavailable, fmt::format("无法写热点索引快照 {}：{}", path, why)};
   }
   return OkStatus();
+}
+
+std::optional<std::vector<SimilarMatch>> HotTopicIndex::FindSimilar(const Report& report,
+                                                                    size_t limit, Instant now) {
+  if (!Prepare(now)) {
+    return std::nullopt;
+  }
+  std::shared_lock lock(mu_);
+  return finder_.FindSimilar(report, limit);
 }
 
 HotTopicIndex::Stats HotTopicIndex::stats() const {

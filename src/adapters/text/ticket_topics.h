@@ -156,6 +156,11 @@ class HotTopicIndex {
                                                                  const TicketTopicRequest& request,
                                                                  Instant now);
 
+  // The `limit` kept texts most similar to `report` (SimilarityFinder::FindSimilar over the
+  // finder the index keeps: the texts of the kept text days), or nullopt when not loaded.
+  std::optional<std::vector<SimilarMatch>> FindSimilar(const Report& report, size_t limit,
+                                                       Instant now);
+
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   // Whether Load has finished; never waits (stats() waits for a load holding the lock).
   bool loaded() const { return loaded_; }
@@ -169,13 +174,15 @@ class HotTopicIndex {
     size_t rows = 0;           // tickets read
     size_t looked_up = 0;      // texts whose neighbours were looked up
     // From a snapshot: reading and checking the file, and putting its texts back into the
-    // SimilarityFinder (tokenizing them, as a full load does, but no neighbour search).
+    // SimilarityFinder (from their saved analysis: no tokenizing, no neighbour search).
     bool from_snapshot = false;
     double snapshot_read_ms = 0;
     double snapshot_finder_ms = 0;
-    size_t caught_up = 0;       // tickets new or changed since the snapshot (applied)
-    size_t removed = 0;         // tickets of the snapshot no longer in the store
-    std::string snapshot_note;  // why a snapshot was not used (empty when it was, or none)
+    size_t snapshot_analysed = 0;   // texts put back from their saved analysis
+    size_t snapshot_tokenized = 0;  // texts tokenized again (saved without an analysis)
+    size_t caught_up = 0;           // tickets new or changed since the snapshot (applied)
+    size_t removed = 0;             // tickets of the snapshot no longer in the store
+    std::string snapshot_note;      // why a snapshot was not used (empty when it was, or none)
     double total_ms = 0;
   };
   struct Stats {
