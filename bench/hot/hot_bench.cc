@@ -14,8 +14,9 @@
 // last 3 days. The index is built in full from the store (L threads for the neighbour
 // lookups; --full 0 skips it when DIR/hot.snapshot exists), its snapshot written, then a
 // second index loaded from that snapshot as `hotline serve` does at start; the calls are
-// timed on the second and its answers compared with the first's. Prints p50 / max per way
-// in ms, the load times by stage, peak RSS and the load average, then a JSON line.
+// timed on the second and its answers compared with the first's (city week topics,
+// clusters, and the similar-report lookups of every 50th ticket of the week). Prints p50 / max per
+// way in ms, the load times by stage, peak RSS and the load average, then a JSON line.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -254,15 +255,33 @@ int main(int argc, char** argv) {
   index_options.snapshot_path = dir + "/hot.snapshot";
   const auto print_stages = [](const char* what, const HotTopicIndex::Stats& s) {
     std::printf(
-        "  %s by stage: snapshot read+check %.0f ms, finder refill %.0f ms; store rows read %.0f "
+        "  %s by stage: snapshot read+check %.0f ms, finder refill %.0f ms (%zu texts from their "
+        "saved analysis, %zu tokenized); store rows read %.0f "
         "ms (%zu rows), counts+finder insert %.0f ms, neighbours %.0f ms, terms %.0f ms; caught "
         "up %zu; total %.0f ms\n",
-        what, s.load.snapshot_read_ms, s.load.snapshot_finder_ms, s.load.read_ms, s.load.rows,
-        s.load.index_ms, s.load.neighbours_ms, s.load.terms_ms, s.load.caught_up, s.load.total_ms);
+        what, s.load.snapshot_read_ms, s.load.snapshot_finder_ms, s.load.snapshot_analysed,
+        s.load.snapshot_tokenized, s.load.read_ms, s.load.rows, s.load.index_ms,
+        s.load.neighbours_ms, s.load.terms_ms, s.load.caught_up, s.load.total_ms);
   };
   // What a full build answers, kept to compare the snapshot's answers with.
   std::optional<TicketHotTopics> full_topics;
   std::optional<std::vector<TicketCluster>> full_clusters;
+  // Similar-report lookups through the full build's finder for a sample of the week's
+  // tickets (every 50th), compared with the snapshot's finder below.
+  std::vector<hotline::adapters::text::Report> sample;
+  std::vector<std::vector<hotline::adapters::text::SimilarMatch>> full_similar;
+  {
+    hotline::ports::TicketFilter week;
+    week.created_from = request.from;
+    week.limit = 1000000;
+    auto listed = db.List(week);
+    if (!listed.has_value()) Die(listed.error().message);
+    for (size_t i = 0; i < listed->size(); i += 50) {
+      const auto& t = (*listed)[i];
+      sample.push_back({t.number, t.title, t.content, t.address, std::to_string(t.region.value()),
+                        ToUnix(t.created_at)});
+    }
+  }
   double load_ms = -1;
   double write_ms = -1;
   if (full || !fs::exists(index_options.snapshot_path)) {
@@ -284,6 +303,11 @@ int main(int argc, char** argv) {
     auto clusters = built.FindClusters(city->org, request, now);
     if (!clusters.has_value() || !clusters->has_value()) Die("no clusters from the built index");
     full_clusters = std::move(**clusters);
+    for (const auto& report : sample) {
+      auto similar = built.FindSimilar(report, 10, now);
+      if (!similar.has_value()) Die("no similar lookup from the built index");
+      full_similar.push_back(std::move(*similar));
+    }
     const auto w0 = Clock::now();
     if (auto st = built.WriteSnapshot(now); !st.has_value()) Die(st.error().message);
     write_ms = Ms(Clock::now() - w0);
@@ -362,10 +386,25 @@ int main(int argc, char** argv) {
         equal = x.tickets[j].number == y.tickets[j].number;
       }
     }
+    size_t same_similar = 0;
+    for (size_t i = 0; i < sample.size() && i < full_similar.size(); ++i) {
+      auto similar = index.FindSimilar(sample[i], 10, now);
+      bool same = similar.has_value() && similar->size() == full_similar[i].size();
+      for (size_t j = 0; same && j < similar->size(); ++j) {
+        same = (*similar)[j].id == full_similar[i][j].id &&
+               (*similar)[j].score == full_similar[i][j].score;
+      }
+      same_similar += same ? 1 : 0;
+    }
+    std::printf(
+        "snapshot vs full build, similar-report lookups (10 each, ids and scores): %zu of %zu "
+        "identical\n",
+        same_similar, full_similar.size());
+    equal = equal && same_similar == full_similar.size();
     snapshot_same = equal ? "identical" : "DIFFERENT";
     std::printf(
-        "snapshot vs full build, city week topics and clusters: %s (%zu topics, %zu "
-        "clusters)\n",
+        "snapshot vs full build, city week topics and clusters and similar lookups: %s (%zu "
+        "topics, %zu clusters)\n",
         snapshot_same.c_str(), full_topics->topics.size(), full_clusters->size());
   }
   std::printf("loaded periods: %zu tickets; index: %zu tickets kept, %zu texts\n", reports,
