@@ -15,8 +15,9 @@
 // lookups; --full 0 skips it when DIR/hot.snapshot exists), its snapshot written, then a
 // second index loaded from that snapshot as `hotline serve` does at start; the calls are
 // timed on the second and its answers compared with the first's (city week topics,
-// clusters, and the similar-report lookups of every 50th ticket of the week). Prints p50 / max per
-// way in ms, the load times by stage, peak RSS and the load average, then a JSON line.
+// clusters, and the similar-report lookups of every 50th of the week's first 10,000 tickets).
+// Prints p50 / max per way in ms, the load times by stage, peak RSS and the load average, then a
+// JSON line.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -267,7 +268,8 @@ int main(int argc, char** argv) {
   std::optional<TicketHotTopics> full_topics;
   std::optional<std::vector<TicketCluster>> full_clusters;
   // Similar-report lookups through the full build's finder for a sample of the week's
-  // tickets (every 50th), compared with the snapshot's finder below.
+  // tickets (every 50th of the first 10,000: List's most), compared with the snapshot's
+  // finder below.
   std::vector<hotline::adapters::text::Report> sample;
   std::vector<std::vector<hotline::adapters::text::SimilarMatch>> full_similar;
   {
