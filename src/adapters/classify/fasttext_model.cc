@@ -49,13 +49,20 @@ namespace {
 using Json = nlohmann::json;
 
 // The container: magic, u32 header length, JSON header, u32 member count, per member
-// (u64 length, fastText .bin bytes), then a u64 FNV-1a checksum of everything before it.
-constexpr char kMagic[] = "HLCLSF01";
+// (u64 length, fastText .bin bytes), the linear member (u64 length, image), then a u64
+// checksum of everything before it: FNV-1a under the magic HLCLSF01 (formats 1 to 3),
+// WordHash64 (byte_io.h) under HLCLSF02 (format 4). The magic says which checksum before
+// a byte of the header is trusted.
+constexpr char kMagic[] = "HLCLSF02";
+constexpr char kFnvMagic[] = "HLCLSF01";
 constexpr size_t kMagicSize = 8;
 // Format 1: fastText members only. Format 2 adds the linear member (options in the
-// header, its own self-checking image after the fastText members).
-constexpr int kFormatVersion = 3;  // 3: label_bias (prior correction)
+// header, its own self-checking image after the fastText members). Format 3 adds
+// label_bias (prior correction). Format 4: the same content with the faster checksum, in
+// the container and in the linear image (its version 2).
+constexpr int kFormatVersion = 4;
 constexpr int kOldestFormatVersion = 1;
+constexpr int kLastFnvFormatVersion = 3;
 constexpr size_t kChecksumSize = 8;
 // fastText's own file signature (FASTTEXT_FILEFORMAT_MAGIC_INT32 and version 12).
 constexpr int32_t kFastTextMagic = 793712314;
@@ -841,7 +848,7 @@ Result<std::string> FastTextModel::Serialize() const {
     PutU64(out, bytes.size());
     out += bytes;
   }
-  PutU64(out, Fnv1a64(out));
+  PutU64(out, wire::WordHash64(out));
   return out;
 }
 
@@ -922,11 +929,14 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
         "this is a raw fastText model, not a hotline classifier model; train one with "
         "`hotline classify train`");
   }
-  if (bytes.size() < kMinSize || bytes.substr(0, kMagicSize) != std::string_view(kMagic)) {
+  const std::string_view magic = bytes.substr(0, std::min(bytes.size(), kMagicSize));
+  const bool fnv = magic == std::string_view(kFnvMagic);
+  if (bytes.size() < kMinSize || (!fnv && magic != std::string_view(kMagic))) {
     return InvalidArgument("not a hotline classifier model (bad magic or too short)");
   }
   const size_t body = bytes.size() - kChecksumSize;
-  if (GetLe(bytes, body, 8) != Fnv1a64(bytes.substr(0, body))) {
+  const std::string_view checked = bytes.substr(0, body);
+  if (GetLe(bytes, body, 8) != (fnv ? Fnv1a64(checked) : wire::WordHash64(checked))) {
     return InvalidArgument("the classifier model is corrupt or truncated (checksum mismatch)");
   }
   size_t pos = kMagicSize;
@@ -949,6 +959,10 @@ Result<std::unique_ptr<FastTextModel>> FastTextModel::Deserialize(std::string_vi
       return InvalidArgument("unsupported classifier model format " + header.at("format").dump() +
                              " (this build reads " + std::to_string(kOldestFormatVersion) + " to " +
                              std::to_string(kFormatVersion) + ")");
+    }
+    if (fnv != (format <= kLastFnvFormatVersion)) {
+      return InvalidArgument("the classifier model's format " + std::to_string(format) +
+                             " does not match its magic");
     }
     std::vector<FeatureOptions> feature_sets;
     for (const Json& f : header.at("feature_sets")) {

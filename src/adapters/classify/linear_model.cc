@@ -19,11 +19,13 @@ namespace hotline::adapters::classify {
 
 namespace {
 
-// Byte image: magic, then u32 fields, the feature arrays and a u64 FNV-1a checksum of
-// everything before it.
+// Byte image: magic, then u32 fields, the feature arrays and a u64 checksum of everything
+// before it: FNV-1a in version 1 (model files of format 2 and 3), WordHash64 in version 2
+// (format 4; the layout is otherwise the same).
 constexpr char kLinearMagic[] = "HLCLSL01";
 constexpr size_t kLinearMagicSize = 8;
-constexpr uint32_t kLinearVersion = 1;
+constexpr uint32_t kLinearVersion = 2;
+constexpr uint32_t kOldestLinearVersion = 1;
 constexpr int kMaxLabels = 100000;
 constexpr int kLbfgsMemory = 10;
 constexpr double kArmijo = 1e-4;
@@ -707,7 +709,7 @@ std::string LinearModel::Serialize() const {
   for (float v : bias_) {
     PutF32(out, v);
   }
-  PutU64(out, Fnv1a64(out));
+  PutU64(out, wire::WordHash64(out));
   return out;
 }
 
@@ -717,17 +719,20 @@ Result<LinearModel> LinearModel::Deserialize(std::string_view bytes) {
     return InvalidArgument("the classifier's linear member is not a linear model (bad magic)");
   }
   const size_t body = bytes.size() - 8;
-  if (GetLe(bytes, body, 8) != Fnv1a64(bytes.substr(0, body))) {
-    return InvalidArgument("the classifier's linear member is corrupt (checksum mismatch)");
-  }
   size_t pos = kLinearMagicSize;
   auto u32 = [&] {
     const uint32_t v = static_cast<uint32_t>(GetLe(bytes, pos, 4));
     pos += 4;
     return v;
   };
-  if (u32() != kLinearVersion) {
+  // The version says which checksum; a damaged version fails one of the two checks.
+  const uint32_t version = u32();
+  if (version < kOldestLinearVersion || version > kLinearVersion) {
     return InvalidArgument("the classifier's linear member has an unsupported version");
+  }
+  const std::string_view checked = bytes.substr(0, body);
+  if (GetLe(bytes, body, 8) != (version == 1 ? Fnv1a64(checked) : wire::WordHash64(checked))) {
+    return InvalidArgument("the classifier's linear member is corrupt (checksum mismatch)");
   }
   LinearModel model;
   const uint32_t loss = u32();

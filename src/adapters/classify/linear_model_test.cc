@@ -310,7 +310,7 @@ TEST_F(LinearMemberTest, FormatTwoFilesWithoutTheNewOptionsStillLoad) {
   auto bytes = linear_only_->Serialize();
   ASSERT_OK(bytes);
   const std::string old = WithHeader(*bytes, [](nlohmann::json& header) {
-    ASSERT_EQ(header.at("format"), 3);
+    ASSERT_EQ(header.at("format"), 4);
     header["format"] = 2;
     ASSERT_TRUE(header["train"]["linear"].at("nb_scale").get<bool>());
     for (const char* key : {"nb_scale", "nb_alpha", "class_weight"}) {
@@ -403,7 +403,7 @@ TEST(LinearMember, FormatOneFilesStillLoad) {
   ASSERT_OK(bytes);
   // Rewrite the header as format 1 wrote it: no "linear" options, no mixing fields.
   const std::string old = WithHeader(*bytes, [](nlohmann::json& header) {
-    ASSERT_EQ(header.at("format"), 3);
+    ASSERT_EQ(header.at("format"), 4);
     header["format"] = 1;
     header["train"].erase("linear");
     header["train"].erase("prior_correction");

@@ -137,5 +137,83 @@ TEST_F(ModelLoadTest, PredictionScopeStillRefusesDamageInWhatItLeavesOut) {
               HasErrorCode(ErrorCode::kInvalidArgument));
 }
 
+// Format 4 (faster checksum, linear image version 2) holds the same model as format 3: a
+// format 3 file of the same model (FNV-1a checksums, as the code before format 4 wrote it)
+// still loads, and both predict bit for bit alike, in both scopes.
+TEST_F(ModelLoadTest, FormatThreeFilesStillLoadAndPredictAsFormatFour) {
+  ASSERT_EQ(bytes_->substr(0, 8), "HLCLSF02");
+  const std::string v3 = WithHeader(*bytes_, [](nlohmann::json& header) { header["format"] = 3; });
+  ASSERT_EQ(v3.substr(0, 8), "HLCLSF01");
+  auto four = FastTextModel::Deserialize(*bytes_);
+  ASSERT_OK(four);
+  for (const LoadScope scope : {LoadScope::kFull, LoadScope::kPrediction}) {
+    auto three = FastTextModel::Load(Write("v3.bin", v3), scope);
+    ASSERT_OK(three);
+    ExpectSamePredictions(**four, **three);
+  }
+  // Saving an old file writes the current format, which loads to the same model.
+  auto resaved = (*FastTextModel::Deserialize(v3))->Serialize();
+  ASSERT_OK(resaved);
+  EXPECT_EQ(resaved->substr(0, 8), "HLCLSF02");
+  auto reloaded = FastTextModel::Deserialize(*resaved);
+  ASSERT_OK(reloaded);
+  ExpectSamePredictions(**four, **reloaded);
+  // A header and a magic that disagree are refused (a format 4 file under the old magic).
+  std::string mislabelled = *bytes_;
+  mislabelled.replace(0, 8, "HLCLSF01");
+  Reseal(mislabelled);
+  auto refused = FastTextModel::Deserialize(mislabelled);
+  EXPECT_THAT(refused, HasErrorCode(ErrorCode::kInvalidArgument));
+  EXPECT_NE(refused.error().message.find("magic"), std::string::npos) << refused.error().message;
+}
+
+// One flipped byte anywhere in a format 4 or format 3 file, in the header, the fastText
+// member, the linear member or the checksum itself, is a clear error (never a crash), in
+// both scopes.
+TEST_F(ModelLoadTest, AFlippedByteAnywhereIsRefused) {
+  const std::string v3 = WithHeader(*bytes_, [](nlohmann::json& header) { header["format"] = 3; });
+  for (const std::string* file : {static_cast<const std::string*>(bytes_), &v3}) {
+    SCOPED_TRACE(file->substr(0, 8));
+    const size_t linear = file->rfind("HLCLSL01");
+    ASSERT_NE(linear, std::string::npos);
+    const size_t n = file->size();
+    for (const size_t at : {size_t{20}, n / 4, n / 2, linear + 9, linear + 1000, n - 20, n - 1}) {
+      SCOPED_TRACE(at);
+      std::string damaged = *file;
+      damaged[at] = static_cast<char>(damaged[at] ^ 0x04);
+      for (const LoadScope scope : {LoadScope::kFull, LoadScope::kPrediction}) {
+        auto loaded = FastTextModel::Deserialize(damaged, scope);
+        EXPECT_THAT(loaded, HasErrorCode(ErrorCode::kInvalidArgument));
+        if (!loaded.has_value()) {
+          EXPECT_NE(loaded.error().message.find("checksum"), std::string::npos)
+              << loaded.error().message;
+        }
+      }
+      EXPECT_THAT(FastTextModel::Load(Write("flipped.bin", damaged), LoadScope::kPrediction),
+                  HasErrorCode(ErrorCode::kInvalidArgument));
+    }
+  }
+}
+
+// The checksum of format 4 notices any change confined to one byte, at every position and
+// bit of a buffer (the lanes' whole 32-byte blocks and the tail alike), and a change of length.
+TEST(WordHash64, ChangesWithEveryByte) {
+  std::string data;
+  for (int i = 0; i < 77; ++i) {
+    data.push_back(static_cast<char>(i * 37 + 11));
+  }
+  const uint64_t base = wire::WordHash64(data);
+  EXPECT_EQ(wire::WordHash64(data), base);
+  for (size_t at = 0; at < data.size(); ++at) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string changed = data;
+      changed[at] = static_cast<char>(changed[at] ^ (1 << bit));
+      EXPECT_NE(wire::WordHash64(changed), base) << at << " " << bit;
+    }
+  }
+  EXPECT_NE(wire::WordHash64(data + std::string(1, '\0')), base);
+  EXPECT_NE(wire::WordHash64(data.substr(0, 64)), wire::WordHash64(data.substr(0, 64) + "x"));
+}
+
 }  // namespace
 }  // namespace hotline::adapters::classify

@@ -9,8 +9,11 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace hotline::adapters::classify {
 namespace {
@@ -69,6 +72,41 @@ std::vector<bool> ConvertibleCharacters(void* opencc) {
 }
 
 }  // namespace
+
+// One OpenCC t2s converter per process, shared by every featurizer (a model has one per
+// feature set, e.g. two for the default words + characters): opening t2s.json and probing
+// it for ConvertibleCharacters costs about 25 ms each time. OpenCC does not document its
+// converter as thread-safe, so conversions are serialised by `mu` (they are rare: only
+// texts holding a character that t2s changes are converted).
+struct TextFeaturizer::T2s {
+  void* handle = nullptr;  // opencc_t
+  std::string error;       // why opening failed; handle is null then
+  std::mutex mu;
+  // BMP characters that t2s changes. OpenCC costs about as much as the rest of the
+  // featurization together, so texts without any of them skip it (most input is
+  // Simplified already).
+  std::vector<bool> traditional;
+
+  // The process's converter, opened at the first call (thread-safe). Never closed: it
+  // lives as long as the process, whichever featurizer is destroyed last.
+  static inline std::atomic<int> opened{0};
+
+  static T2s& Get() {
+    static T2s* const shared = [] {
+      auto* t = new T2s;
+      void* h = opencc_open("t2s.json");
+      opened.fetch_add(1);
+      if (h == kOpenCcError) {
+        t->error = std::string("OpenCC t2s.json: ") + opencc_error();
+      } else {
+        t->handle = h;
+        t->traditional = ConvertibleCharacters(h);
+      }
+      return t;
+    }();
+    return *shared;
+  }
+};
 
 Result<std::vector<FeatureOptions>> ParseFeatureSets(std::string_view spec) {
   std::vector<FeatureOptions> sets;
@@ -140,31 +178,24 @@ Result<std::unique_ptr<TextFeaturizer>> TextFeaturizer::Create(const FeatureOpti
   if (U_FAILURE(status) || nfkc == nullptr) {
     return Internal(std::string("ICU NFKC_Casefold normalizer: ") + u_errorName(status));
   }
-  void* opencc = nullptr;
+  T2s* t2s = nullptr;
   if (options.traditional_to_simplified) {
-    opencc = opencc_open("t2s.json");
-    if (opencc == kOpenCcError) {
-      return Internal(std::string("OpenCC t2s.json: ") + opencc_error());
+    t2s = &T2s::Get();
+    if (t2s->handle == nullptr) {
+      return Internal(t2s->error);
     }
   }
-  auto featurizer =
-      std::unique_ptr<TextFeaturizer>(new TextFeaturizer(options, std::move(words), nfkc, opencc));
-  if (opencc != nullptr) {
-    featurizer->traditional_ = ConvertibleCharacters(opencc);
-  }
-  return featurizer;
+  return std::unique_ptr<TextFeaturizer>(new TextFeaturizer(options, std::move(words), nfkc, t2s));
 }
 
 TextFeaturizer::TextFeaturizer(const FeatureOptions& options,
                                std::unique_ptr<icu::BreakIterator> words,
-                               const icu::Normalizer2* nfkc, void* opencc)
-    : options_(options), word_prototype_(std::move(words)), nfkc_(nfkc), opencc_(opencc) {}
+                               const icu::Normalizer2* nfkc, T2s* t2s)
+    : options_(options), word_prototype_(std::move(words)), nfkc_(nfkc), t2s_(t2s) {}
 
-TextFeaturizer::~TextFeaturizer() {
-  if (opencc_ != nullptr) {
-    opencc_close(opencc_);
-  }
-}
+TextFeaturizer::~TextFeaturizer() = default;
+
+int TextFeaturizer::OpenccConvertersOpened() { return T2s::opened.load(); }
 
 namespace {
 
@@ -180,24 +211,24 @@ bool NeedsConversion(const icu::UnicodeString& u, const std::vector<bool>& tradi
   return false;
 }
 
-icu::UnicodeString NormalizeToUnicode(std::string_view text, const FeatureOptions& options,
-                                      void* opencc, std::mutex& opencc_mu,
-                                      const std::vector<bool>& traditional,
-                                      const icu::Normalizer2& nfkc) {
+}  // namespace
+
+icu::UnicodeString TextFeaturizer::NormalizeToUnicode(std::string_view text) const {
+  const FeatureOptions& options = options_;
   // fromUTF8 replaces invalid sequences by U+FFFD, so OpenCC only sees valid UTF-8.
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   if (u.countChar32() > options.max_chars) {
     u.truncate(u.moveIndex32(0, options.max_chars));
   }
-  if (opencc != nullptr && NeedsConversion(u, traditional)) {
+  if (t2s_ != nullptr && NeedsConversion(u, t2s_->traditional)) {
     std::string utf8;
     u.toUTF8String(utf8);
     char* converted = nullptr;
     {
       // OpenCC does not document its converter as thread-safe.
-      std::lock_guard<std::mutex> lock(opencc_mu);
-      converted = opencc_convert_utf8(opencc, utf8.data(), utf8.size());
+      std::lock_guard<std::mutex> lock(t2s_->mu);
+      converted = opencc_convert_utf8(t2s_->handle, utf8.data(), utf8.size());
     }
     if (converted != nullptr && converted != kOpenCcError) {
       u = icu::UnicodeString::fromUTF8(converted);
@@ -205,15 +236,13 @@ icu::UnicodeString NormalizeToUnicode(std::string_view text, const FeatureOption
     }
   }
   UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString folded = nfkc.normalize(u, status);
+  icu::UnicodeString folded = nfkc_->normalize(u, status);
   return U_SUCCESS(status) ? folded : u;
 }
 
-}  // namespace
-
 std::string TextFeaturizer::Normalize(std::string_view text) const {
   std::string out;
-  NormalizeToUnicode(text, options_, opencc_, opencc_mu_, traditional_, *nfkc_).toUTF8String(out);
+  NormalizeToUnicode(text).toUTF8String(out);
   return out;
 }
 
@@ -270,8 +299,7 @@ void TextFeaturizer::AppendTokens(const std::string& normalized_utf8,
 }
 
 std::vector<std::string> TextFeaturizer::Tokenize(std::string_view text) const {
-  const icu::UnicodeString u =
-      NormalizeToUnicode(text, options_, opencc_, opencc_mu_, traditional_, *nfkc_);
+  const icu::UnicodeString u = NormalizeToUnicode(text);
   std::string utf8;
   u.toUTF8String(utf8);
   std::vector<std::string> tokens;

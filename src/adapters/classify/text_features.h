@@ -7,13 +7,13 @@
 // This is a small tokenizer private to the classifier; the search tokenizer lives in
 // src/adapters/text. Thread-safe: Featurize() is const and may run on many threads (each
 // call clones the ICU break iterator; the OpenCC converter is guarded by a mutex).
-// Create() costs a few milliseconds (OpenCC and ICU dictionaries); reuse featurizers.
+// All featurizers of a process share one OpenCC t2s converter, opened at the first
+// Create() that needs it (opening and probing it costs about 25 ms); reuse featurizers.
 #pragma once
 
 #include <unicode/uversion.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +23,7 @@
 U_NAMESPACE_BEGIN
 class BreakIterator;
 class Normalizer2;
+class UnicodeString;
 U_NAMESPACE_END
 
 namespace hotline::adapters::classify {
@@ -65,20 +66,21 @@ class TextFeaturizer {
 
   const FeatureOptions& options() const { return options_; }
 
+  // How many OpenCC converters this process has opened: 0 before the first featurizer
+  // with t2s, then 1 however many featurizers (and models) there are.
+  static int OpenccConvertersOpened();
+
  private:
+  struct T2s;  // the process's shared OpenCC converter (text_features.cc)
   TextFeaturizer(const FeatureOptions& options, std::unique_ptr<icu::BreakIterator> words,
-                 const icu::Normalizer2* nfkc, void* opencc);
+                 const icu::Normalizer2* nfkc, T2s* t2s);
   void AppendTokens(const std::string& normalized_utf8, std::vector<std::string>& out) const;
+  icu::UnicodeString NormalizeToUnicode(std::string_view text) const;
 
   FeatureOptions options_;
   std::unique_ptr<icu::BreakIterator> word_prototype_;
   const icu::Normalizer2* nfkc_;  // owned by ICU
-  void* opencc_;                  // opencc_t; null when t2s is off
-  mutable std::mutex opencc_mu_;
-  // BMP characters that t2s changes. OpenCC costs about as much as the rest of the
-  // featurization together, so texts without any of them skip it (most input is
-  // Simplified already).
-  std::vector<bool> traditional_;
+  T2s* t2s_;                      // shared, never freed; null when t2s is off
 };
 
 }  // namespace hotline::adapters::classify

@@ -1,6 +1,11 @@
 #include "adapters/classify/text_features.h"
 
 #include <algorithm>
+#include <atomic>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "testing/matchers.h"
 
@@ -27,6 +32,44 @@ TEST(TextFeaturizer, ConvertsTraditionalToSimplified) {
   FeatureOptions keep;
   keep.traditional_to_simplified = false;
   EXPECT_EQ(Make(keep)->Normalize("醫院"), "醫院");
+}
+
+// All featurizers share one OpenCC converter (opening one costs about 25 ms per model load
+// otherwise); it outlives any of them and converts correctly from many threads at once.
+TEST(TextFeaturizer, ShareOneOpenccConverter) {
+  auto first = Make();
+  FeatureOptions chars;
+  chars.words = false;
+  chars.char_ngram_min = 1;
+  chars.char_ngram_max = 3;
+  auto second = Make(chars);
+  auto third = Make();
+  EXPECT_EQ(TextFeaturizer::OpenccConvertersOpened(), 1);
+  first.reset();  // the shared converter stays open for the others
+  EXPECT_EQ(second->Normalize("醫院門診"), "医院门诊");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"醫院門診掛號難", "医院门诊挂号难"},
+      {"學校門口車輛亂停", "学校门口车辆乱停"},
+      {"噪音擾民", "噪音扰民"},
+      {"小区路灯坏了", "小区路灯坏了"}};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const TextFeaturizer& f = t % 2 == 0 ? *second : *third;
+      for (int i = 0; i < 200; ++i) {
+        const auto& [traditional, simplified] = cases[static_cast<size_t>(i + t) % cases.size()];
+        if (f.Normalize(traditional) != simplified) {
+          wrong.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(TextFeaturizer::OpenccConvertersOpened(), 1);
 }
 
 TEST(TextFeaturizer, EmitsWordsAndCharacterBigrams) {
