@@ -9,11 +9,24 @@
 //                [--server 0|1]  (and through the server's path: SharedKb with its in-memory
 //                                 index, as `hotline serve` runs GET /api/v1/kb/search)
 //                [--clients N]  (server path: also N threads searching at once; 0 = off)
+//                [--http BIN[,BIN2...]]  (and over real HTTP: BIN is the `hotline` executable; the
+//                store
+//                               is made a whole hotline store with `BIN demo --tickets 0`,
+//                               `BIN serve` runs on a loopback port, and --clients keep-alive
+//                               connections logged in as op1 send GET /api/v1/kb/search)
+//                [--http-threads T] [--http-rounds R]  (server threads, default 8; each
+//                               query sent R times per measurement, default 3)
+//                [--http-wait S]  (a server without the hotline_kb_memory_index_ready metric:
+//                               seconds after its start to wait for the index, default 60)
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,7 +34,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +46,7 @@
 #include "adapters/text/inverted_index.h"
 #include "adapters/text/similar.h"
 #include "adapters/text/tokenizer.h"
+#include "testing/http_client.h"
 
 namespace {
 
@@ -231,6 +247,251 @@ bool ServerPath(const std::string& path, const std::vector<std::string>& queries
   return true;
 }
 
+// ---- Over real HTTP: `hotline serve` on a loopback port ------------------------------------
+
+namespace http = hotline::testing;
+
+std::string ArgString(int argc, char** argv, const char* name) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) {
+      return argv[i + 1];
+    }
+  }
+  return "";
+}
+
+// Starts `argv` with its output appended to `log`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (std::freopen(log.c_str(), "a", stdout) != nullptr) {
+      dup2(fileno(stdout), STDERR_FILENO);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    std::perror("execv");
+    _exit(127);
+  }
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+// A loopback port free now (the kernel's choice for port 0).
+uint16_t FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof addr;
+  uint16_t port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// User plus system CPU seconds a process has used (/proc/PID/stat), 0 if unknown.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) {
+    return 0;
+  }
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) {
+      ticks += std::strtod(field.c_str(), nullptr);  // utime (14), stime (15)
+    }
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The value of a sample line "NAME VALUE" of the server's /metrics; -1 if there is none.
+double Metric(uint16_t port, const std::string& name) {
+  const http::Reply r = http::Call(port, "GET", "/metrics");
+  const std::string prefix = name + " ";
+  size_t at = 0;
+  while (at < r.body.size()) {
+    const size_t end = std::min(r.body.find('\n', at), r.body.size());
+    if (r.body.compare(at, prefix.size(), prefix) == 0) {
+      return std::strtod(r.body.c_str() + at + prefix.size(), nullptr);
+    }
+    at = end + 1;
+  }
+  return -1;
+}
+
+std::string SearchPath(const std::string& query, bool filtered) {
+  std::string path = "/api/v1/kb/search?q=" + http::UrlEncode(query) + "&limit=10";
+  if (filtered) {
+    path += "&region=" + http::UrlEncode("A1区");
+  }
+  return path;
+}
+
+// GET /api/v1/kb/search on a real `hotline serve` over loopback, as an operator's console
+// sends it (keep-alive, bearer token): first one connection, each reply checked against the
+// store; then `clients` connections at once, each query `rounds` times. Without and with a
+// region filter; the server's CPU per search from /proc.
+bool HttpPath(const std::string& bin, const std::string& path,
+              const std::vector<std::string>& queries, sqlite::SqliteKbStore& store, size_t clients,
+              size_t threads, size_t rounds, size_t wait_seconds) {
+  const uint16_t port = FreePort();
+  const std::string log = path + ".serve.log";
+  const auto start = Clock::now();
+  const pid_t server =
+      Spawn({bin, "serve", "--store", path, "--listen", "127.0.0.1:" + std::to_string(port),
+             "--threads", std::to_string(threads), "--jobs-interval", "0", "--hot-snapshot", "off"},
+            log);
+  const auto fail = [&](const std::string& why) {
+    std::fprintf(stderr, "search_bench: %s (server log: %s)\n", why.c_str(), log.c_str());
+    kill(server, SIGTERM);
+    Wait(server);
+    return false;
+  };
+  bool up = false;
+  while (!up && Seconds(start) < 60) {
+    up = http::Call(port, "GET", "/healthz").status == 200;
+    if (!up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  if (!up) {
+    return fail("the server did not answer /healthz within 60 s");
+  }
+  double ready = 0;
+  while ((ready = Metric(port, "hotline_kb_memory_index_ready")) == 0 && Seconds(start) < 600) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (ready < 0) {
+    // An older server without the metric: wait as long as a load takes on this machine.
+    const auto wait = static_cast<double>(wait_seconds);
+    std::printf("  (no hotline_kb_memory_index_ready metric: waiting %.0f s for the index)\n",
+                wait);
+    std::this_thread::sleep_for(
+        std::chrono::duration<double>(std::max(0.0, wait - Seconds(start))));
+  } else if (ready != 1) {
+    return fail("the server's memory index was not ready within 600 s");
+  }
+  std::printf(
+      "KB search over HTTP: hotline serve (%zu threads) on 127.0.0.1:%u, memory index ready "
+      "%.1f s after start (%s)\n",
+      threads, port, Seconds(start), Load().c_str());
+  const http::Reply login = http::Call(port, "POST", "/api/v1/auth/login",
+                                       R"({"login":"op1","password":"hotline12345"})");
+  const auto token = login.Json().value("token", std::string());
+  if (login.status != 200 || token.empty()) {
+    return fail("login as op1: " + std::to_string(login.status) + " " + login.body);
+  }
+  const std::vector<std::string> headers = {"Authorization: Bearer " + token};
+  const double index_before = Metric(port, "hotline_kb_searches_total{source=\"index\"}");
+  size_t sent = 0;
+  for (const bool filtered : {false, true}) {
+    http::KeepAlive connection(port);
+    std::vector<double> ms;
+    size_t same = 0;
+    size_t failed = 0;
+    const double cpu = CpuSeconds(server);
+    double wall = 0;
+    for (const auto& text_query : queries) {
+      const auto t0 = Clock::now();
+      const http::Reply r = connection.Get(SearchPath(text_query, filtered), headers);
+      const double seconds = Seconds(t0);
+      wall += seconds;
+      ms.push_back(seconds * 1e3);
+      ++sent;
+      if (r.status != 200) {
+        ++failed;
+        continue;
+      }
+      hotline::ports::KbSearchQuery query{text_query, {}, 10};
+      query.filter.published_only = true;
+      if (filtered) {
+        query.filter.region = "A1区";
+      }
+      const auto expected = store.Search(query);
+      const auto hits = r.Json().value("hits", nlohmann::json::array());
+      bool equal = expected.has_value() && hits.size() == expected->size();
+      for (size_t i = 0; equal && i < hits.size(); ++i) {
+        equal = hits[i].value("id", "") == (*expected)[i].article.id &&
+                hits[i].value("snippet", "") == (*expected)[i].snippet &&
+                std::fabs(hits[i].value("score", -1.0) - (*expected)[i].score) <= 1e-9;
+      }
+      same += equal ? 1 : 0;
+    }
+    const double server_cpu = CpuSeconds(server) - cpu;
+    Report(filtered ? "KB search, HTTP, 1 conn (region)" : "KB search, HTTP, 1 connection", ms);
+    std::printf(
+        "  equal to the store's (ids, order, snippets, scores within 1e-9): %zu of %zu; "
+        "failed %zu; server CPU %.2f ms per search\n",
+        same, queries.size(), failed, server_cpu * 1e3 / static_cast<double>(queries.size()));
+    (void)wall;
+  }
+  for (const bool filtered : {false, true}) {
+    std::vector<std::vector<double>> per_client(clients);
+    std::atomic<size_t> failed{0};
+    std::vector<std::thread> workers;
+    const double cpu = CpuSeconds(server);
+    const auto t0 = Clock::now();
+    for (size_t c = 0; c < clients; ++c) {
+      workers.emplace_back([&, c] {
+        http::KeepAlive connection(port);
+        for (size_t round = 0; round < rounds; ++round) {
+          for (size_t q = c; q < queries.size(); q += clients) {
+            const auto t1 = Clock::now();
+            if (connection.Get(SearchPath(queries[q], filtered), headers).status != 200) {
+              ++failed;
+            }
+            per_client[c].push_back(Seconds(t1) * 1e3);
+          }
+        }
+      });
+    }
+    for (auto& t : workers) {
+      t.join();
+    }
+    const double wall = Seconds(t0);
+    const double server_cpu = CpuSeconds(server) - cpu;
+    std::vector<double> all;
+    for (const auto& v : per_client) {
+      all.insert(all.end(), v.begin(), v.end());
+    }
+    sent += all.size();
+    const std::string label =
+        "KB search, HTTP, " + std::to_string(clients) + " conns" + (filtered ? " (region)" : "");
+    std::printf("%-36s p50 %7.2f ms   p95 %7.2f ms   p99 %7.2f ms   max %7.2f ms   (%zu; %s)\n",
+                label.c_str(), Percentile(all, 0.5), Percentile(all, 0.95), Percentile(all, 0.99),
+                Percentile(all, 1.0), all.size(), Load().c_str());
+    std::printf("  throughput %.0f searches/s; failed %zu; server CPU %.2f ms per search\n",
+                static_cast<double>(all.size()) / wall, failed.load(),
+                server_cpu * 1e3 / static_cast<double>(all.size()));
+  }
+  const double index_after = Metric(port, "hotline_kb_searches_total{source=\"index\"}");
+  if (index_after >= 0) {  // a server with the metric
+    std::printf("  answered from the server's memory index: %.0f of %zu\n",
+                index_after - index_before, sent);
+  }
+  kill(server, SIGTERM);
+  Wait(server);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -325,11 +586,20 @@ int main(int argc, char** argv) {
                                    .string();
       const auto remove = [&path] {
         std::error_code ignored;
-        for (const char* suffix : {"", "-wal", "-shm"}) {
+        for (const char* suffix : {"", "-wal", "-shm", ".demo.log", ".serve.log"}) {
           std::filesystem::remove(path + suffix, ignored);
         }
       };
       remove();
+      // Over HTTP the server needs a whole hotline store (users, org): the demo's, no tickets.
+      const std::string hotline_bin = ArgString(argc, argv, "--http");
+      const std::string demo_bin = hotline_bin.substr(0, hotline_bin.find(','));
+      if (!hotline_bin.empty() && Wait(Spawn({demo_bin, "demo", "--store", path, "--tickets", "0"},
+                                             path + ".demo.log")) != 0) {
+        std::fprintf(stderr, "search_bench: %s demo failed (log: %s.demo.log)\n", demo_bin.c_str(),
+                     path.c_str());
+        return 1;
+      }
       auto store = sqlite::SqliteKbStore::Open(path, /*create=*/true, tokenizer);
       if (!store.has_value()) {
         std::fprintf(stderr, "search_bench: %s\n", store.error().message.c_str());
@@ -379,6 +649,21 @@ int main(int argc, char** argv) {
                   kb_queries.size());
       if (ArgOr(argc, argv, "--server", 1) != 0) {
         if (!ServerPath(path, kb_queries, **store, ArgOr(argc, argv, "--clients", 4))) {
+          return 1;
+        }
+      }
+      // --http A,B: each executable in turn on the same store (before/after a change).
+      std::vector<std::string> servers;
+      for (size_t at = 0; !hotline_bin.empty() && at <= hotline_bin.size();) {
+        const size_t comma = std::min(hotline_bin.find(',', at), hotline_bin.size());
+        servers.push_back(hotline_bin.substr(at, comma - at));
+        at = comma + 1;
+      }
+      for (const auto& server : servers) {
+        std::printf("-- %s\n", server.c_str());
+        if (!HttpPath(server, path, kb_queries, **store, ArgOr(argc, argv, "--clients", 4),
+                      ArgOr(argc, argv, "--http-threads", 8), ArgOr(argc, argv, "--http-rounds", 3),
+                      ArgOr(argc, argv, "--http-wait", 60))) {
           return 1;
         }
       }

@@ -293,6 +293,24 @@ std::atomic<int64_t> g_id_counter{0};
 
 KbApi::KbApi(std::shared_ptr<sqlite::SharedKb> kb) : kb_(std::move(kb)) {}
 
+std::string KbApi::MetricsText() {
+  const auto info = kb_->memory_index_info();
+  return fmt::format(
+      "# HELP hotline_kb_memory_index_ready Whether KB searches are answered from the in-memory "
+      "index.\n# TYPE hotline_kb_memory_index_ready gauge\nhotline_kb_memory_index_ready {}\n"
+      "# HELP hotline_kb_memory_index_articles Articles in the in-memory KB search index.\n"
+      "# TYPE hotline_kb_memory_index_articles gauge\nhotline_kb_memory_index_articles {}\n"
+      "# HELP hotline_kb_memory_index_loads_total Full loads of the in-memory KB search index.\n"
+      "# TYPE hotline_kb_memory_index_loads_total counter\n"
+      "hotline_kb_memory_index_loads_total {}\n"
+      "# HELP hotline_kb_searches_total KB searches, by what answered them.\n"
+      "# TYPE hotline_kb_searches_total counter\n"
+      "hotline_kb_searches_total{{source=\"index\"}} {}\n"
+      "hotline_kb_searches_total{{source=\"store\"}} {}\n",
+      info.enabled && info.ready ? 1 : 0, info.articles, info.loads, info.index_searches,
+      info.store_searches);
+}
+
 std::vector<RouteDoc> KbApi::Routes() const {
   return {
       {"get", "/api/v1/kb/articles",

@@ -26,6 +26,9 @@ class KbApi final : public ApiModule {
 
   std::optional<HttpResponse> Handle(RequestContext& ctx) override;
   std::vector<RouteDoc> Routes() const override;
+  // The in-memory search index: ready, articles, loads, and searches by where they were
+  // answered (hotline_kb_searches_total{source="index"|"store"}).
+  std::string MetricsText() override;
 
  private:
   HttpResponse List(RequestContext& ctx);

@@ -116,6 +116,9 @@ const std::vector<std::vector<std::pair<std::string, std::string>>> kFilters = {
     {{"department", "市城管局"}},
     {{"region", "A1区"}},
     {{"category", "城市管理"}, {"department", "市城管局"}, {"region", "A1区"}},
+    // Filters few articles pass (the index skips the others' postings).
+    {{"department", "市交通运输局"}},
+    {{"department", "市生态环境局"}, {"region", "A1区"}},
 };
 
 class KbSearchIndexTest : public hotline::testing::ApiFixture {

@@ -198,6 +198,11 @@ std::vector<ports::KbFilter> Filters() {
   out.push_back({"", "", "A2区", false, ""});
   out.push_back({"城市管理", "市城管局", "A1区", true, ""});
   out.push_back({"无此分类", "", "", false, ""});
+  // Filters few articles pass (the index skips the others' postings): one, two, three.
+  out.push_back({"", "市交通运输局", "", true, ""});
+  out.push_back({"", "市医保局", "A3区", true, ""});
+  out.push_back({"住房保障", "市公积金中心", "", false, ""});
+  out.push_back({"", "市生态环境局", "A1区", true, ""});
   return out;
 }
 
@@ -406,6 +411,53 @@ TEST_F(KbMemoryIndexTest, FollowsLexiconChangesFromThisAndAnotherConnection) {
   EXPECT_THAT(Search("入账"), ElementsAre("gjj-5"));
   const auto searches = static_cast<int64_t>(Filters().size() * kQueries.size());
   EXPECT_EQ(ExpectSameAsStore(), searches);
+}
+
+// Each search reads the change position only when SQLite's data_version says a connection
+// committed to the file since the index was last found current; every write is still seen by
+// the next search: of another connection after many searches that skipped the read, through
+// this one, and a commit to another table costs one read and changes nothing.
+TEST_F(KbMemoryIndexTest, ReadsTheChangePositionOnlyAfterACommitAndSeesEveryWrite) {
+  ASSERT_OK(kb_->EnableMemoryIndex());
+  WaitLoaded();
+  const auto first = Search("公积金提取");
+  ASSERT_FALSE(first.empty());
+  const int64_t reads = kb_->memory_index_info().position_reads;
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(Search("公积金提取"), first);
+  }
+  EXPECT_EQ(kb_->memory_index_info().position_reads, reads)
+      << "searches read the change position with nothing committed";
+  {
+    // As a ticket written by the server's other modules into the same file.
+    auto db = Db::Open(path_.string(), false, false);
+    ASSERT_OK(db);
+    ASSERT_OK((*db)->Exec("CREATE TABLE IF NOT EXISTS kb_test_other (x INTEGER)"));
+    ASSERT_OK((*db)->Exec("INSERT INTO kb_test_other VALUES (1)"));
+  }
+  const int64_t catch_ups = kb_->memory_index_info().catch_ups;
+  EXPECT_EQ(Search("公积金提取"), first);
+  EXPECT_EQ(kb_->memory_index_info().position_reads, reads + 1);
+  EXPECT_EQ(kb_->memory_index_info().catch_ups, catch_ups);
+  EXPECT_THAT(Search("共享单车"), IsEmpty());
+  {
+    auto other = SharedKb::Open(path_.string(), false);  // `hotline kb import`
+    ASSERT_OK(other);
+    Article a = Corpus()[0];
+    a.id = "bike";
+    a.title = "共享单车乱停放";
+    a.answer = "共享单车乱停放可联系运营企业清运。";
+    ASSERT_OK((*other)->Save({a}, "cli", 2));
+  }
+  EXPECT_THAT(Search("共享单车"), ElementsAre("bike"));
+  Article b = Corpus()[0];
+  b.id = "charge";
+  b.title = "电动车充电桩安装";
+  b.answer = "小区安装电动车充电桩需物业同意。";
+  ASSERT_OK(kb_->Save({b}, "admin", 3));
+  EXPECT_THAT(Search("充电桩"), ElementsAre("charge"));
+  EXPECT_EQ(kb_->memory_index_info().loads, 1);
+  ExpectSameAsStore();
 }
 
 TEST_F(KbMemoryIndexTest, TheStoreAnswersWhileTheIndexLoads) {

@@ -943,6 +943,14 @@ Result<SqliteKbStore::ChangePosition> SqliteKbStore::Position() {
   return position;
 }
 
+Result<int64_t> SqliteKbStore::DataVersion() {
+  HOTLINE_ASSIGN_OR_RETURN(Stmt * pragma, db_->Prepare("PRAGMA data_version"));
+  HOTLINE_ASSIGN_OR_RETURN(const bool row, pragma->Step());
+  const int64_t version = row ? pragma->Int(0) : -1;
+  pragma->Reset();
+  return version;
+}
+
 Result<SqliteKbStore::Snapshot> SqliteKbStore::ReadSnapshot() {
   HOTLINE_RETURN_IF_ERROR(db_->Exec("SAVEPOINT kb_snapshot"));
   auto read = [&]() -> Result<Snapshot> {

@@ -117,6 +117,10 @@ class SqliteKbStore final : public ports::KbStore {
     int64_t lexicon_revision = 0;
   };
   Result<ChangePosition> Position();
+  // SQLite's PRAGMA data_version of this connection: it changes when another connection (of
+  // this process or another) commits to the database file, whatever the table; not for this
+  // connection's own commits. Cheaper than Position (no table read).
+  Result<int64_t> DataVersion();
   // Every article with its doc, the lexicon and the change position, from one snapshot.
   struct Snapshot {
     ChangePosition position;

@@ -352,6 +352,7 @@ void SharedKb::RunLoader(SqliteKbStore& store) {
       std::unique_lock lock(memory_mu_);
       memory_ = std::move(*built);
       memory_position_ = snapshot->position;
+      current_version_ = -1;  // the next search checks the position
     }
     {
       std::lock_guard lock(loader_mu_);
@@ -363,6 +364,14 @@ void SharedKb::RunLoader(SqliteKbStore& store) {
 
 Result<bool> SharedKb::SyncMemory() {
   std::lock_guard sync_lock(sync_mu_);
+  // Nothing committed to the file by anyone since the index was last found current (sync_
+  // only reads, so every commit of the file changes its data_version): current still.
+  HOTLINE_ASSIGN_OR_RETURN(const int64_t version, sync_->DataVersion());
+  if (version == current_version_) {
+    return true;
+  }
+  current_version_ = -1;
+  ++position_reads_;
   HOTLINE_ASSIGN_OR_RETURN(const auto position, sync_->Position());
   SqliteKbStore::ChangePosition at;
   {
@@ -377,6 +386,8 @@ Result<bool> SharedKb::SyncMemory() {
     return false;
   }
   if (position.seq == at.seq) {
+    // Read before the position: a commit after it changes the version again.
+    current_version_ = version;
     return true;
   }
   HOTLINE_ASSIGN_OR_RETURN(auto changes, sync_->ReadChangesAfter(at.seq, kMaxCatchUp));
@@ -394,6 +405,9 @@ Result<bool> SharedKb::SyncMemory() {
   memory_->Refresh();
   memory_position_ = changes.position;
   ++catch_ups_;
+  // Current as of the changes' snapshot, read after `version`: a commit since then changes
+  // the version again.
+  current_version_ = version;
   return true;
 }
 
@@ -411,6 +425,7 @@ SharedKb::MemoryIndexInfo SharedKb::memory_index_info() const {
   }
   info.loads = loads_;
   info.catch_ups = catch_ups_;
+  info.position_reads = position_reads_;
   info.index_searches = index_searches_;
   info.store_searches = store_searches_;
   return info;

@@ -11,8 +11,9 @@
 // A server also keeps an in-memory copy of the search index (EnableMemoryIndex, KbMemoryIndex)
 // and answers Search from it with the store's results: loaded in the background at start,
 // kept in step through the store's change log (migration 017: a trigger-written sequence of
-// the articles written, by any process), which every search checks with one cheap read and
-// catches up with; rebuilt aside after a lexicon change. Until it is loaded or rebuilt,
+// the articles written, by any process), which every search checks and catches up with (the
+// position is read only when SQLite's data_version says someone committed since the last
+// check); rebuilt aside after a lexicon change. Until it is loaded or rebuilt,
 // searches go to the store (docs/kb.md, "In-memory search index").
 //
 // Thread-safe: every method may be called from any thread.
@@ -89,9 +90,10 @@ class SharedKb final : public ports::KbStore {
     bool enabled = false;
     bool ready = false;  // loaded, and current at the last check
     size_t articles = 0;
-    double load_seconds = 0;  // the last full load: read, tokenize, index
-    int64_t loads = 0;        // full loads done (start, lexicon changes, long absences)
-    int64_t catch_ups = 0;    // incremental catch-ups applied
+    double load_seconds = 0;     // the last full load: read, tokenize, index
+    int64_t loads = 0;           // full loads done (start, lexicon changes, long absences)
+    int64_t catch_ups = 0;       // incremental catch-ups applied
+    int64_t position_reads = 0;  // change positions read (someone had committed to the file)
     int64_t index_searches = 0;
     int64_t store_searches = 0;
   };
@@ -147,6 +149,9 @@ class SharedKb final : public ports::KbStore {
   std::atomic<bool> memory_enabled_{false};
   std::mutex sync_mu_;                   // sync_, catch-ups, installing a loaded index
   std::unique_ptr<SqliteKbStore> sync_;  // reads the change position for every search
+  // sync_mu_: sync_'s data_version when memory_ was last found current (-1: not known), read
+  // before that check; while it stays the same nobody has committed and the index is current.
+  int64_t current_version_ = -1;
   mutable std::shared_mutex memory_mu_;  // memory_ and its position
   std::unique_ptr<KbMemoryIndex> memory_;
   SqliteKbStore::ChangePosition memory_position_;
@@ -159,7 +164,8 @@ class SharedKb final : public ports::KbStore {
   std::thread loader_;
   std::function<void()> load_hook_;
   double load_seconds_ = 0;  // loader_mu_
-  std::atomic<int64_t> loads_{0}, catch_ups_{0}, index_searches_{0}, store_searches_{0};
+  std::atomic<int64_t> loads_{0}, catch_ups_{0}, index_searches_{0}, store_searches_{0},
+      position_reads_{0};
 };
 
 }  // namespace hotline::adapters::sqlite

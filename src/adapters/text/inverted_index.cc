@@ -593,6 +593,35 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
     }
     return true;
   };
+  // The first slot at or after `doc` that the facet filters pass (UINT32_MAX: none). The
+  // slots it reads are those the cursors skip, each at most once per search (docs only grow).
+  const auto slots = static_cast<uint32_t>(slots_.size());
+  const auto next_matching = [&](uint32_t doc) {
+    for (; doc < slots; ++doc) {
+      if (facets_match(doc)) {
+        return doc;
+      }
+    }
+    return UINT32_MAX;
+  };
+  // Moves a cursor to its first posting at or after `doc` (galloping, then binary search).
+  const auto seek = [this](Cursor& cursor, uint32_t doc) {
+    const auto& list = postings_[cursor.term];
+    size_t step = 1;
+    size_t low = cursor.at;
+    size_t high = cursor.at;
+    while (high < cursor.end && list[high].doc < doc) {
+      low = high;
+      high += step;
+      step *= 2;
+    }
+    high = std::min(high, cursor.end);
+    cursor.at = static_cast<size_t>(
+        std::lower_bound(list.begin() + static_cast<ptrdiff_t>(low),
+                         list.begin() + static_cast<ptrdiff_t>(high), doc,
+                         [](const Posting& p, uint32_t d) { return p.doc < d; }) -
+        list.begin());
+  };
   const bool has_time = query.time_from.has_value() || query.time_to.has_value();
   double threshold = -1.0;
   size_t essential = 0;
@@ -616,6 +645,19 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
     }
     if (doc == UINT32_MAX) {
       break;
+    }
+    if (!facet_checks.empty() && !facets_match(doc)) {
+      // A selective filter: skip every posting of the slots it excludes, up to the next slot
+      // it passes, instead of visiting them one by one. Excluded slots are never scored, so
+      // the threshold and the results are the same.
+      const uint32_t next = next_matching(doc + 1);
+      if (next == UINT32_MAX) {
+        break;
+      }
+      for (size_t i = essential; i < n; ++i) {
+        seek(cursors[i], next);
+      }
+      continue;
     }
     const bool eligible = live_[doc] != 0 &&
                           std::find(excluded.begin(), excluded.end(), doc) == excluded.end() &&
@@ -646,22 +688,7 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
         break;
       }
       Cursor& cursor = cursors[i];
-      const auto& list = postings_[cursor.term];
-      // Galloping search for the first posting at or after `doc`.
-      size_t step = 1;
-      size_t low = cursor.at;
-      size_t high = cursor.at;
-      while (high < cursor.end && list[high].doc < doc) {
-        low = high;
-        high += step;
-        step *= 2;
-      }
-      high = std::min(high, cursor.end);
-      cursor.at = static_cast<size_t>(
-          std::lower_bound(list.begin() + static_cast<ptrdiff_t>(low),
-                           list.begin() + static_cast<ptrdiff_t>(high), doc,
-                           [](const Posting& p, uint32_t d) { return p.doc < d; }) -
-          list.begin());
+      seek(cursor, doc);
       const double added = accumulate(cursor, doc);
       score += added;
       contributions.emplace_back(cursor.position, added);

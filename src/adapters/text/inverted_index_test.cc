@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "testing/matchers.h"
 
 namespace hotline::adapters::text {
@@ -120,6 +124,68 @@ TEST_F(InvertedIndexTest, FacetFiltersFollowUpdatesAndCompaction) {
   index_->Compact();
   query.filters = {{"region", "A3区"}, {"category", "城乡建设"}};
   EXPECT_EQ(Ids(query), now);
+}
+
+// A filter that few documents pass skips the postings of the others (TopDocs jumps to the
+// next slot the filter passes): the results must be those of the unfiltered ranking with the
+// filtered-out documents taken away, for filters passing one document, a few, every other
+// one, and after updates and removals left dead slots behind.
+TEST_F(InvertedIndexTest, SelectiveFiltersGiveTheUnfilteredRankingRestricted) {
+  IndexOptions options;
+  options.fusion_depth = 0;  // BM25F alone: its depth does not depend on the limit
+  index_ = std::make_unique<InvertedIndex>(*tokenizer_, options);
+  const std::vector<std::string> subjects = {"公积金提取", "社保补缴", "夜间施工噪音",
+                                             "停水通知",   "占道经营", "垃圾清运"};
+  std::map<std::string, std::string> region_of;
+  for (int i = 0; i < 300; ++i) {
+    const std::string id = "d" + std::to_string(i);
+    // Region A0区 for every 7th document, A1区 for one, B区 for every other one.
+    const std::string region = i == 150 ? "A1区" : i % 7 == 0 ? "A0区" : i % 2 == 0 ? "B区" : "C区";
+    region_of[id] = region;
+    const std::string& subject = subjects[static_cast<size_t>(i) % subjects.size()];
+    const std::string& other = subjects[static_cast<size_t>(i * 5 + 1) % subjects.size()];
+    Add(id, subject + "怎么办理" + std::to_string(i % 13),
+        other + "请到窗口办理，" + subject + "可网上申请。", "分类" + std::to_string(i % 3), region,
+        i);
+  }
+  // Updates (the document moves to a new slot) and removals leave dead slots behind.
+  for (int i = 0; i < 300; i += 11) {
+    Add("d" + std::to_string(i), "公积金提取更新" + std::to_string(i), "更新后的答复，社保补缴。",
+        "分类0", region_of["d" + std::to_string(i)], i);
+  }
+  for (int i = 5; i < 300; i += 17) {
+    index_->Remove("d" + std::to_string(i));
+    region_of.erase("d" + std::to_string(i));
+  }
+  index_->RefreshStatistics();
+  size_t compared = 0;
+  for (const std::string text :
+       {"公积金提取", "社保补缴办理", "噪音 停水 垃圾", "占道经营 垃圾清运"}) {
+    SearchQuery all;
+    all.parts = {{text, 1.0}};
+    all.limit = 1000;
+    const auto everything = index_->Search(all);
+    ASSERT_FALSE(everything.empty()) << text;
+    for (const std::string region : {"A1区", "A0区", "B区", "C区"}) {
+      SearchQuery filtered = all;
+      filtered.limit = 10;
+      filtered.filters = {{"region", region}};
+      std::vector<std::pair<std::string, double>> expected;
+      for (const auto& hit : everything) {
+        if (region_of[hit.id] == region && expected.size() < filtered.limit) {
+          expected.emplace_back(hit.id, hit.score);
+        }
+      }
+      const auto got = index_->Search(filtered);
+      ASSERT_EQ(got.size(), expected.size()) << text << " " << region;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].id, expected[i].first) << text << " " << region << " #" << i;
+        EXPECT_DOUBLE_EQ(got[i].score, expected[i].second) << text << " " << region;
+      }
+      compared += expected.size();
+    }
+  }
+  EXPECT_GT(compared, 40u) << "the comparison found too little";
 }
 
 TEST_F(InvertedIndexTest, StaysInStepWithUpdatesAndDeletes) {
