@@ -48,42 +48,17 @@
 #include "adapters/classify/fasttext_model.h"
 #include "adapters/classify/linear_model.h"
 #include "adapters/classify/text_features.h"
+#include "experiment_args.h"
 
 namespace cls = hotline::adapters::classify;
 
 namespace {
 
-using Config = std::map<std::string, std::string>;
-
-Config ParsePairs(const std::vector<std::string>& words) {
-  Config kv;
-  for (const std::string& w : words) {
-    const size_t eq = w.find('=');
-    if (eq == std::string::npos) {
-      std::fprintf(stderr, "expected key=value, got %s\n", w.c_str());
-      std::exit(2);
-    }
-    kv[w.substr(0, eq)] = w.substr(eq + 1);
-  }
-  return kv;
-}
-std::string Get(const Config& kv, const std::string& key, const std::string& fallback) {
-  auto it = kv.find(key);
-  return it == kv.end() ? fallback : it->second;
-}
-double Num(const Config& kv, const std::string& key, double fallback) {
-  auto it = kv.find(key);
-  return it == kv.end() ? fallback : std::stod(it->second);
-}
-std::vector<std::string> SplitOn(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, sep)) {
-    out.push_back(part);
-  }
-  return out;
-}
+using hotline::bench::classify::Config;
+using hotline::bench::classify::Get;
+using hotline::bench::classify::Num;
+using hotline::bench::classify::ParsePairs;
+using hotline::bench::classify::SplitOn;
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "%s\n", message.c_str());
   std::exit(1);
@@ -227,18 +202,6 @@ Scores Score(const std::vector<int>& gold, const std::vector<int>& predicted,
 }
 int Argmax(const std::vector<double>& z) {
   return static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin());
-}
-double Spread(const std::vector<std::vector<double>>& rows) {
-  double total = 0.0;
-  for (const auto& z : rows) {
-    const double mean = std::accumulate(z.begin(), z.end(), 0.0) / static_cast<double>(z.size());
-    double var = 0.0;
-    for (double v : z) {
-      var += (v - mean) * (v - mean);
-    }
-    total += std::sqrt(var / static_cast<double>(z.size()));
-  }
-  return rows.empty() ? 0.0 : total / static_cast<double>(rows.size());
 }
 
 struct Fold {
@@ -401,9 +364,9 @@ FoldResult Combine(const MemberOut* ft, const MemberOut* lin, const std::vector<
   }
   double scale = 1.0;
   if (ft != nullptr && lin != nullptr) {
-    const double s = Spread(lin->cal);
+    const double s = cls::ScoreSpread(lin->cal);
     if (s > 0) {
-      scale = Spread(ft->cal) / s;
+      scale = cls::ScoreSpread(ft->cal) / s;
     }
   }
   std::vector<double> weights;

@@ -40,43 +40,17 @@
 #include "adapters/classify/dataset.h"
 #include "adapters/classify/linear_model.h"
 #include "adapters/classify/text_features.h"
+#include "experiment_args.h"
 
 namespace cls = hotline::adapters::classify;
 
 namespace {
 
-using Config = std::map<std::string, std::string>;
-
-Config ParsePairs(const std::vector<std::string>& words) {
-  Config kv;
-  for (const std::string& w : words) {
-    const size_t eq = w.find('=');
-    if (eq == std::string::npos) {
-      std::fprintf(stderr, "expected key=value, got %s\n", w.c_str());
-      std::exit(2);
-    }
-    kv[w.substr(0, eq)] = w.substr(eq + 1);
-  }
-  return kv;
-}
-
-std::string Get(const Config& kv, const std::string& key, const std::string& fallback) {
-  auto it = kv.find(key);
-  return it == kv.end() ? fallback : it->second;
-}
-double Num(const Config& kv, const std::string& key, double fallback) {
-  auto it = kv.find(key);
-  return it == kv.end() ? fallback : std::stod(it->second);
-}
-std::vector<std::string> SplitOn(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, sep)) {
-    out.push_back(part);
-  }
-  return out;
-}
+using hotline::bench::classify::Config;
+using hotline::bench::classify::Get;
+using hotline::bench::classify::Num;
+using hotline::bench::classify::ParsePairs;
+using hotline::bench::classify::SplitOn;
 
 // Feature lines of every text under one feature set, computed once.
 class LineCache {

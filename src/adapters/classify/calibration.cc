@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace hotline::adapters::classify {
 namespace {
@@ -104,6 +105,19 @@ Reliability ComputeReliability(const std::vector<double>& confidence,
     }
   }
   return r;
+}
+
+double ScoreSpread(const std::vector<std::vector<double>>& rows) {
+  double total = 0.0;
+  for (const auto& z : rows) {
+    const double mean = std::accumulate(z.begin(), z.end(), 0.0) / static_cast<double>(z.size());
+    double var = 0.0;
+    for (double v : z) {
+      var += (v - mean) * (v - mean);
+    }
+    total += std::sqrt(var / static_cast<double>(z.size()));
+  }
+  return rows.empty() ? 0.0 : total / static_cast<double>(rows.size());
 }
 
 }  // namespace hotline::adapters::classify

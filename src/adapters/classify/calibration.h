@@ -18,6 +18,10 @@ double FitTemperature(const std::vector<std::vector<double>>& logits, const std:
 double NegativeLogLikelihood(const std::vector<std::vector<double>>& logits,
                              const std::vector<int>& gold, double temperature);
 
+// Mean over rows of the standard deviation of a row's scores: how far apart a member's
+// scores are, to put two members' logits on one scale before mixing them. 0 for no rows.
+double ScoreSpread(const std::vector<std::vector<double>>& rows);
+
 struct ReliabilityBin {
   double lower = 0.0;  // confidence range [lower, upper)
   double upper = 0.0;

@@ -466,20 +466,6 @@ std::vector<bool> BigramSets(const TrainOptions& options) {
   return out;
 }
 
-// Mean over rows of the standard deviation of a row's scores.
-double Spread(const std::vector<std::vector<double>>& rows) {
-  double total = 0.0;
-  for (const auto& z : rows) {
-    const double mean = std::accumulate(z.begin(), z.end(), 0.0) / static_cast<double>(z.size());
-    double var = 0.0;
-    for (double v : z) {
-      var += (v - mean) * (v - mean);
-    }
-    total += std::sqrt(var / static_cast<double>(z.size()));
-  }
-  return rows.empty() ? 0.0 : total / static_cast<double>(rows.size());
-}
-
 std::vector<double> MixScores(const std::vector<double>& fasttext,
                               const std::vector<double>& linear, double weight, double scale) {
   if (linear.empty()) {
@@ -508,9 +494,9 @@ void FitMixing(const std::vector<MemberScores>& scores, const std::vector<int>& 
   const bool has_linear = !scores.empty() && !scores.front().linear.empty();
   info.linear_scale = 1.0;
   if (has_fasttext && has_linear) {
-    const double spread = Spread(linear);
+    const double spread = ScoreSpread(linear);
     if (spread > 0.0) {
-      info.linear_scale = Spread(fasttext) / spread;
+      info.linear_scale = ScoreSpread(fasttext) / spread;
     }
   }
   std::vector<double> weights;
