@@ -40,16 +40,19 @@
 #include "adapters/classify/dataset.h"
 #include "adapters/classify/linear_model.h"
 #include "adapters/classify/text_features.h"
-#include "experiment_args.h"
+#include "experiment_common.h"
 
 namespace cls = hotline::adapters::classify;
 
 namespace {
 
+using hotline::bench::classify::Argmax;
 using hotline::bench::classify::Config;
 using hotline::bench::classify::Get;
 using hotline::bench::classify::Num;
 using hotline::bench::classify::ParsePairs;
+using hotline::bench::classify::Score;
+using hotline::bench::classify::Scores;
 using hotline::bench::classify::SplitOn;
 
 // Feature lines of every text under one feature set, computed once.
@@ -87,27 +90,6 @@ class LineCache {
   const std::vector<cls::LabelledText>& data_;
   std::map<std::string, std::vector<std::string>> cache_;
 };
-
-struct Scores {
-  double accuracy = 0;
-  double macro_f1 = 0;
-};
-
-Scores Score(const std::vector<int>& gold, const std::vector<int>& predicted,
-             const std::vector<std::string>& labels) {
-  std::vector<std::string> g;
-  std::vector<std::string> p;
-  for (size_t i = 0; i < gold.size(); ++i) {
-    g.push_back(labels[static_cast<size_t>(gold[i])]);
-    p.push_back(labels[static_cast<size_t>(predicted[i])]);
-  }
-  const cls::Evaluation e = cls::Evaluate(g, p);
-  return {e.accuracy, e.macro_f1};
-}
-
-int Argmax(const std::vector<double>& z) {
-  return static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin());
-}
 
 std::vector<double> LogSoftmax(const std::vector<double>& z, double t) {
   std::vector<double> p = cls::SoftmaxWithTemperature(z, t);

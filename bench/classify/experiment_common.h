@@ -1,13 +1,17 @@
-// The key=value arguments of the classifier experiment tools (linear_experiment,
-// ft_experiment): parsed once into a map, read with a fallback.
+// What the classifier experiment tools (linear_experiment, ft_experiment) share: their
+// key=value arguments (parsed once into a map, read with a fallback) and the scoring of a
+// fold's predictions.
 #pragma once
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "adapters/classify/dataset.h"
 
 namespace hotline::bench::classify {
 
@@ -45,6 +49,28 @@ inline std::vector<std::string> SplitOn(const std::string& s, char sep) {
     out.push_back(part);
   }
   return out;
+}
+
+struct Scores {
+  double accuracy = 0;
+  double macro_f1 = 0;
+};
+
+// Accuracy and macro-F1 of predicted label ids against gold ones (`labels` names them).
+inline Scores Score(const std::vector<int>& gold, const std::vector<int>& predicted,
+                    const std::vector<std::string>& labels) {
+  std::vector<std::string> g;
+  std::vector<std::string> p;
+  for (size_t i = 0; i < gold.size(); ++i) {
+    g.push_back(labels[static_cast<size_t>(gold[i])]);
+    p.push_back(labels[static_cast<size_t>(predicted[i])]);
+  }
+  const adapters::classify::Evaluation e = adapters::classify::Evaluate(g, p);
+  return {e.accuracy, e.macro_f1};
+}
+
+inline int Argmax(const std::vector<double>& z) {
+  return static_cast<int>(std::max_element(z.begin(), z.end()) - z.begin());
 }
 
 }  // namespace hotline::bench::classify
