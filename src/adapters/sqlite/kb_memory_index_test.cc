@@ -229,6 +229,17 @@ class KbMemoryIndexTest : public ::testing::Test {
     }
   }
   // Waits until the memory index has done `loads` full loads and answers searches.
+  // Saves an article "bike" (共享单车乱停放) through a connection of its own, as
+  // `hotline kb import` in another process while the server runs.
+  void SaveBikeFromAnotherConnection() {
+    auto other = SharedKb::Open(path_.string(), false);
+    ASSERT_OK(other);
+    Article a = Corpus()[0];
+    a.id = "bike";
+    a.title = "共享单车乱停放";
+    a.answer = "共享单车乱停放可联系运营企业清运。";
+    ASSERT_OK((*other)->Save({a}, "cli", 2));
+  }
   void WaitLoaded(int64_t loads = 1) {
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (kb_->memory_index_info().loads < loads && std::chrono::steady_clock::now() < deadline) {
@@ -340,16 +351,7 @@ TEST_F(KbMemoryIndexTest, FollowsWritesOfAnotherConnectionIncludingDeletes) {
   ASSERT_OK(kb_->EnableMemoryIndex());
   WaitLoaded();
   EXPECT_THAT(Search("共享单车"), IsEmpty());
-  {
-    // As `hotline kb import` in another process while the server runs.
-    auto other = SharedKb::Open(path_.string(), false);
-    ASSERT_OK(other);
-    Article a = Corpus()[0];
-    a.id = "bike";
-    a.title = "共享单车乱停放";
-    a.answer = "共享单车乱停放可联系运营企业清运。";
-    ASSERT_OK((*other)->Save({a}, "cli", 2));
-  }
+  ASSERT_NO_FATAL_FAILURE(SaveBikeFromAnotherConnection());
   EXPECT_THAT(Search("共享单车"), ElementsAre("bike"));
   // A delete (no product path deletes articles; the change log covers it anyway).
   {
@@ -440,15 +442,7 @@ TEST_F(KbMemoryIndexTest, ReadsTheChangePositionOnlyAfterACommitAndSeesEveryWrit
   EXPECT_EQ(kb_->memory_index_info().position_reads, reads + 1);
   EXPECT_EQ(kb_->memory_index_info().catch_ups, catch_ups);
   EXPECT_THAT(Search("共享单车"), IsEmpty());
-  {
-    auto other = SharedKb::Open(path_.string(), false);  // `hotline kb import`
-    ASSERT_OK(other);
-    Article a = Corpus()[0];
-    a.id = "bike";
-    a.title = "共享单车乱停放";
-    a.answer = "共享单车乱停放可联系运营企业清运。";
-    ASSERT_OK((*other)->Save({a}, "cli", 2));
-  }
+  ASSERT_NO_FATAL_FAILURE(SaveBikeFromAnotherConnection());
   EXPECT_THAT(Search("共享单车"), ElementsAre("bike"));
   Article b = Corpus()[0];
   b.id = "charge";
