@@ -43,19 +43,28 @@ inline std::string UrlEncode(const std::string& s) {
   return out;
 }
 
-// A minimal HTTP/1.1 client over a plain socket (Connection: close).
-inline Reply Call(uint16_t port, const std::string& method, const std::string& path,
-                  const std::string& body = "", const std::vector<std::string>& headers = {}) {
+// A socket connected to 127.0.0.1:port, or -1.
+inline int ConnectLoopback(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return {};
+    return -1;
   }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+  return fd;
+}
+
+// The request's bytes; a body (or any POST) goes as JSON with its Content-Length.
+inline std::string RequestText(const std::string& method, const std::string& path,
+                               const std::string& body, const std::vector<std::string>& headers,
+                               bool keep_alive) {
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n";
+  if (!keep_alive) {
+    req += "Connection: close\r\n";
+  }
   for (const auto& h : headers) {
     req += h + "\r\n";
   }
@@ -63,15 +72,30 @@ inline Reply Call(uint16_t port, const std::string& method, const std::string& p
     req +=
         "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
-  req += "\r\n" + body;
+  return req + "\r\n" + body;
+}
+
+// Sends all of `data`; false if the connection failed first.
+inline bool SendAll(int fd, const std::string& data) {
   size_t sent = 0;
-  while (sent < req.size()) {
-    ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+  while (sent < data.size()) {
+    const ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) {
-      break;
+      return false;
     }
     sent += static_cast<size_t>(n);
   }
+  return true;
+}
+
+// A minimal HTTP/1.1 client over a plain socket (Connection: close).
+inline Reply Call(uint16_t port, const std::string& method, const std::string& path,
+                  const std::string& body = "", const std::vector<std::string>& headers = {}) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) {
+    return {};
+  }
+  (void)SendAll(fd, RequestText(method, path, body, headers, /*keep_alive=*/false));
   std::string raw;
   char buf[8192];
   ssize_t n;
@@ -104,15 +128,7 @@ class KeepAlive {
 
   Reply Send(const std::string& method, const std::string& path, const std::string& body = "",
              const std::vector<std::string>& headers = {}) {
-    std::string req = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n";
-    for (const auto& h : headers) {
-      req += h + "\r\n";
-    }
-    if (!body.empty() || method == "POST") {
-      req += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-             "\r\n";
-    }
-    req += "\r\n" + body;
+    const std::string req = RequestText(method, path, body, headers, /*keep_alive=*/true);
     // A kept connection the server has closed meanwhile fails at once: retry on a new one.
     for (int attempt = 0; attempt < 2; ++attempt) {
       const bool fresh = fd_ < 0;
@@ -120,7 +136,7 @@ class KeepAlive {
         return {};
       }
       Reply r;
-      if (SendAll(req) && ReadReply(&r)) {
+      if (SendAll(fd_, req) && ReadReply(&r)) {
         return r;
       }
       Close();
@@ -136,34 +152,15 @@ class KeepAlive {
 
  private:
   bool Open() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port_);
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    if (fd_ < 0 || connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      Close();
-      return false;
-    }
+    fd_ = ConnectLoopback(port_);
     buffer_.clear();
-    return true;
+    return fd_ >= 0;
   }
   void Close() {
     if (fd_ >= 0) {
       close(fd_);
     }
     fd_ = -1;
-  }
-  bool SendAll(const std::string& req) {
-    size_t sent = 0;
-    while (sent < req.size()) {
-      const ssize_t n = send(fd_, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) {
-        return false;
-      }
-      sent += static_cast<size_t>(n);
-    }
-    return true;
   }
   // Reads until buffer_ holds at least `size` bytes; false if the connection ends first.
   bool Fill(size_t size) {

@@ -625,9 +625,8 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
   const bool has_time = query.time_from.has_value() || query.time_to.has_value();
   double threshold = -1.0;
   size_t essential = 0;
-  std::vector<std::pair<uint32_t, double>>
-      contributions;  // (query position, score) of a doc  // cursors[essential..n) drive the
-                      // candidates
+  // cursors[essential..n) drive the candidates; the others are only probed.
+  std::vector<std::pair<uint32_t, double>> contributions;  // (query position, score) of a doc
   const auto accumulate = [&](Cursor& cursor, uint32_t doc) {
     const auto& list = postings_[cursor.term];
     double tf = 0;
@@ -661,7 +660,7 @@ std::vector<InvertedIndex::Scored> InvertedIndex::TopDocs(const SearchQuery& que
     }
     const bool eligible = live_[doc] != 0 &&
                           std::find(excluded.begin(), excluded.end(), doc) == excluded.end() &&
-                          facets_match(doc) && (!has_time || Matches(slots_[doc], query));
+                          (!has_time || Matches(slots_[doc], query));  // facets checked above
     double score = 0;  // running sum, for the pruning decisions
     contributions.clear();
     for (size_t i = essential; i < n; ++i) {

@@ -1390,12 +1390,11 @@ Status HotTopicIndex::InstallSnapshot(Snapshot& snapshot) {
       for (auto& o : terms) {
         o.term = term_of[o.term];
       }
-      if (!std::is_sorted(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
-            return a.term != b.term ? a.term < b.term : a.field < b.field;
-          })) {
-        std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
-          return a.term != b.term ? a.term < b.term : a.field < b.field;
-        });
+      const auto by_term_field = [](const auto& a, const auto& b) {
+        return a.term != b.term ? a.term < b.term : a.field < b.field;
+      };
+      if (!std::is_sorted(terms.begin(), terms.end(), by_term_field)) {
+        std::sort(terms.begin(), terms.end(), by_term_field);
       }
       analysed = finder_.UpsertAnalyzed(text.report, std::move(saved.analysis)).has_value();
     }
