@@ -20,11 +20,17 @@ namespace fs = std::filesystem;
 using hotline::testing::HasErrorCode;
 using hotline::testing::SmallCity;
 
+// A path no store is at: the directory is named by the process id, which a later process
+// can get again (CI runs hundreds), so a file left there by an earlier one is removed first.
 std::string TempDbPath() {
   static std::atomic<int> counter{0};
   fs::path dir = fs::temp_directory_path() / ("hotline-test-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  return (dir / ("store-" + std::to_string(counter++) + ".db")).string();
+  const std::string path = (dir / ("store-" + std::to_string(counter++) + ".db")).string();
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    fs::remove(path + suffix);
+  }
+  return path;
 }
 
 SqliteOptions Options(std::string path, bool create = true) {
